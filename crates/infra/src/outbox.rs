@@ -1,0 +1,177 @@
+//! The transactional outbox: events appended to table `outbox_events` inside
+//! the business transaction, so a rolled-back change leaves no event. A relay
+//! publishes committed rows afterwards.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Set, Statement};
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::actor::Actor;
+
+/// The database notification channel the relay listens on (PostgreSQL).
+pub const NOTIFY_CHANNEL: &str = "outbox_events";
+
+/// An event to append: what happened to which aggregate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEvent {
+    /// The stream it is published on, such as `organization-events`.
+    pub topic: String,
+    /// PascalCase past tense, such as `OrganizationCreated`.
+    pub event_type: String,
+    /// The kind of entity, such as `organization`.
+    pub aggregate_type: String,
+    /// The entity's id.
+    pub aggregate_id: String,
+    /// The entity's version after the change.
+    pub version: i64,
+    /// The event body.
+    pub payload: Value,
+}
+
+impl NewEvent {
+    /// An event with a payload serialized from `payload`.
+    pub fn new(
+        topic: &str,
+        event_type: &str,
+        aggregate_type: &str,
+        aggregate_id: impl ToString,
+        version: i64,
+        payload: &impl Serialize,
+    ) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            topic: topic.to_owned(),
+            event_type: event_type.to_owned(),
+            aggregate_type: aggregate_type.to_owned(),
+            aggregate_id: aggregate_id.to_string(),
+            version,
+            payload: serde_json::to_value(payload)?,
+        })
+    }
+}
+
+/// The sea-orm entity of table `outbox_events`.
+pub mod entity {
+    use sea_orm::entity::prelude::*;
+
+    /// One event row.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox_events")]
+    pub struct Model {
+        /// UUID v7, so ids order by creation.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// Kind of entity.
+        pub aggregate_type: String,
+        /// Entity id.
+        pub aggregate_id: String,
+        /// Event type, PascalCase past tense.
+        pub event_type: String,
+        /// Stream topic.
+        pub topic: String,
+        /// Event body.
+        pub payload: Json,
+        /// Actor and request id.
+        pub metadata: Json,
+        /// The idempotency key of the request that caused the event.
+        pub idempotency_key: Option<String>,
+        /// Entity version after the change.
+        pub version: i64,
+        /// pending, published or failed.
+        pub status: String,
+        /// Delivery attempts so far.
+        pub attempts: i32,
+        /// Not to be tried before this time.
+        pub next_attempt_at: DateTimeUtc,
+        /// The last delivery error.
+        pub last_error: Option<String>,
+        /// When the event was appended.
+        pub created_at: DateTimeUtc,
+        /// When the relay published it.
+        pub published_at: Option<DateTimeUtc>,
+    }
+
+    /// No relations.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Appends events inside the caller's transaction and wakes the relay after commits.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    /// An outbox with its own wake-up signal.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends `event` on `conn` (the business transaction) with metadata from
+    /// `actor`; returns the event id.
+    pub async fn append<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        actor: &Actor,
+        event: NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Uuid, DbErr> {
+        let id = crate::ids::new_id();
+        let metadata = serde_json::json!({
+            "actor_id": actor.user_id,
+            "actor_kind": actor.kind.as_str(),
+            "request_id": actor.request_id,
+        });
+        let row = entity::ActiveModel {
+            id: Set(id),
+            aggregate_type: Set(event.aggregate_type),
+            aggregate_id: Set(event.aggregate_id),
+            event_type: Set(event.event_type),
+            topic: Set(event.topic),
+            payload: Set(event.payload),
+            metadata: Set(metadata),
+            idempotency_key: Set(actor.idempotency.as_ref().map(|k| k.key.clone())),
+            version: Set(event.version),
+            status: Set("pending".to_owned()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            created_at: Set(now),
+            published_at: Set(None),
+        };
+        entity::Entity::insert(row)
+            .exec_without_returning(conn)
+            .await?;
+        Ok(id)
+    }
+
+    /// Queues a database notification for the relay, delivered at commit
+    /// (PostgreSQL `pg_notify`; nothing on SQLite, where [`Outbox::committed`] wakes it).
+    pub async fn signal<C: ConnectionTrait>(&self, conn: &C) -> Result<(), DbErr> {
+        if conn.get_database_backend() == DbBackend::Postgres {
+            conn.execute_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')"),
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Tells an in-process relay that a transaction with events committed.
+    pub fn committed(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The signal an in-process relay waits on.
+    pub fn wakeups(&self) -> Arc<Notify> {
+        self.wake.clone()
+    }
+}

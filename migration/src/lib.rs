@@ -1,0 +1,23 @@
+//! Database schema migrations for every module, one file per change, named
+//! `mYYYYMMDD_NNNNNN_what.rs`. The same migrations build PostgreSQL and SQLite.
+//!
+//! ```no_run
+//! # async fn run(db: &sea_orm_migration::sea_orm::DatabaseConnection) -> Result<(), sea_orm_migration::DbErr> {
+//! use migration::{Migrator, MigratorTrait};
+//! Migrator::up(db, None).await?;
+//! # Ok(()) }
+//! ```
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+
+/// Every migration of the project, in the order they apply.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_foundation::Migration)]
+    }
+}

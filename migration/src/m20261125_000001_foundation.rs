@@ -1,0 +1,294 @@
+//! Infrastructure tables: the transactional outbox, durable idempotency keys and the audit log.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261125_000001_foundation"
+    }
+}
+
+#[derive(DeriveIden)]
+enum OutboxEvents {
+    Table,
+    Id,
+    AggregateType,
+    AggregateId,
+    EventType,
+    Topic,
+    Payload,
+    Metadata,
+    IdempotencyKey,
+    Version,
+    Status,
+    Attempts,
+    NextAttemptAt,
+    LastError,
+    CreatedAt,
+    PublishedAt,
+}
+
+#[derive(DeriveIden)]
+enum IdempotencyKeys {
+    Table,
+    Scope,
+    Key,
+    Fingerprint,
+    Result,
+    CreatedAt,
+    CompletedAt,
+    ExpiresAt,
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    Id,
+    At,
+    ActorId,
+    ActorKind,
+    Action,
+    ResourceType,
+    ResourceId,
+    RequestId,
+    IdempotencyKey,
+    Details,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(OutboxEvents::Table)
+                    .col(
+                        ColumnDef::new(OutboxEvents::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::AggregateType)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::AggregateId)
+                            .string_len(128)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::EventType)
+                            .string_len(128)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::Topic)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::Payload)
+                            .json_binary()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::Metadata)
+                            .json_binary()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::IdempotencyKey)
+                            .string_len(255)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::Version)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::Status)
+                            .string_len(16)
+                            .not_null()
+                            .default("pending")
+                            .check(Expr::col(OutboxEvents::Status).is_in([
+                                "pending",
+                                "published",
+                                "failed",
+                            ])),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::Attempts)
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::NextAttemptAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(OutboxEvents::LastError).text().null())
+                    .col(
+                        ColumnDef::new(OutboxEvents::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(OutboxEvents::PublishedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_outbox_events_status_id")
+                    .table(OutboxEvents::Table)
+                    .col(OutboxEvents::Status)
+                    .col(OutboxEvents::Id)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_outbox_events_aggregate")
+                    .table(OutboxEvents::Table)
+                    .col(OutboxEvents::AggregateType)
+                    .col(OutboxEvents::AggregateId)
+                    .col(OutboxEvents::Id)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(IdempotencyKeys::Table)
+                    .col(
+                        ColumnDef::new(IdempotencyKeys::Scope)
+                            .string_len(320)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(IdempotencyKeys::Key)
+                            .string_len(255)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(IdempotencyKeys::Fingerprint)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(IdempotencyKeys::Result).json_binary().null())
+                    .col(
+                        ColumnDef::new(IdempotencyKeys::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(IdempotencyKeys::CompletedAt)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(IdempotencyKeys::ExpiresAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .name("pk_idempotency_keys")
+                            .col(IdempotencyKeys::Scope)
+                            .col(IdempotencyKeys::Key),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_idempotency_keys_expires_at")
+                    .table(IdempotencyKeys::Table)
+                    .col(IdempotencyKeys::ExpiresAt)
+                    .to_owned(),
+            )
+            .await?;
+
+        manager
+            .create_table(
+                Table::create()
+                    .table(AuditLog::Table)
+                    .col(ColumnDef::new(AuditLog::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(AuditLog::At)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AuditLog::ActorId).uuid().null())
+                    .col(
+                        ColumnDef::new(AuditLog::ActorKind)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::ResourceType)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditLog::ResourceId)
+                            .string_len(128)
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(AuditLog::RequestId).string_len(128).null())
+                    .col(
+                        ColumnDef::new(AuditLog::IdempotencyKey)
+                            .string_len(255)
+                            .null(),
+                    )
+                    .col(ColumnDef::new(AuditLog::Details).json_binary().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_audit_log_resource")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::ResourceType)
+                    .col(AuditLog::ResourceId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_audit_log_at")
+                    .table(AuditLog::Table)
+                    .col(AuditLog::At)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(AuditLog::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(IdempotencyKeys::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(OutboxEvents::Table).to_owned())
+            .await
+    }
+}
