@@ -1,1 +1,15 @@
-//! x
+//! The HTTP server of the commodity trading platform: configuration, the actix
+//! application (one scope per module under `/api/v1`), problem+json errors,
+//! request ids, metrics, OpenAPI docs, and the command-line tools.
+//!
+//! Tests and `main` build the server the same way, through [`app::Application`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod openapi;
+pub mod routes;
+pub mod state;
+pub mod telemetry;

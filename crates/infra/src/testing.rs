@@ -413,3 +413,67 @@ impl Drop for Cleanup {
 pub fn memory_kv() -> Kv {
     Kv::memory(MemoryKv::new(), format!("test:{}:", unique_suffix()))
 }
+
+/// An empty PostgreSQL database (no migrations), dropped with this value; for
+/// tests of the real binary migrating from nothing.
+pub struct ScratchDatabase {
+    /// Its URL.
+    pub url: String,
+    _cleanup: Cleanup,
+}
+
+impl ScratchDatabase {
+    /// A new empty database; `None` (with a notice) when PostgreSQL is missing outside CI.
+    pub async fn create() -> Option<Self> {
+        if let Err(why) = reachable().await {
+            if real_backends_required() {
+                panic!("CI=true requires PostgreSQL and Redis for tests, but {why}");
+            }
+            eprintln!("\n*** SKIPPED a PostgreSQL test: {why}.\n");
+            return None;
+        }
+        let name = format!("ct_t_{}_{}", unix_now(), unique_suffix());
+        let admin = admin_connection().await;
+        exec(&admin, format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create a scratch database");
+        admin.close().await.ok();
+        let cleanup = Cleanup {
+            database: Some(name.clone()),
+            redis_prefix: None,
+            _dir: None,
+        };
+        Some(Self {
+            url: database_url(&name),
+            _cleanup: cleanup,
+        })
+    }
+}
+
+/// A fresh Redis key prefix, whose keys are deleted when the guard drops.
+pub struct ScratchPrefix {
+    /// The prefix.
+    pub prefix: String,
+    _cleanup: Cleanup,
+}
+
+impl ScratchPrefix {
+    /// A new prefix under `test:`.
+    pub fn new() -> Self {
+        let prefix = format!("test:{}:", unique_suffix());
+        Self {
+            prefix: prefix.clone(),
+            _cleanup: Cleanup {
+                database: None,
+                redis_prefix: Some(prefix),
+                _dir: None,
+            },
+        }
+    }
+}
+
+impl Default for ScratchPrefix {
+    fn default() -> Self {
+        Self::new()
+    }
+}

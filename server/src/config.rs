@@ -1,0 +1,277 @@
+//! Configuration: defaults, then an optional TOML file (`CONFIG_FILE`), then
+//! environment variables. [`Config::validate`] fails fast at start-up with a
+//! message naming the setting; secrets are never logged.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use infra::InfraConfig;
+use serde::{Deserialize, Serialize};
+
+/// Every environment variable the server reads, in the order of the README's table.
+pub const ENV_VARS: &[&str] = &[
+    "DATABASE_URL",
+    "REDIS_URL",
+    "REDIS_KEY_PREFIX",
+    "SQLITE_PATH",
+    "BIND_ADDR",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+    "BUSINESS_TIMEZONE",
+    "DB_MAX_CONNECTIONS",
+    "DB_ACQUIRE_TIMEOUT_MS",
+    "DB_STATEMENT_TIMEOUT_MS",
+    "REDIS_POOL_SIZE",
+    "REDIS_TIMEOUT_MS",
+    "MAX_BODY_BYTES",
+    "WORKERS",
+    "SHUTDOWN_TIMEOUT_SECS",
+    "IDEMPOTENCY_RETENTION_SECS",
+];
+
+/// The server's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// PostgreSQL URL; unset means the embedded SQLite file at `sqlite_path`.
+    pub database_url: Option<String>,
+    /// Redis URL; unset means the in-process kv (one instance only).
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key of this deployment.
+    pub redis_key_prefix: String,
+    /// The embedded database file.
+    pub sqlite_path: PathBuf,
+    /// Address and port to listen on.
+    pub bind_addr: String,
+    /// `json` (one object per line) or `pretty`.
+    pub log_format: String,
+    /// A tracing filter such as `info` or `server=debug,info`.
+    pub log_level: String,
+    /// IANA zone for business dates (financial years, daily jobs).
+    pub business_timezone: String,
+    /// Most database connections.
+    pub db_max_connections: u32,
+    /// Wait for a database connection before answering 503.
+    pub db_acquire_timeout_ms: u64,
+    /// Longest PostgreSQL statement.
+    pub db_statement_timeout_ms: u64,
+    /// Most Redis connections.
+    pub redis_pool_size: usize,
+    /// Wait for a Redis connection.
+    pub redis_timeout_ms: u64,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// Grace period for in-flight requests on SIGTERM.
+    pub shutdown_timeout_secs: u64,
+    /// How long idempotency records are kept.
+    pub idempotency_retention_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: None,
+            redis_url: None,
+            redis_key_prefix: "ct:".to_owned(),
+            sqlite_path: PathBuf::from("./data/app.db"),
+            bind_addr: "127.0.0.1:8080".to_owned(),
+            log_format: "pretty".to_owned(),
+            log_level: "info".to_owned(),
+            business_timezone: "Asia/Kolkata".to_owned(),
+            db_max_connections: 16,
+            db_acquire_timeout_ms: 5_000,
+            db_statement_timeout_ms: 30_000,
+            redis_pool_size: 32,
+            redis_timeout_ms: 2_000,
+            max_body_bytes: 1024 * 1024,
+            workers: 0,
+            shutdown_timeout_secs: 30,
+            idempotency_retention_secs: 24 * 3600,
+        }
+    }
+}
+
+/// A setting that cannot be used, with what to do about it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Defaults, then the file named by `CONFIG_FILE` (if set), then the environment.
+    pub fn load() -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Ok(path) = std::env::var("CONFIG_FILE") {
+            if !std::path::Path::new(&path).is_file() {
+                return Err(ConfigError(format!(
+                    "CONFIG_FILE names {path}, which is not a readable file"
+                )));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let config: Config = figment
+            .merge(Env::raw().only(ENV_VARS).filter(|k| !k.as_str().is_empty()))
+            .extract()
+            .map_err(|e| ConfigError(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every setting, naming the first bad one.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: &str| Err(ConfigError(m.to_owned()));
+        if self.bind_addr.parse::<SocketAddr>().is_err() {
+            return bad("BIND_ADDR must be an address and port such as 127.0.0.1:8080");
+        }
+        if !matches!(self.log_format.as_str(), "json" | "pretty") {
+            return bad("LOG_FORMAT must be json or pretty");
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log_level).is_err() {
+            return bad("LOG_LEVEL must be a tracing filter such as info or server=debug,info");
+        }
+        if self.business_timezone.parse::<chrono_tz::Tz>().is_err() {
+            return bad("BUSINESS_TIMEZONE must be an IANA zone name such as Asia/Kolkata");
+        }
+        if self.max_body_bytes == 0 {
+            return bad("MAX_BODY_BYTES must be greater than 0");
+        }
+        if self.db_acquire_timeout_ms == 0 || self.redis_timeout_ms == 0 {
+            return bad("DB_ACQUIRE_TIMEOUT_MS and REDIS_TIMEOUT_MS must be greater than 0");
+        }
+        if self.idempotency_retention_secs == 0 {
+            return bad("IDEMPOTENCY_RETENTION_SECS must be greater than 0");
+        }
+        self.infra()
+            .validate()
+            .map_err(|e| ConfigError(e.to_string()))
+    }
+
+    /// The business time zone (validated at start-up).
+    pub fn timezone(&self) -> chrono_tz::Tz {
+        self.business_timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Kolkata)
+    }
+
+    /// The connection settings for the infrastructure bundle.
+    pub fn infra(&self) -> InfraConfig {
+        let mut infra = match &self.database_url {
+            Some(url) => InfraConfig {
+                database_url: url.clone(),
+                ..InfraConfig::embedded(&self.sqlite_path)
+            },
+            None => InfraConfig::embedded(&self.sqlite_path),
+        };
+        infra.redis_url = self.redis_url.clone();
+        infra.key_prefix = self.redis_key_prefix.clone();
+        infra.db_max_connections = self.db_max_connections;
+        infra.db_acquire_timeout = Duration::from_millis(self.db_acquire_timeout_ms);
+        infra.db_statement_timeout = Duration::from_millis(self.db_statement_timeout_ms);
+        infra.redis_pool_size = self.redis_pool_size;
+        infra.redis_timeout = Duration::from_millis(self.redis_timeout_ms);
+        infra
+    }
+
+    /// A one-line description for the start-up log, without credentials.
+    pub fn describe(&self) -> String {
+        let database = match &self.database_url {
+            Some(url) => redact(url),
+            None => format!("embedded SQLite at {}", self.sqlite_path.display()),
+        };
+        let kv = match &self.redis_url {
+            Some(url) => redact(url),
+            None => "in-process".to_owned(),
+        };
+        format!(
+            "database: {database}; kv: {kv}; listening on {}",
+            self.bind_addr
+        )
+    }
+}
+
+/// A URL without its password.
+fn redact(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            url.to_string()
+        }
+        Err(_) => "(unparseable URL)".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_embedded() {
+        let config = Config::default();
+        assert!(config.validate().is_ok());
+        assert!(!config.infra().is_postgres());
+        assert!(config.infra().redis_url.is_none());
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        for (config, setting) in [
+            (
+                Config {
+                    bind_addr: "nowhere".into(),
+                    ..Config::default()
+                },
+                "BIND_ADDR",
+            ),
+            (
+                Config {
+                    log_format: "xml".into(),
+                    ..Config::default()
+                },
+                "LOG_FORMAT",
+            ),
+            (
+                Config {
+                    business_timezone: "Mars/Olympus".into(),
+                    ..Config::default()
+                },
+                "BUSINESS_TIMEZONE",
+            ),
+            (
+                Config {
+                    database_url: Some("mysql://x".into()),
+                    ..Config::default()
+                },
+                "DATABASE_URL",
+            ),
+            (
+                Config {
+                    redis_url: Some("http://x".into()),
+                    ..Config::default()
+                },
+                "REDIS_URL",
+            ),
+        ] {
+            let err = config
+                .validate()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(setting), "{err} should name {setting}");
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        let config = Config {
+            database_url: Some("postgres://app:secret@db/app".into()),
+            ..Config::default()
+        };
+        assert!(!config.describe().contains("secret"));
+    }
+}

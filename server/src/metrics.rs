@@ -1,0 +1,113 @@
+//! Prometheus metrics: requests and latency by route pattern and status, and
+//! connection pool gauges read at scrape time.
+
+use std::time::Duration;
+
+use infra::{AppInfra, Infra};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+use sea_orm::DbBackend;
+
+/// The server's metric families.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool: IntGaugeVec,
+}
+
+impl Metrics {
+    /// Registers every family.
+    pub fn new() -> Result<Self, prometheus::Error> {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by method, route pattern and status",
+            ),
+            &["method", "route", "status"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer HTTP requests, by method and route pattern",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+            &["method", "route"],
+        )?;
+        let pool = IntGaugeVec::new(
+            Opts::new(
+                "pool_connections",
+                "Connections of the database and Redis pools, by pool and state",
+            ),
+            &["pool", "state"],
+        )?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(pool.clone()))?;
+        Ok(Self {
+            registry,
+            requests,
+            latency,
+            pool,
+        })
+    }
+
+    /// Counts one answered request.
+    pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// The registry, for modules that add their own families.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Every family in Prometheus text format, pool gauges read now.
+    pub fn render(&self, infra: &AppInfra) -> String {
+        self.read_pools(infra);
+        let mut out = Vec::new();
+        if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
+            tracing::error!(error = %e, "metrics could not be encoded");
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    fn read_pools(&self, infra: &AppInfra) {
+        let db = infra.db();
+        let (size, idle) = match infra.backend() {
+            DbBackend::Postgres => {
+                let pool = db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DbBackend::Sqlite => {
+                let pool = db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        };
+        let idle = i64::try_from(idle).unwrap_or(0);
+        self.pool.with_label_values(&["database", "idle"]).set(idle);
+        self.pool
+            .with_label_values(&["database", "in_use"])
+            .set(i64::from(size) - idle);
+        if let Some(redis) = infra.kv().as_redis() {
+            let (in_use, idle) = redis.pool_status();
+            self.pool
+                .with_label_values(&["redis", "idle"])
+                .set(i64::try_from(idle).unwrap_or(0));
+            self.pool
+                .with_label_values(&["redis", "in_use"])
+                .set(i64::try_from(in_use).unwrap_or(0));
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The Prometheus scrape endpoint.
+
+use actix_web::{HttpResponse, web};
+
+use crate::state::AppState;
+
+/// Metrics in Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
+    (status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(&state.infra))
+}
