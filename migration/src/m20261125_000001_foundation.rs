@@ -64,12 +64,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(OutboxEvents::Table)
-                    .col(
-                        ColumnDef::new(OutboxEvents::Id)
-                            .uuid()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(OutboxEvents::Id).uuid().not_null().primary_key())
                     .col(
                         ColumnDef::new(OutboxEvents::AggregateType)
                             .string_len(64)
@@ -80,46 +75,22 @@ impl MigrationTrait for Migration {
                             .string_len(128)
                             .not_null(),
                     )
-                    .col(
-                        ColumnDef::new(OutboxEvents::EventType)
-                            .string_len(128)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(OutboxEvents::Topic)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(OutboxEvents::Payload)
-                            .json_binary()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(OutboxEvents::Metadata)
-                            .json_binary()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(OutboxEvents::EventType).string_len(128).not_null())
+                    .col(ColumnDef::new(OutboxEvents::Topic).string_len(64).not_null())
+                    .col(ColumnDef::new(OutboxEvents::Payload).json_binary().not_null())
+                    .col(ColumnDef::new(OutboxEvents::Metadata).json_binary().not_null())
                     .col(
                         ColumnDef::new(OutboxEvents::IdempotencyKey)
                             .string_len(255)
                             .null(),
                     )
-                    .col(
-                        ColumnDef::new(OutboxEvents::Version)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(OutboxEvents::Version).big_integer().not_null())
                     .col(
                         ColumnDef::new(OutboxEvents::Status)
                             .string_len(16)
                             .not_null()
                             .default("pending")
-                            .check(Expr::col(OutboxEvents::Status).is_in([
-                                "pending",
-                                "published",
-                                "failed",
-                            ])),
+                            .check(Expr::col(OutboxEvents::Status).is_in(["pending", "published", "failed"])),
                     )
                     .col(
                         ColumnDef::new(OutboxEvents::Attempts)
@@ -172,16 +143,8 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(IdempotencyKeys::Table)
-                    .col(
-                        ColumnDef::new(IdempotencyKeys::Scope)
-                            .string_len(320)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(IdempotencyKeys::Key)
-                            .string_len(255)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(IdempotencyKeys::Scope).string_len(320).not_null())
+                    .col(ColumnDef::new(IdempotencyKeys::Key).string_len(255).not_null())
                     .col(
                         ColumnDef::new(IdempotencyKeys::Fingerprint)
                             .string_len(64)
@@ -227,34 +190,14 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(AuditLog::Table)
                     .col(ColumnDef::new(AuditLog::Id).uuid().not_null().primary_key())
-                    .col(
-                        ColumnDef::new(AuditLog::At)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::At).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(AuditLog::ActorId).uuid().null())
-                    .col(
-                        ColumnDef::new(AuditLog::ActorKind)
-                            .string_len(32)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::ActorKind).string_len(32).not_null())
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(AuditLog::ResourceType)
-                            .string_len(64)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(AuditLog::ResourceId)
-                            .string_len(128)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::ResourceType).string_len(64).not_null())
+                    .col(ColumnDef::new(AuditLog::ResourceId).string_len(128).not_null())
                     .col(ColumnDef::new(AuditLog::RequestId).string_len(128).null())
-                    .col(
-                        ColumnDef::new(AuditLog::IdempotencyKey)
-                            .string_len(255)
-                            .null(),
-                    )
+                    .col(ColumnDef::new(AuditLog::IdempotencyKey).string_len(255).null())
                     .col(ColumnDef::new(AuditLog::Details).json_binary().null())
                     .to_owned(),
             )

@@ -50,13 +50,9 @@ impl Application {
             App::new()
                 .app_data(web::Data::new(state.clone()))
                 .app_data(web::PayloadConfig::new(max_body))
-                .app_data(
-                    web::JsonConfig::default()
-                        .limit(max_body)
-                        .error_handler(|e, _| {
-                            ApiError::malformed("malformed_body", e.to_string(), Vec::new()).into()
-                        }),
-                )
+                .app_data(web::JsonConfig::default().limit(max_body).error_handler(|e, _| {
+                    ApiError::malformed("malformed_body", e.to_string(), Vec::new()).into()
+                }))
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::malformed("malformed_query", e.to_string(), Vec::new()).into()
                 }))

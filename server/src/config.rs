@@ -145,16 +145,12 @@ impl Config {
         if self.idempotency_retention_secs == 0 {
             return bad("IDEMPOTENCY_RETENTION_SECS must be greater than 0");
         }
-        self.infra()
-            .validate()
-            .map_err(|e| ConfigError(e.to_string()))
+        self.infra().validate().map_err(|e| ConfigError(e.to_string()))
     }
 
     /// The business time zone (validated at start-up).
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.business_timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Kolkata)
+        self.business_timezone.parse().unwrap_or(chrono_tz::Asia::Kolkata)
     }
 
     /// The connection settings for the infrastructure bundle.
@@ -186,10 +182,7 @@ impl Config {
             Some(url) => redact(url),
             None => "in-process".to_owned(),
         };
-        format!(
-            "database: {database}; kv: {kv}; listening on {}",
-            self.bind_addr
-        )
+        format!("database: {database}; kv: {kv}; listening on {}", self.bind_addr)
     }
 }
 
@@ -257,11 +250,7 @@ mod tests {
                 "REDIS_URL",
             ),
         ] {
-            let err = config
-                .validate()
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
+            let err = config.validate().err().map(|e| e.to_string()).unwrap_or_default();
             assert!(err.contains(setting), "{err} should name {setting}");
         }
     }

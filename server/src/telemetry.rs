@@ -9,8 +9,7 @@ use crate::config::Config;
 
 /// Installs the global subscriber; `RUST_LOG` overrides `LOG_LEVEL` when set.
 pub fn init(config: &Config) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log_level));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_span_events(FmtSpan::NONE);

@@ -74,11 +74,7 @@ impl Actor {
     }
 
     /// An authenticated user of `kind` with the given capabilities.
-    pub fn user(
-        kind: ActorKind,
-        user_id: Uuid,
-        capabilities: impl IntoIterator<Item = String>,
-    ) -> Self {
+    pub fn user(kind: ActorKind, user_id: Uuid, capabilities: impl IntoIterator<Item = String>) -> Self {
         Self {
             user_id: Some(user_id),
             capabilities: capabilities.into_iter().collect(),
@@ -141,9 +137,6 @@ mod tests {
         assert!(!staff.can("ORG_UPDATE"));
         assert!(Actor::system().can("ANYTHING"));
         assert_eq!(staff.idempotency_scope(), format!("user:{id}"));
-        assert_eq!(
-            Actor::anonymous("10.0.0.1").idempotency_scope(),
-            "addr:10.0.0.1"
-        );
+        assert_eq!(Actor::anonymous("10.0.0.1").idempotency_scope(), "addr:10.0.0.1");
     }
 }

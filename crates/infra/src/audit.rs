@@ -67,8 +67,6 @@ pub async fn record<C: ConnectionTrait>(
         idempotency_key: Set(actor.idempotency.as_ref().map(|k| k.key.clone())),
         details: Set(details),
     };
-    entity::Entity::insert(row)
-        .exec_without_returning(conn)
-        .await?;
+    entity::Entity::insert(row).exec_without_returning(conn).await?;
     Ok(())
 }

@@ -60,8 +60,7 @@ impl InfraConfig {
 
     /// Whether the database is PostgreSQL (else SQLite).
     pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://")
-            || self.database_url.starts_with("postgresql://")
+        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
     }
 
     /// Checks the settings, naming what is wrong and how to fix it.
@@ -70,18 +69,19 @@ impl InfraConfig {
         if !(self.is_postgres() || self.database_url.starts_with("sqlite:")) {
             return bad("DATABASE_URL must start with postgres:// or sqlite: (leave it unset for the embedded SQLite file)".into());
         }
-        if let Some(url) = &self.redis_url {
-            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-                return bad("REDIS_URL must start with redis:// or rediss:// (leave it unset for the in-process store)".into());
-            }
+        if let Some(url) = &self.redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return bad(
+                "REDIS_URL must start with redis:// or rediss:// (leave it unset for the in-process store)"
+                    .into(),
+            );
         }
         if self.db_max_connections < 2 {
             return bad("DB_MAX_CONNECTIONS must be at least 2: a write holds one connection while reads may need another".into());
         }
         if self.key_prefix.is_empty() {
-            return bad(
-                "REDIS_KEY_PREFIX must not be empty: it keeps this deployment's keys apart".into(),
-            );
+            return bad("REDIS_KEY_PREFIX must not be empty: it keeps this deployment's keys apart".into());
         }
         Ok(())
     }

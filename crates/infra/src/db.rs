@@ -5,8 +5,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::config::InfraConfig;
@@ -21,22 +21,18 @@ pub async fn connect(config: &InfraConfig) -> Result<DatabaseConnection, InfraEr
     connect_with(config, config.db_max_connections).await
 }
 
-async fn connect_with(
-    config: &InfraConfig,
-    max_connections: u32,
-) -> Result<DatabaseConnection, InfraError> {
-    if let Some(path) = config.sqlite_path() {
-        if let Some(parent) = std::path::Path::new(path)
+async fn connect_with(config: &InfraConfig, max_connections: u32) -> Result<DatabaseConnection, InfraError> {
+    if let Some(path) = config.sqlite_path()
+        && let Some(parent) = std::path::Path::new(path)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                InfraError::Config(format!(
-                    "cannot create the folder {} for the SQLite file: {e}",
-                    parent.display()
-                ))
-            })?;
-        }
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            InfraError::Config(format!(
+                "cannot create the folder {} for the SQLite file: {e}",
+                parent.display()
+            ))
+        })?;
     }
     let mut options = ConnectOptions::new(config.database_url.clone());
     let busy = config.db_acquire_timeout.max(Duration::from_secs(5));
@@ -65,12 +61,8 @@ pub async fn migrate(config: &InfraConfig, db: &DatabaseConnection) -> Result<()
         return Ok(());
     }
     let single = connect_with(config, 1).await?;
-    let lock = |f: &str| {
-        Statement::from_string(
-            DbBackend::Postgres,
-            format!("SELECT {f}({MIGRATION_LOCK_KEY})"),
-        )
-    };
+    let lock =
+        |f: &str| Statement::from_string(DbBackend::Postgres, format!("SELECT {f}({MIGRATION_LOCK_KEY})"));
     single.execute_raw(lock("pg_advisory_lock")).await?;
     let result = Migrator::up(&single, None).await;
     let unlocked = single.execute_raw(lock("pg_advisory_unlock")).await;

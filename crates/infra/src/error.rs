@@ -135,11 +135,7 @@ impl Validator {
     }
 
     /// Keeps the value of a parse result, recording its error under `field`.
-    pub fn take<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        result: Result<T, E>,
-    ) -> Option<T> {
+    pub fn take<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(e) => {
@@ -154,9 +150,7 @@ impl Validator {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(ValidationError {
-                errors: self.errors,
-            })
+            Err(ValidationError { errors: self.errors })
         }
     }
 }

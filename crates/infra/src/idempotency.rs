@@ -202,16 +202,11 @@ pub(crate) async fn claim<C: ConnectionTrait>(
             "idempotency key row vanished while it was being claimed",
         ))?;
     if existing.fingerprint != key.fingerprint {
-        return Err(InfraError::IdempotencyKeyReused {
-            key: key.key.clone(),
-        });
+        return Err(InfraError::IdempotencyKeyReused { key: key.key.clone() });
     }
-    existing
-        .result
-        .map(Claim::Replay)
-        .ok_or(InfraError::Invariant(
-            "an idempotency key row was committed without its result",
-        ))
+    existing.result.map(Claim::Replay).ok_or(InfraError::Invariant(
+        "an idempotency key row was committed without its result",
+    ))
 }
 
 /// Stores the result of the change on the claimed row, before the commit.
@@ -239,10 +234,7 @@ mod tests {
 
     #[test]
     fn header_values() {
-        assert_eq!(
-            IdempotencyKey::parse_header("abc-123"),
-            Ok("abc-123".to_owned())
-        );
+        assert_eq!(IdempotencyKey::parse_header("abc-123"), Ok("abc-123".to_owned()));
         assert_eq!(
             IdempotencyKey::parse_header("\"a b\\\"c\""),
             Ok("a b\"c".to_owned())
@@ -253,10 +245,7 @@ mod tests {
             IdempotencyKey::parse_header("a b"),
             Err(KeyError::InvalidCharacter)
         );
-        assert_eq!(
-            IdempotencyKey::parse_header("é"),
-            Err(KeyError::InvalidCharacter)
-        );
+        assert_eq!(IdempotencyKey::parse_header("é"), Err(KeyError::InvalidCharacter));
         assert_eq!(
             IdempotencyKey::parse_header(&"k".repeat(255)).map(|k| k.len()),
             Ok(255)

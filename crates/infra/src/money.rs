@@ -153,10 +153,7 @@ mod tests {
         assert_eq!(from_scaled(12_505_000), d("1250.5"));
         assert_eq!(to_scaled(d("0.00001")), Err(AmountError::TooPrecise));
         assert_eq!(to_scaled(d("1.10000")), Ok(11_000));
-        assert_eq!(
-            to_scaled(d("1000000000000000")),
-            Err(AmountError::OutOfRange)
-        );
+        assert_eq!(to_scaled(d("1000000000000000")), Err(AmountError::OutOfRange));
         assert_eq!(Quantity::non_negative(d("-1")), Err(AmountError::Negative));
     }
 
@@ -172,13 +169,7 @@ mod tests {
 
     #[test]
     fn inr_rounds_half_up() {
-        assert_eq!(
-            Money::new(d("10.005")).map(Money::round_inr),
-            Ok(d("10.01"))
-        );
-        assert_eq!(
-            Money::new(d("10.0049")).map(Money::round_inr),
-            Ok(d("10.00"))
-        );
+        assert_eq!(Money::new(d("10.005")).map(Money::round_inr), Ok(d("10.01")));
+        assert_eq!(Money::new(d("10.0049")).map(Money::round_inr), Ok(d("10.00")));
     }
 }

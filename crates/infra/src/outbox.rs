@@ -146,9 +146,7 @@ impl Outbox {
             created_at: Set(now),
             published_at: Set(None),
         };
-        entity::Entity::insert(row)
-            .exec_without_returning(conn)
-            .await?;
+        entity::Entity::insert(row).exec_without_returning(conn).await?;
         Ok(id)
     }
 

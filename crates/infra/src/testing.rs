@@ -21,9 +21,7 @@ use std::ops::Deref;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use tokio::sync::OnceCell;
 
 use crate::clock::Clock;
@@ -110,10 +108,7 @@ impl TestInfra {
         let infra = AppInfra::connect(&config)
             .await
             .expect("open the SQLite test database");
-        infra
-            .migrate()
-            .await
-            .expect("migrate the SQLite test database");
+        infra.migrate().await.expect("migrate the SQLite test database");
         let cleanup = Cleanup {
             database: None,
             redis_prefix: None,
@@ -180,8 +175,7 @@ impl TestInfra {
             .expect("connect a second instance");
         let kv = match (&config.redis_url, self.cleanup.redis_prefix.is_some()) {
             (Some(url), true) => Kv::redis(
-                RedisKv::connect(url, config.redis_pool_size, config.redis_timeout)
-                    .expect("redis pool"),
+                RedisKv::connect(url, config.redis_pool_size, config.redis_timeout).expect("redis pool"),
                 &config.key_prefix,
             ),
             _ => crate::Infra::kv(&self.infra).clone(),
@@ -197,15 +191,11 @@ async fn reachable() -> Result<(), String> {
         .connect_timeout(Duration::from_secs(3))
         .acquire_timeout(Duration::from_secs(3));
     options.sqlx_logging(false);
-    let db = Database::connect(options).await.map_err(|e| {
-        format!(
-            "PostgreSQL at {} is not answering ({e})",
-            admin_database_url()
-        )
-    })?;
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| format!("PostgreSQL at {} is not answering ({e})", admin_database_url()))?;
     db.close().await.ok();
-    let kv =
-        RedisKv::connect(&redis_url(), 1, Duration::from_secs(3)).map_err(|e| e.to_string())?;
+    let kv = RedisKv::connect(&redis_url(), 1, Duration::from_secs(3)).map_err(|e| e.to_string())?;
     Kv::redis(kv, "probe:")
         .ping()
         .await
@@ -277,12 +267,9 @@ async fn template() -> String {
         .get_or_init(|| async {
             let name = template_name();
             let admin = admin_connection().await;
-            exec(
-                &admin,
-                format!("SELECT pg_advisory_lock({TEMPLATE_LOCK_KEY})"),
-            )
-            .await
-            .expect("template lock");
+            exec(&admin, format!("SELECT pg_advisory_lock({TEMPLATE_LOCK_KEY})"))
+                .await
+                .expect("template lock");
             for stale in names(&admin, "ct\\_tmpl\\_%").await {
                 if stale != name {
                     exec(
@@ -300,22 +287,16 @@ async fn template() -> String {
                     .and_then(|t| t.parse::<u64>().ok())
                     .unwrap_or(0);
                 if unix_now().saturating_sub(born) > LEFTOVER_AGE_SECS {
-                    exec(
-                        &admin,
-                        format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"),
-                    )
-                    .await
-                    .ok();
+                    exec(&admin, format!("DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"))
+                        .await
+                        .ok();
                 }
             }
             if names(&admin, &name).await.is_empty() {
                 let wip = format!("{name}_wip");
-                exec(
-                    &admin,
-                    format!("DROP DATABASE IF EXISTS \"{wip}\" WITH (FORCE)"),
-                )
-                .await
-                .expect("drop wip");
+                exec(&admin, format!("DROP DATABASE IF EXISTS \"{wip}\" WITH (FORCE)"))
+                    .await
+                    .expect("drop wip");
                 exec(&admin, format!("CREATE DATABASE \"{wip}\""))
                     .await
                     .expect("create template");
@@ -327,19 +308,13 @@ async fn template() -> String {
                     .await
                     .expect("migrate the template");
                 db.close().await.ok();
-                exec(
-                    &admin,
-                    format!("ALTER DATABASE \"{wip}\" RENAME TO \"{name}\""),
-                )
-                .await
-                .expect("publish template");
+                exec(&admin, format!("ALTER DATABASE \"{wip}\" RENAME TO \"{name}\""))
+                    .await
+                    .expect("publish template");
             }
-            exec(
-                &admin,
-                format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK_KEY})"),
-            )
-            .await
-            .ok();
+            exec(&admin, format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK_KEY})"))
+                .await
+                .ok();
             admin.close().await.ok();
             name
         })
@@ -382,25 +357,18 @@ impl Drop for Cleanup {
             return;
         }
         let job = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
-                if let Some(prefix) = prefix {
-                    if let Ok(kv) = RedisKv::connect(&redis_url(), 1, Duration::from_secs(3)) {
-                        let _ = Kv::redis(kv, prefix).clear_prefix().await;
-                    }
+                if let Some(prefix) = prefix
+                    && let Ok(kv) = RedisKv::connect(&redis_url(), 1, Duration::from_secs(3))
+                {
+                    let _ = Kv::redis(kv, prefix).clear_prefix().await;
                 }
                 if let Some(name) = database {
                     let admin = admin_connection().await;
-                    let _ = exec(
-                        &admin,
-                        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
-                    )
-                    .await;
+                    let _ = exec(&admin, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
                     admin.close().await.ok();
                 }
             });

@@ -26,9 +26,7 @@ pub struct RequestId(pub String);
 
 fn client_request_id(req: &ServiceRequest) -> Option<String> {
     let value = req.headers().get(&REQUEST_ID)?.to_str().ok()?;
-    let sane = !value.is_empty()
-        && value.len() <= 128
-        && value.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    let sane = !value.is_empty() && value.len() <= 128 && value.bytes().all(|b| (0x21..=0x7e).contains(&b));
     sane.then(|| value.to_owned())
 }
 
@@ -92,10 +90,7 @@ fn as_problem(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     }
     let req = response.request();
     let detail = match status.as_u16() {
-        404 => format!(
-            "no resource at {}; the API is described at /docs",
-            req.path()
-        ),
+        404 => format!("no resource at {}; the API is described at /docs", req.path()),
         405 => format!(
             "{} does not accept {}; see the Allow header",
             req.path(),

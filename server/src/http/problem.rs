@@ -62,9 +62,7 @@ pub struct ApiError {
 /// The status a kind of domain error is answered with.
 pub fn status_of(kind: ErrorKind) -> StatusCode {
     match kind {
-        ErrorKind::InvalidInput | ErrorKind::IdempotencyKeyReused => {
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
+        ErrorKind::InvalidInput | ErrorKind::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
@@ -82,8 +80,7 @@ const UNAVAILABLE_RETRY_SECS: u64 = 1;
 impl ApiError {
     /// An error answer with `status`, `code` and `detail`.
     pub fn new(status: StatusCode, code: &str, detail: impl Into<String>) -> Self {
-        let retry_after =
-            (status == StatusCode::SERVICE_UNAVAILABLE).then_some(UNAVAILABLE_RETRY_SECS);
+        let retry_after = (status == StatusCode::SERVICE_UNAVAILABLE).then_some(UNAVAILABLE_RETRY_SECS);
         Self {
             status,
             code: code.to_owned(),

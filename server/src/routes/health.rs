@@ -67,10 +67,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     } else {
         ("kv", "in-process")
     };
-    let (db, kv) = tokio::join!(
-        within(infra::db::ping(infra.db())),
-        within(infra.kv().ping()),
-    );
+    let (db, kv) = tokio::join!(within(infra::db::ping(infra.db())), within(infra.kv().ping()),);
     let mut checks = std::collections::BTreeMap::new();
     checks.insert("database", check(db_backend, db));
     checks.insert(kv_name, check(kv_backend, kv));
@@ -93,9 +90,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     .with_extension("checks", json!(checks)))
 }
 
-async fn within<E: std::fmt::Display>(
-    check: impl Future<Output = Result<(), E>>,
-) -> Result<(), String> {
+async fn within<E: std::fmt::Display>(check: impl Future<Output = Result<(), E>>) -> Result<(), String> {
     match tokio::time::timeout(CHECK_TIMEOUT, check).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),

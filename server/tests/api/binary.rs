@@ -22,9 +22,7 @@ fn free_port() -> u16 {
 /// The binary with a clean environment (none of the server's variables inherited).
 fn command(cwd: &Path) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.current_dir(cwd)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    cmd.current_dir(cwd).stdout(Stdio::null()).stderr(Stdio::piped());
     for var in server::config::ENV_VARS
         .iter()
         .chain(&["CONFIG_FILE", "RUST_LOG"])
@@ -42,10 +40,7 @@ struct Running {
 impl Running {
     fn start(mut cmd: Command) -> Self {
         let port = free_port();
-        let child = cmd
-            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .spawn()
-            .unwrap();
+        let child = cmd.env("BIND_ADDR", format!("127.0.0.1:{port}")).spawn().unwrap();
         Self {
             child,
             address: format!("http://127.0.0.1:{port}"),
@@ -56,10 +51,10 @@ impl Running {
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if let Ok(response) = client.get(format!("{}/readyz", self.address)).send().await {
-                if response.status() == 200 {
-                    return response.json().await.unwrap();
-                }
+            if let Ok(response) = client.get(format!("{}/readyz", self.address)).send().await
+                && response.status() == 200
+            {
+                return response.json().await.unwrap();
             }
             if let Some(status) = self.child.try_wait().unwrap() {
                 panic!("the server exited early with {status}");
@@ -100,10 +95,7 @@ impl Drop for Running {
 #[test]
 fn a_bad_setting_stops_start_up_with_its_name() {
     let dir = tempfile::tempdir().unwrap();
-    let output = command(dir.path())
-        .env("BIND_ADDR", "nowhere")
-        .output()
-        .unwrap();
+    let output = command(dir.path()).env("BIND_ADDR", "nowhere").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("BIND_ADDR"), "{stderr}");
@@ -162,9 +154,7 @@ async fn migrates_postgres_and_reports_both_dependencies_ready() {
     let ready = server.ready().await;
     assert_eq!(ready["checks"]["database"]["backend"], "postgres");
     assert_eq!(ready["checks"]["redis"]["status"], "up");
-    let db = infra::sea_orm::Database::connect(&database.url)
-        .await
-        .unwrap();
+    let db = infra::sea_orm::Database::connect(&database.url).await.unwrap();
     use infra::sea_orm::ConnectionTrait;
     let row = db
         .query_one_raw(infra::sea_orm::Statement::from_string(

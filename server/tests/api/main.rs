@@ -1,4 +1,5 @@
 //! HTTP tests of the server, each on both backends, and tests of the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod binary;
 mod helpers;

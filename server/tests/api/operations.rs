@@ -36,21 +36,13 @@ async fn unknown_route_is_problem_json(t: TestInfra) {
     let app = spawn_app(t.infra().clone());
     let response = app.get("/api/v1/no-such-thing").await;
     assert_eq!(response.status(), 404);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["type"], "/problems/not-found");
     assert_eq!(body["title"], "Not Found");
     assert_eq!(body["status"], 404);
     assert_eq!(body["code"], "not_found");
-    assert!(
-        body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("/api/v1/no-such-thing")
-    );
+    assert!(body["detail"].as_str().unwrap().contains("/api/v1/no-such-thing"));
 }
 
 async fn wrong_method_is_405_problem(t: TestInfra) {
@@ -63,10 +55,7 @@ async fn wrong_method_is_405_problem(t: TestInfra) {
         .await
         .unwrap();
     assert_eq!(response.status(), 405);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     assert_eq!(
         response.json::<Value>().await.unwrap()["code"],
         "method_not_allowed"
@@ -116,24 +105,13 @@ async fn metrics_use_route_patterns(t: TestInfra) {
 
 async fn openapi_and_docs_are_served(t: TestInfra) {
     let app = spawn_app(t.infra().clone());
-    let doc: Value = app
-        .get("/api-docs/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get("/api-docs/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/readyz"]["get"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
     let page = app.get("/docs/").await;
     assert_eq!(page.status(), 200);
-    assert!(
-        page.text()
-            .await
-            .unwrap()
-            .to_lowercase()
-            .contains("swagger")
-    );
+    assert!(page.text().await.unwrap().to_lowercase().contains("swagger"));
     let redirect = app.get("/docs").await;
     assert!(redirect.status().is_redirection(), "{}", redirect.status());
     assert_eq!(redirect.headers()["location"], "/docs/");
@@ -146,10 +124,7 @@ async fn readyz_names_the_dependency_that_is_down(t: TestInfra) {
     let app = spawn_app(infra);
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["detail"], "not ready: redis unreachable");

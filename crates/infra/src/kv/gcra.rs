@@ -46,12 +46,7 @@ pub struct GcraDecision {
 /// One GCRA step: the theoretical arrival time `tat` (absent when the bucket is
 /// full) against `now`, both in microseconds. Returns the decision and the new
 /// `tat` to store when allowed.
-pub(crate) fn step(
-    tat: Option<i64>,
-    now: i64,
-    quota: Quota,
-    cost: u32,
-) -> (GcraDecision, Option<i64>) {
+pub(crate) fn step(tat: Option<i64>, now: i64, quota: Quota, cost: u32) -> (GcraDecision, Option<i64>) {
     let emission = quota.emission_micros();
     let burst = i64::from(quota.burst.max(1));
     let tat = tat.unwrap_or(now).max(now);

@@ -31,10 +31,7 @@ impl MemoryKv {
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Entry>> {
         // A panic while holding the lock cannot leave an entry half-written.
-        let mut map = self
-            .map
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut map = self.map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if self.writes.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             let now = Instant::now();
             map.retain(|_, e| e.expires_at > now);
@@ -84,10 +81,7 @@ impl MemoryKv {
         let (current, expires_at) = match Self::live(&map, key) {
             Some(e) => {
                 let text = std::str::from_utf8(&e.value).map_err(|_| not_integer(key))?;
-                (
-                    text.parse::<i64>().map_err(|_| not_integer(key))?,
-                    e.expires_at,
-                )
+                (text.parse::<i64>().map_err(|_| not_integer(key))?, e.expires_at)
             }
             None => (0, Instant::now() + ttl),
         };
@@ -124,12 +118,9 @@ impl MemoryKv {
         });
         let (decision, new_tat) = gcra::step(tat, now, quota, cost);
         if let Some(new_tat) = new_tat {
-            let ttl = Duration::from_micros(u64::try_from(new_tat - now).unwrap_or(0))
-                + Duration::from_millis(1);
-            map.insert(
-                key.to_owned(),
-                Self::entry(new_tat.to_string().as_bytes(), ttl),
-            );
+            let ttl =
+                Duration::from_micros(u64::try_from(new_tat - now).unwrap_or(0)) + Duration::from_millis(1);
+            map.insert(key.to_owned(), Self::entry(new_tat.to_string().as_bytes(), ttl));
         }
         decision
     }

@@ -70,9 +70,7 @@ impl RedisKv {
         };
         config.pool = Some(pool);
         let pool = config.create_pool(Some(Runtime::Tokio1)).map_err(|e| {
-            KvError::Unavailable(format!(
-                "cannot create a Redis pool for the configured URL: {e}"
-            ))
+            KvError::Unavailable(format!("cannot create a Redis pool for the configured URL: {e}"))
         })?;
         Ok(Self {
             pool,
@@ -122,12 +120,7 @@ impl RedisKv {
             .map_err(map_err)
     }
 
-    pub(super) async fn set_if_absent(
-        &self,
-        key: &str,
-        value: &[u8],
-        ttl: Duration,
-    ) -> KvResult<bool> {
+    pub(super) async fn set_if_absent(&self, key: &str, value: &[u8], ttl: Duration) -> KvResult<bool> {
         let mut c = self.connection().await?;
         let set: Option<String> = redis::cmd("SET")
             .arg(key)
@@ -170,12 +163,7 @@ impl RedisKv {
         Ok(n > 0)
     }
 
-    pub(super) async fn gcra_take(
-        &self,
-        key: &str,
-        quota: Quota,
-        cost: u32,
-    ) -> KvResult<GcraDecision> {
+    pub(super) async fn gcra_take(&self, key: &str, quota: Quota, cost: u32) -> KvResult<GcraDecision> {
         let mut c = self.connection().await?;
         let (allowed, remaining, retry_after, reset_after): (i64, i64, i64, i64) = self
             .gcra

@@ -18,9 +18,7 @@ async fn set_get_delete(t: TestInfra) {
 
 async fn values_expire(t: TestInfra) {
     let kv = t.kv();
-    kv.set("short", b"x", Duration::from_millis(50))
-        .await
-        .unwrap();
+    kv.set("short", b"x", Duration::from_millis(50)).await.unwrap();
     assert!(
         kv.set_if_absent("lock", b"x", Duration::from_millis(50))
             .await
@@ -55,9 +53,7 @@ async fn set_if_absent_has_one_winner(t: TestInfra) {
 
 async fn compare_and_delete_only_own_value(t: TestInfra) {
     let kv = t.kv();
-    kv.set("lock", b"owner-a", Duration::from_secs(30))
-        .await
-        .unwrap();
+    kv.set("lock", b"owner-a", Duration::from_secs(30)).await.unwrap();
     assert!(!kv.compare_and_delete("lock", b"owner-b").await.unwrap());
     assert!(kv.get("lock").await.unwrap().is_some());
     assert!(kv.compare_and_delete("lock", b"owner-a").await.unwrap());
@@ -90,16 +86,12 @@ async fn kv_expiry_kept_on_increment(t: &TestInfra) {
         1
     );
     assert_eq!(
-        kv.increment("window", 1, Duration::from_secs(60))
-            .await
-            .unwrap(),
+        kv.increment("window", 1, Duration::from_secs(60)).await.unwrap(),
         2
     );
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(
-        kv.increment("window", 1, Duration::from_secs(60))
-            .await
-            .unwrap(),
+        kv.increment("window", 1, Duration::from_secs(60)).await.unwrap(),
         1,
         "the first TTL stands"
     );
@@ -116,8 +108,7 @@ async fn gcra_allows_burst_then_refuses(t: TestInfra) {
     let refused = kv.gcra_take("rl", quota, 1).await.unwrap();
     assert!(!refused.allowed);
     assert!(
-        refused.retry_after > Duration::from_millis(900)
-            && refused.retry_after <= Duration::from_secs(1)
+        refused.retry_after > Duration::from_millis(900) && refused.retry_after <= Duration::from_secs(1)
     );
     let other = kv.gcra_take("rl-other", quota, 1).await.unwrap();
     assert!(other.allowed, "buckets are per key");

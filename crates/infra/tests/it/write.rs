@@ -27,14 +27,8 @@ fn keyed(actor: &Actor, key: &str, body: &str) -> Actor {
 async fn counts(t: &TestInfra) -> (u64, u64, u64) {
     let db = t.db();
     (
-        infra::outbox::entity::Entity::find()
-            .count(db)
-            .await
-            .unwrap(),
-        infra::audit::entity::Entity::find()
-            .count(db)
-            .await
-            .unwrap(),
+        infra::outbox::entity::Entity::find().count(db).await.unwrap(),
+        infra::audit::entity::Entity::find().count(db).await.unwrap(),
         infra::idempotency::entity::Entity::find()
             .count(db)
             .await
@@ -61,8 +55,7 @@ async fn create_thing(
                 &serde_json::json!({"id": id}),
             )?)
             .await?;
-            tx.audit("thing.create", "thing", &id.to_string(), None)
-                .await?;
+            tx.audit("thing.create", "thing", &id.to_string(), None).await?;
             Ok(id)
         })
     })
@@ -73,15 +66,8 @@ async fn rollback_leaves_nothing(t: TestInfra) {
     let actor = keyed(&user(), "k-rollback", "{}");
     let result: Result<infra::Written<()>, InfraError> = write(t.infra(), &actor, |tx| {
         Box::pin(async move {
-            tx.emit(NewEvent::new(
-                "thing-events",
-                "ThingCreated",
-                "thing",
-                1,
-                1,
-                &(),
-            )?)
-            .await?;
+            tx.emit(NewEvent::new("thing-events", "ThingCreated", "thing", 1, 1, &())?)
+                .await?;
             tx.audit("thing.create", "thing", "1", None).await?;
             Err(InfraError::Invariant("the change failed"))
         })
@@ -175,15 +161,8 @@ async fn writes_without_key_each_apply(t: TestInfra) {
 async fn a_write_without_audit_is_refused(t: TestInfra) {
     let result: Result<infra::Written<()>, InfraError> = write(t.infra(), &user(), |tx| {
         Box::pin(async move {
-            tx.emit(NewEvent::new(
-                "thing-events",
-                "ThingCreated",
-                "thing",
-                1,
-                1,
-                &(),
-            )?)
-            .await?;
+            tx.emit(NewEvent::new("thing-events", "ThingCreated", "thing", 1, 1, &())?)
+                .await?;
             Ok(())
         })
     })
