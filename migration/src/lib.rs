@@ -11,6 +11,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;
+mod m20261125_000002_identity;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -18,6 +19,6 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_foundation::Migration)]
+        vec![Box::new(m20261125_000001_foundation::Migration), Box::new(m20261125_000002_identity::Migration)]
     }
 }

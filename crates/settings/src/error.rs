@@ -1,0 +1,96 @@
+//! Errors of the settings services.
+
+use infra::{DomainError, ErrorKind, FieldError, InfraError, ValidationError};
+
+/// What can go wrong in a settings operation.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// Input that breaks a rule; names each field.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The resource does not exist or is not visible to the caller.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The caller lacks the capability.
+    #[error("this action needs the {0} capability")]
+    Forbidden(String),
+    /// The caller may not act on this resource (another organization, a higher kind).
+    #[error("{0}")]
+    OutOfScope(&'static str),
+    /// A unique value is already taken.
+    #[error("{field} {value} is already in use")]
+    Taken {
+        /// The field.
+        field: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// The version sent with an update is not the current one.
+    #[error("the resource changed since version {sent}; it is now at version {current}: fetch it and retry")]
+    StaleVersion {
+        /// The version the caller sent.
+        sent: i64,
+        /// The current version.
+        current: i64,
+    },
+    /// The infrastructure failed.
+    #[error(transparent)]
+    Infra(#[from] InfraError),
+}
+
+impl From<sea_orm::DbErr> for SettingsError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Infra(InfraError::Database(e))
+    }
+}
+
+impl From<serde_json::Error> for SettingsError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Infra(InfraError::Serialization(e))
+    }
+}
+
+impl SettingsError {
+    /// A validation error about one field.
+    pub fn field(field: &str, message: &str) -> Self {
+        Self::Invalid(ValidationError::field(field, message))
+    }
+}
+
+impl DomainError for SettingsError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid(_) => ErrorKind::InvalidInput,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Forbidden(_) | Self::OutOfScope(_) => ErrorKind::Forbidden,
+            Self::Taken { .. } => ErrorKind::Conflict,
+            Self::StaleVersion { .. } => ErrorKind::PreconditionFailed,
+            Self::Infra(e) => e.kind(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Invalid(_) => "validation_failed",
+            Self::NotFound(_) => "not_found",
+            Self::Forbidden(_) => "capability_missing",
+            Self::OutOfScope(_) => "out_of_scope",
+            Self::Taken { .. } => "already_exists",
+            Self::StaleVersion { .. } => "stale_version",
+            Self::Infra(e) => e.code(),
+        }
+    }
+
+    fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Invalid(v) => v.errors.clone(),
+            Self::Taken { field, .. } => vec![FieldError::new(*field, "is already in use")],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Refuses unless `actor` holds `capability`.
+pub fn require(actor: &infra::Actor, capability: &str) -> Result<(), SettingsError> {
+    if actor.can(capability) { Ok(()) } else { Err(SettingsError::Forbidden(capability.to_owned())) }
+}

@@ -1,0 +1,14 @@
+//! Users of the three kinds (SUPER_ADMIN, INTERNAL with an organization,
+//! EXTERNAL with a partner), their roles and direct capability grants.
+
+pub mod entity;
+mod input;
+mod model;
+mod service;
+
+pub use input::{CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile};
+pub use model::{Grant, User};
+pub use service::{UserService, find, find_by_email, set_active};
+
+/// The outbox topic of user changes.
+pub const TOPIC: &str = "user-events";

@@ -1,0 +1,115 @@
+//! Errors of authentication.
+
+use infra::{DomainError, ErrorKind, FieldError, InfraError, ValidationError};
+use settings::SettingsError;
+
+/// What can go wrong while logging in or checking a token.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// Wrong e-mail or password; never says which, nor whether the account exists.
+    #[error("the e-mail or password is wrong")]
+    InvalidCredentials,
+    /// Too many failed logins: retry after the lock ends.
+    #[error("too many failed logins; try again in {retry_after_secs} seconds")]
+    Locked {
+        /// Seconds until the lock ends.
+        retry_after_secs: u64,
+    },
+    /// No token, a malformed one, a bad signature, another algorithm or issuer.
+    #[error("the access token is missing or invalid; log in again")]
+    InvalidToken,
+    /// The access token is past its expiry.
+    #[error("the access token has expired; refresh it")]
+    TokenExpired,
+    /// The token or its session was revoked, or the user disabled.
+    #[error("the session has ended; log in again")]
+    Revoked,
+    /// The refresh token is unknown, expired, or its session ended.
+    #[error("the refresh token is invalid or expired; log in again")]
+    InvalidRefreshToken,
+    /// A refresh token was used again after rotation: the session is ended.
+    #[error("this refresh token was already used; the session has been ended for safety, log in again")]
+    RefreshTokenReused,
+    /// The token signing keys could not be loaded or parsed.
+    #[error("token keys: {0}")]
+    Keys(String),
+    /// A settings rule failed (user management through this crate).
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The infrastructure failed.
+    #[error(transparent)]
+    Infra(#[from] InfraError),
+}
+
+impl From<sea_orm::DbErr> for AuthError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Infra(InfraError::Database(e))
+    }
+}
+
+impl From<ValidationError> for AuthError {
+    fn from(e: ValidationError) -> Self {
+        Self::Settings(SettingsError::Invalid(e))
+    }
+}
+
+impl From<serde_json::Error> for AuthError {
+    fn from(e: serde_json::Error) -> Self {
+        Self::Infra(InfraError::Serialization(e))
+    }
+}
+
+impl From<infra::KvError> for AuthError {
+    fn from(e: infra::KvError) -> Self {
+        Self::Infra(InfraError::Kv(e))
+    }
+}
+
+impl DomainError for AuthError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::InvalidCredentials
+            | Self::InvalidToken
+            | Self::TokenExpired
+            | Self::Revoked
+            | Self::InvalidRefreshToken
+            | Self::RefreshTokenReused => ErrorKind::Unauthenticated,
+            Self::Locked { .. } => ErrorKind::RateLimited,
+            Self::Keys(_) => ErrorKind::Internal,
+            Self::Settings(e) => e.kind(),
+            Self::Infra(e) => e.kind(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Locked { .. } => "account_locked",
+            Self::InvalidToken => "invalid_token",
+            Self::TokenExpired => "token_expired",
+            Self::Revoked => "session_revoked",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::RefreshTokenReused => "refresh_token_reused",
+            Self::Keys(_) => "internal_error",
+            Self::Settings(e) => e.code(),
+            Self::Infra(e) => e.code(),
+        }
+    }
+
+    fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Settings(e) => e.field_errors(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl AuthError {
+    /// Seconds to wait before retrying, for a lockout.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Locked { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Authentication: password login with lockout, Ed25519-signed access tokens
+//! with key rotation and a JWKS, rotating refresh tokens with reuse detection,
+//! sessions, and revocation that every instance sees at once.
+//!
+//! ```no_run
+//! use infra::{AppInfra, InfraConfig};
+//! use user_auth::{AuthConfig, AuthService, ClientInfo, LoginRequest};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let infra = AppInfra::connect(&InfraConfig::embedded("./data/app.db")).await?;
+//! infra.migrate().await?;
+//! let auth = AuthService::start(infra, AuthConfig::default()).await?;
+//! let login = LoginRequest { email: "admin@example.com".into(), password: "a long secret".into() };
+//! let pair = auth.login(login, &ClientInfo::default()).await?;
+//! let who = auth.authenticate(&pair.access_token).await?;
+//! println!("{:?} may {:?}", who.actor.user_id, who.actor.capabilities);
+//! # Ok(()) }
+//! ```
+
+pub mod accounts;
+pub mod config;
+pub mod device;
+pub mod error;
+pub mod keys;
+pub mod lockout;
+pub mod password;
+pub mod service;
+pub mod sessions;
+pub mod tokens;
+
+pub use accounts::AccountService;
+pub use config::{AuthConfig, SigningKeySource};
+pub use error::AuthError;
+pub use service::{AuthService, Authenticated, ClientInfo, LoginRequest, TokenPair};
+
+/// The outbox topic of session changes.
+pub const TOPIC: &str = "session-events";

@@ -1,0 +1,253 @@
+//! Login, refresh, logout and token checks.
+
+use std::sync::Arc;
+
+use infra::write::write;
+use infra::{Actor, Infra};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use settings::users::{UserKind, normalize_email};
+use tokio::sync::RwLock;
+use uuid::Uuid;
+
+use crate::config::AuthConfig;
+use crate::error::AuthError;
+use crate::keys::{Jwks, KeyRing};
+use crate::sessions::entity::{refresh_token, session};
+use crate::tokens::{self, Claims, Subject};
+use crate::{lockout, password, sessions};
+
+/// E-mail and password.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's e-mail.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// Where a request comes from, for the session's device record.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    /// The User-Agent header.
+    pub user_agent: Option<String>,
+    /// The client address.
+    pub ip: Option<String>,
+    /// The request id, for audit rows.
+    pub request_id: Option<String>,
+}
+
+/// A new access and refresh token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPair {
+    /// JWT for `Authorization: Bearer`.
+    pub access_token: String,
+    /// Opaque; exchange at `/auth/refresh` before it expires. Single use.
+    pub refresh_token: String,
+    /// `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+/// A verified caller.
+#[derive(Clone, Debug)]
+pub struct Authenticated {
+    /// The caller, with capabilities in force now.
+    pub actor: Actor,
+    /// The token's claims.
+    pub claims: Claims,
+}
+
+/// What a refresh did, stored by the write helper.
+#[derive(Serialize, Deserialize)]
+enum RefreshOutcome {
+    Issued(TokenPair),
+    Reused(Uuid),
+}
+
+/// Authentication over any [`Infra`].
+#[derive(Clone)]
+pub struct AuthService<I: Infra> {
+    infra: I,
+    config: Arc<AuthConfig>,
+    keys: Arc<RwLock<KeyRing>>,
+}
+
+impl<I: Infra> AuthService<I> {
+    /// Loads the signing keys (creating the development key when needed).
+    pub async fn start(infra: I, config: AuthConfig) -> Result<Self, AuthError> {
+        let keys = KeyRing::load(infra.db(), &config, infra.clock().now()).await?;
+        Ok(Self { infra, config: Arc::new(config), keys: Arc::new(RwLock::new(keys)) })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &AuthConfig {
+        &self.config
+    }
+
+    /// The public keys for `/.well-known/jwks.json`.
+    pub async fn jwks(&self) -> Jwks {
+        self.keys.read().await.jwks().clone()
+    }
+
+    /// Re-reads the keys, after a rotation by any instance.
+    pub async fn reload_keys(&self) -> Result<(), AuthError> {
+        let fresh = KeyRing::load(self.infra.db(), &self.config, self.infra.clock().now()).await?;
+        *self.keys.write().await = fresh;
+        Ok(())
+    }
+
+    /// Password login for INTERNAL and SUPER_ADMIN users. Five failures in the
+    /// window lock the account; the answer never says whether it exists.
+    pub async fn login(&self, request: LoginRequest, client: &ClientInfo) -> Result<TokenPair, AuthError> {
+        let email = normalize_email(&request.email).map_err(|m| infra::ValidationError::field("email", m))?;
+        if request.password.is_empty() {
+            return Err(infra::ValidationError::field("password", "must not be empty").into());
+        }
+        let (kv, clock) = (self.infra.kv(), self.infra.clock());
+        lockout::check(kv, clock, &email).await?;
+        let user = settings::users::find_by_email(self.infra.db(), &email).await?;
+        let candidate = user.filter(|u| u.is_active && u.kind != UserKind::External.as_str());
+        let hash = candidate.as_ref().and_then(|u| u.password_hash.clone());
+        let ok = password::verify(request.password, hash).await;
+        let Some(user) = candidate.filter(|_| ok) else {
+            lockout::record_failure(kv, clock, &self.config, &email).await?;
+            return Err(AuthError::InvalidCredentials);
+        };
+        lockout::clear(kv, &email).await?;
+        self.open_session(&user, client).await
+    }
+
+    /// Opens a session for a user already identified (password or OTP) and answers its tokens.
+    pub async fn open_session(&self, user: &settings::users::entity::user::Model, client: &ClientInfo) -> Result<TokenPair, AuthError> {
+        let kind = UserKind::parse(&user.kind).unwrap_or(UserKind::Internal);
+        let actor = client_actor(Actor::user(kind.actor_kind(), user.id, []), client);
+        let config = self.config.clone();
+        let keys = self.keys.read().await.clone();
+        let user = user.clone();
+        let client = client.clone();
+        let written = write(&self.infra, &actor, move |tx| {
+            Box::pin(async move {
+                let (session, refresh) = sessions::open(tx, user.id, &client, &config).await?;
+                let access = tokens::issue(&keys, &config, &subject(&user, session.id), tx.now())?;
+                Ok::<_, AuthError>(pair(access, refresh, &config))
+            })
+        })
+        .await?;
+        Ok(written.value)
+    }
+
+    /// Exchanges a refresh token for a new pair. A token already exchanged more
+    /// than the grace window ago ends the whole session (reuse detection).
+    pub async fn refresh(&self, refresh_token: &str, client: &ClientInfo) -> Result<TokenPair, AuthError> {
+        let hash = sessions::hash_token(refresh_token);
+        let actor = client_actor(Actor::system(), client);
+        let config = self.config.clone();
+        let keys = self.keys.read().await.clone();
+        let outcome = write(&self.infra, &actor, move |tx| {
+            Box::pin(async move {
+                let db = tx.db();
+                let token = refresh_token::Entity::find()
+                    .filter(refresh_token::Column::TokenHash.eq(hash))
+                    .one(db)
+                    .await?
+                    .ok_or(AuthError::InvalidRefreshToken)?;
+                let session = session::Entity::find_by_id(token.session_id).one(db).await?.ok_or(AuthError::InvalidRefreshToken)?;
+                if !sessions::is_live(&session, tx.now()) || token.expires_at <= tx.now() {
+                    return Err(AuthError::InvalidRefreshToken);
+                }
+                let user = settings::users::find(db, session.user_id).await?.filter(|u| u.is_active).ok_or(AuthError::Revoked)?;
+                if !sessions::mark_used(tx, token.id).await? {
+                    // Lost a race or replayed: reread the committed use time.
+                    let used = refresh_token::Entity::find_by_id(token.id).one(db).await?.and_then(|t| t.used_at);
+                    let within_grace = used.is_some_and(|at| tx.now() - at <= config.refresh_grace);
+                    if !within_grace {
+                        sessions::revoke(tx, session.id, "refresh_token_reused").await?;
+                        return Ok(RefreshOutcome::Reused(session.id));
+                    }
+                }
+                sessions::touch(tx, session.id, &config).await?;
+                let refresh = sessions::issue_refresh(tx, session.id, &config).await?;
+                let access = tokens::issue(&keys, &config, &subject(&user, session.id), tx.now())?;
+                tx.audit("session.refresh", "session", &session.id.to_string(), None).await?;
+                Ok(RefreshOutcome::Issued(pair(access, refresh, &config)))
+            })
+        })
+        .await?;
+        match outcome.value {
+            RefreshOutcome::Issued(pair) => Ok(pair),
+            RefreshOutcome::Reused(session_id) => {
+                tracing::warn!(%session_id, "refresh token reused; session ended");
+                sessions::publish_revoked(self.infra.kv(), &[session_id], &[], &self.config).await;
+                Err(AuthError::RefreshTokenReused)
+            }
+        }
+    }
+
+    /// Ends the caller's session and denies the token it used.
+    pub async fn logout(&self, who: &Authenticated) -> Result<(), AuthError> {
+        let sid = who.claims.sid;
+        let written = write(&self.infra, &who.actor, move |tx| Box::pin(async move { sessions::revoke(tx, sid, "logout").await }))
+            .await?;
+        let mut ended = written.value;
+        ended.push(sid);
+        sessions::publish_revoked(self.infra.kv(), &ended, &[who.claims.jti], &self.config).await;
+        Ok(())
+    }
+
+    /// Verifies an access token and answers the caller with the capabilities in
+    /// force now. Refuses revoked tokens and sessions (kv marks, then the session
+    /// row, which stays authoritative when the kv store lost or missed a mark) and
+    /// disabled users.
+    pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
+        let now = self.infra.clock().now();
+        let claims = {
+            let kid = tokens::key_id(token)?;
+            if self.keys.read().await.verifying(&kid).is_none() {
+                // A key made by another instance's rotation: read the keys again once.
+                self.reload_keys().await?;
+            }
+            tokens::verify(&*self.keys.read().await, &self.config, token, now)?
+        };
+        match sessions::is_marked_revoked(self.infra.kv(), claims.sid, claims.jti).await {
+            Ok(true) => return Err(AuthError::Revoked),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
+        }
+        let db = self.infra.db();
+        let session = session::Entity::find_by_id(claims.sid).one(db).await?.ok_or(AuthError::Revoked)?;
+        if !sessions::is_live(&session, now) || session.user_id != claims.sub {
+            return Err(AuthError::Revoked);
+        }
+        let user = settings::users::find(db, claims.sub).await?.filter(|u| u.is_active).ok_or(AuthError::Revoked)?;
+        let kind = UserKind::parse(&user.kind).ok_or(AuthError::InvalidToken)?;
+        let capabilities = settings::capabilities::effective(db, user.id, now).await?;
+        let mut actor = Actor::user(kind.actor_kind(), user.id, capabilities);
+        actor.organization_id = user.organization_id;
+        actor.partner_id = user.partner_id;
+        actor.session_id = Some(session.id);
+        Ok(Authenticated { actor, claims })
+    }
+}
+
+fn client_actor(mut actor: Actor, client: &ClientInfo) -> Actor {
+    actor.request_id = client.request_id.clone();
+    actor.client_addr = client.ip.clone();
+    actor
+}
+
+fn subject(user: &settings::users::entity::user::Model, session_id: Uuid) -> Subject {
+    Subject {
+        user_id: user.id,
+        kind: user.kind.clone(),
+        organization_id: user.organization_id,
+        partner_id: user.partner_id,
+        session_id,
+    }
+}
+
+fn pair(access_token: String, refresh_token: String, config: &AuthConfig) -> TokenPair {
+    TokenPair { access_token, refresh_token, token_type: "Bearer".to_owned(), expires_in: config.access_ttl.num_seconds() }
+}

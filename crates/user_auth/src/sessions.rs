@@ -1,0 +1,227 @@
+//! Sessions (one per login) and their rotating refresh tokens, and the kv
+//! marks that make a revocation visible to every instance at once.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use infra::write::WriteTx;
+use infra::{Kv, NewEvent};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::config::AuthConfig;
+use crate::device;
+use crate::error::AuthError;
+use crate::service::ClientInfo;
+
+/// The sea-orm entities of tables `sessions` and `refresh_tokens`.
+pub mod entity {
+    /// Table `sessions`.
+    pub mod session {
+        use sea_orm::entity::prelude::*;
+
+        /// One login's session.
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "sessions")]
+        pub struct Model {
+            /// UUID v7; the `sid` claim.
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            /// Whose.
+            pub user_id: Uuid,
+            /// The User-Agent at login.
+            pub user_agent: Option<String>,
+            /// Browser or client name.
+            pub device_name: Option<String>,
+            /// mobile, tablet, desktop, bot or unknown.
+            pub device_type: String,
+            /// Operating system.
+            pub device_os: Option<String>,
+            /// Client address at login.
+            pub ip: Option<String>,
+            /// Login time.
+            pub created_at: DateTimeUtc,
+            /// Last login or refresh.
+            pub last_active_at: DateTimeUtc,
+            /// Ends unless refreshed before.
+            pub expires_at: DateTimeUtc,
+            /// When it was ended.
+            pub revoked_at: Option<DateTimeUtc>,
+            /// Why: logout, revoked, refresh_token_reused, user_disabled.
+            pub revoked_reason: Option<String>,
+        }
+
+        /// No relations navigated.
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    /// Table `refresh_tokens`.
+    pub mod refresh_token {
+        use sea_orm::entity::prelude::*;
+
+        /// One issued refresh token (only its hash is kept).
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "refresh_tokens")]
+        pub struct Model {
+            /// UUID v7.
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            /// The session it renews.
+            pub session_id: Uuid,
+            /// SHA-256 of the token, hex.
+            pub token_hash: String,
+            /// When issued.
+            pub issued_at: DateTimeUtc,
+            /// When it stops working.
+            pub expires_at: DateTimeUtc,
+            /// When it was exchanged for a new pair.
+            pub used_at: Option<DateTimeUtc>,
+        }
+
+        /// No relations navigated.
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+}
+
+use entity::{refresh_token, session};
+
+/// SHA-256 (hex) of a refresh token; tokens have 256 random bits, so a plain hash suffices.
+pub fn hash_token(raw: &str) -> String {
+    hex::encode(Sha256::digest(raw.as_bytes()))
+}
+
+/// Opens a session for `user_id` and returns it with its first refresh token.
+pub async fn open(
+    tx: &WriteTx,
+    user_id: Uuid,
+    client: &ClientInfo,
+    config: &AuthConfig,
+) -> Result<(session::Model, String), AuthError> {
+    let now = tx.now();
+    let device = device::parse(client.user_agent.as_deref());
+    let row = session::ActiveModel {
+        id: Set(infra::ids::new_id()),
+        user_id: Set(user_id),
+        user_agent: Set(client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect())),
+        device_name: Set(device.name),
+        device_type: Set(device.kind.to_owned()),
+        device_os: Set(device.os),
+        ip: Set(client.ip.clone()),
+        created_at: Set(now),
+        last_active_at: Set(now),
+        expires_at: Set(now + config.refresh_ttl),
+        revoked_at: Set(None),
+        revoked_reason: Set(None),
+    }
+    .insert(tx.db())
+    .await?;
+    let refresh = issue_refresh(tx, row.id, config).await?;
+    tx.audit("session.create", "session", &row.id.to_string(), Some(serde_json::json!({"user_id": user_id}))).await?;
+    Ok((row, refresh))
+}
+
+/// A new refresh token for `session_id`.
+pub async fn issue_refresh(tx: &WriteTx, session_id: Uuid, config: &AuthConfig) -> Result<String, AuthError> {
+    let mut secret = [0u8; 32];
+    rand::fill(&mut secret);
+    let raw = URL_SAFE_NO_PAD.encode(secret);
+    refresh_token::ActiveModel {
+        id: Set(infra::ids::new_id()),
+        session_id: Set(session_id),
+        token_hash: Set(hash_token(&raw)),
+        issued_at: Set(tx.now()),
+        expires_at: Set(tx.now() + config.refresh_ttl),
+        used_at: Set(None),
+    }
+    .insert(tx.db())
+    .await?;
+    Ok(raw)
+}
+
+/// Marks the refresh token used; `true` when this call did it (the winner of a race).
+pub async fn mark_used(tx: &WriteTx, token_id: Uuid) -> Result<bool, AuthError> {
+    let result = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::UsedAt, Expr::value(tx.now()))
+        .filter(refresh_token::Column::Id.eq(token_id))
+        .filter(refresh_token::Column::UsedAt.is_null())
+        .exec(tx.db())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Records activity on a session and extends its life.
+pub async fn touch(tx: &WriteTx, session_id: Uuid, config: &AuthConfig) -> Result<(), AuthError> {
+    session::Entity::update_many()
+        .col_expr(session::Column::LastActiveAt, Expr::value(tx.now()))
+        .col_expr(session::Column::ExpiresAt, Expr::value(tx.now() + config.refresh_ttl))
+        .filter(session::Column::Id.eq(session_id))
+        .exec(tx.db())
+        .await?;
+    Ok(())
+}
+
+/// Ends the sessions matched by `filter` (not yet ended) for `reason`, with an
+/// audit row and a SessionRevoked event each; returns their ids.
+async fn revoke_where(tx: &WriteTx, filter: sea_orm::Condition, reason: &str) -> Result<Vec<Uuid>, AuthError> {
+    let open: Vec<session::Model> =
+        session::Entity::find().filter(filter).filter(session::Column::RevokedAt.is_null()).all(tx.db()).await?;
+    for s in &open {
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(tx.now()))
+            .col_expr(session::Column::RevokedReason, Expr::value(reason))
+            .filter(session::Column::Id.eq(s.id))
+            .exec(tx.db())
+            .await?;
+        let payload = serde_json::json!({"session_id": s.id, "user_id": s.user_id, "reason": reason});
+        tx.emit(NewEvent::new(crate::TOPIC, "SessionRevoked", "session", s.id, 1, &payload)?).await?;
+        tx.audit("session.revoke", "session", &s.id.to_string(), Some(payload)).await?;
+    }
+    Ok(open.into_iter().map(|s| s.id).collect())
+}
+
+/// Ends one session.
+pub async fn revoke(tx: &WriteTx, session_id: Uuid, reason: &str) -> Result<Vec<Uuid>, AuthError> {
+    revoke_where(tx, sea_orm::Condition::all().add(session::Column::Id.eq(session_id)), reason).await
+}
+
+/// Ends every session of a user.
+pub async fn revoke_all_for_user(tx: &WriteTx, user_id: Uuid, reason: &str) -> Result<Vec<Uuid>, AuthError> {
+    revoke_where(tx, sea_orm::Condition::all().add(session::Column::UserId.eq(user_id)), reason).await
+}
+
+fn session_mark(sid: Uuid) -> String {
+    format!("auth:revoked:sid:{sid}")
+}
+
+fn token_mark(jti: Uuid) -> String {
+    format!("auth:revoked:jti:{jti}")
+}
+
+/// Publishes revocations to every instance (after the commit); the database
+/// row stays the durable record, so a lost kv write is still caught.
+pub async fn publish_revoked(kv: &Kv, sessions: &[Uuid], tokens: &[Uuid], config: &AuthConfig) {
+    let ttl = config.revocation_ttl();
+    for key in sessions.iter().map(|s| session_mark(*s)).chain(tokens.iter().map(|t| token_mark(*t))) {
+        if let Err(e) = kv.set(&key, b"1", ttl).await {
+            tracing::warn!(error = %e, "revocation not published to the kv store; the database check still applies");
+        }
+    }
+}
+
+/// Whether the kv store has a revocation for the session or the token.
+pub async fn is_marked_revoked(kv: &Kv, sid: Uuid, jti: Uuid) -> Result<bool, AuthError> {
+    Ok(kv.get(&session_mark(sid)).await?.is_some() || kv.get(&token_mark(jti)).await?.is_some())
+}
+
+/// Whether the session row allows use at `now`.
+pub fn is_live(row: &session::Model, now: DateTime<Utc>) -> bool {
+    row.revoked_at.is_none() && row.expires_at > now
+}
