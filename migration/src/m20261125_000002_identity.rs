@@ -113,7 +113,11 @@ enum SigningKeys {
 
 /// (code, area, description) of every capability.
 const CAPABILITIES: &[(&str, &str, &str)] = &[
-    ("USER_MANAGE", "USER", "Create users, assign roles, grant capabilities, disable and enable users"),
+    (
+        "USER_MANAGE",
+        "USER",
+        "Create users, assign roles, grant capabilities, disable and enable users",
+    ),
     ("USER_READ", "USER", "List and read users"),
     ("ROLE_READ", "USER", "List roles and their capabilities"),
     ("ORG_CREATE", "ORG", "Create organizations"),
@@ -125,21 +129,41 @@ const CAPABILITIES: &[(&str, &str, &str)] = &[
     ("LOCATION_UPDATE", "LOCATION", "Change and delete locations"),
     ("COMMODITY_CREATE", "COMMODITY", "Create commodities"),
     ("COMMODITY_READ", "COMMODITY", "Read commodities, units and terms"),
-    ("COMMODITY_UPDATE", "COMMODITY", "Change commodities, parameters, terms and commissions"),
-    ("PARTNER_ONBOARD", "PARTNER", "Start and submit onboarding applications"),
+    (
+        "COMMODITY_UPDATE",
+        "COMMODITY",
+        "Change commodities, parameters, terms and commissions",
+    ),
+    (
+        "PARTNER_ONBOARD",
+        "PARTNER",
+        "Start and submit onboarding applications",
+    ),
     ("PARTNER_READ", "PARTNER", "Read business partners"),
     ("PARTNER_APPROVE", "PARTNER", "Decide onboarding applications"),
-    ("PARTNER_MANAGE", "PARTNER", "Manage partner employees, locations and KYC"),
+    (
+        "PARTNER_MANAGE",
+        "PARTNER",
+        "Manage partner employees, locations and KYC",
+    ),
     ("AVAILABILITY_CREATE", "TRADE", "Post seller availabilities"),
     ("AVAILABILITY_READ", "TRADE", "Search availabilities"),
     ("AVAILABILITY_APPROVE", "TRADE", "Approve availabilities"),
-    ("AVAILABILITY_RESERVE", "TRADE", "Reserve, release and sell availability quantities"),
+    (
+        "AVAILABILITY_RESERVE",
+        "TRADE",
+        "Reserve, release and sell availability quantities",
+    ),
     ("REQUIREMENT_CREATE", "TRADE", "Post buyer requirements"),
     ("REQUIREMENT_READ", "TRADE", "Read requirements"),
     ("MATCHING_EXECUTE", "TRADE", "Run matching"),
     ("RISK_ASSESS", "RISK", "Run risk assessments"),
     ("RISK_READ", "RISK", "Read risk assessments and exposure"),
-    ("EVENTS_MANAGE", "OPERATIONS", "Re-queue or discard failed outbox events"),
+    (
+        "EVENTS_MANAGE",
+        "OPERATIONS",
+        "Re-queue or discard failed outbox events",
+    ),
     ("AUDIT_READ", "OPERATIONS", "Read the audit log"),
 ];
 
@@ -151,11 +175,31 @@ const ROLES: &[(&str, &str, &str, &[&str])] = &[
         "Back-office manager",
         "INTERNAL",
         &[
-            "USER_MANAGE", "USER_READ", "ROLE_READ", "ORG_CREATE", "ORG_READ", "ORG_UPDATE", "ORG_DELETE",
-            "LOCATION_CREATE", "LOCATION_READ", "LOCATION_UPDATE", "COMMODITY_CREATE", "COMMODITY_READ",
-            "COMMODITY_UPDATE", "PARTNER_ONBOARD", "PARTNER_READ", "PARTNER_APPROVE", "PARTNER_MANAGE",
-            "AVAILABILITY_READ", "AVAILABILITY_APPROVE", "AVAILABILITY_RESERVE", "REQUIREMENT_READ",
-            "MATCHING_EXECUTE", "RISK_ASSESS", "RISK_READ", "AUDIT_READ",
+            "USER_MANAGE",
+            "USER_READ",
+            "ROLE_READ",
+            "ORG_CREATE",
+            "ORG_READ",
+            "ORG_UPDATE",
+            "ORG_DELETE",
+            "LOCATION_CREATE",
+            "LOCATION_READ",
+            "LOCATION_UPDATE",
+            "COMMODITY_CREATE",
+            "COMMODITY_READ",
+            "COMMODITY_UPDATE",
+            "PARTNER_ONBOARD",
+            "PARTNER_READ",
+            "PARTNER_APPROVE",
+            "PARTNER_MANAGE",
+            "AVAILABILITY_READ",
+            "AVAILABILITY_APPROVE",
+            "AVAILABILITY_RESERVE",
+            "REQUIREMENT_READ",
+            "MATCHING_EXECUTE",
+            "RISK_ASSESS",
+            "RISK_READ",
+            "AUDIT_READ",
         ],
     ),
     (
@@ -163,9 +207,20 @@ const ROLES: &[(&str, &str, &str, &[&str])] = &[
         "Back-office staff",
         "INTERNAL",
         &[
-            "USER_READ", "ROLE_READ", "ORG_READ", "LOCATION_CREATE", "LOCATION_READ", "LOCATION_UPDATE",
-            "COMMODITY_READ", "COMMODITY_UPDATE", "PARTNER_ONBOARD", "PARTNER_READ", "AVAILABILITY_READ",
-            "REQUIREMENT_READ", "MATCHING_EXECUTE", "RISK_READ",
+            "USER_READ",
+            "ROLE_READ",
+            "ORG_READ",
+            "LOCATION_CREATE",
+            "LOCATION_READ",
+            "LOCATION_UPDATE",
+            "COMMODITY_READ",
+            "COMMODITY_UPDATE",
+            "PARTNER_ONBOARD",
+            "PARTNER_READ",
+            "AVAILABILITY_READ",
+            "REQUIREMENT_READ",
+            "MATCHING_EXECUTE",
+            "RISK_READ",
         ],
     ),
     (
@@ -173,20 +228,37 @@ const ROLES: &[(&str, &str, &str, &[&str])] = &[
         "Partner administrator",
         "EXTERNAL",
         &[
-            "PARTNER_READ", "PARTNER_MANAGE", "LOCATION_READ", "COMMODITY_READ", "AVAILABILITY_CREATE",
-            "AVAILABILITY_READ", "AVAILABILITY_RESERVE", "REQUIREMENT_CREATE", "REQUIREMENT_READ",
+            "PARTNER_READ",
+            "PARTNER_MANAGE",
+            "LOCATION_READ",
+            "COMMODITY_READ",
+            "AVAILABILITY_CREATE",
+            "AVAILABILITY_READ",
+            "AVAILABILITY_RESERVE",
+            "REQUIREMENT_CREATE",
+            "REQUIREMENT_READ",
         ],
     ),
     (
         "PARTNER_EMPLOYEE",
         "Partner employee",
         "EXTERNAL",
-        &["LOCATION_READ", "COMMODITY_READ", "AVAILABILITY_CREATE", "AVAILABILITY_READ", "REQUIREMENT_CREATE", "REQUIREMENT_READ"],
+        &[
+            "LOCATION_READ",
+            "COMMODITY_READ",
+            "AVAILABILITY_CREATE",
+            "AVAILABILITY_READ",
+            "REQUIREMENT_CREATE",
+            "REQUIREMENT_READ",
+        ],
     ),
 ];
 
 fn timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
 fn nullable_timestamp(col: impl IntoIden) -> ColumnDef {
@@ -221,15 +293,25 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, col) in [("ix_users_organization", Users::OrganizationId), ("ix_users_partner", Users::PartnerId)] {
-            manager.create_index(Index::create().name(name).table(Users::Table).col(col).to_owned()).await?;
+        for (name, col) in [
+            ("ix_users_organization", Users::OrganizationId),
+            ("ix_users_partner", Users::PartnerId),
+        ] {
+            manager
+                .create_index(Index::create().name(name).table(Users::Table).col(col).to_owned())
+                .await?;
         }
 
         manager
             .create_table(
                 Table::create()
                     .table(Capabilities::Table)
-                    .col(ColumnDef::new(Capabilities::Code).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Capabilities::Code)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Capabilities::Area).string_len(32).not_null())
                     .col(ColumnDef::new(Capabilities::Description).text().not_null())
                     .to_owned(),
@@ -239,7 +321,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Roles::Table)
-                    .col(ColumnDef::new(Roles::Code).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Roles::Code)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Roles::Name).string_len(200).not_null())
                     .col(ColumnDef::new(Roles::Description).text().null())
                     .col(ColumnDef::new(Roles::UserKind).string_len(16).not_null())
@@ -250,9 +337,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(RoleCapabilities::Table)
-                    .col(ColumnDef::new(RoleCapabilities::RoleCode).string_len(64).not_null())
-                    .col(ColumnDef::new(RoleCapabilities::CapabilityCode).string_len(64).not_null())
-                    .primary_key(Index::create().col(RoleCapabilities::RoleCode).col(RoleCapabilities::CapabilityCode))
+                    .col(
+                        ColumnDef::new(RoleCapabilities::RoleCode)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(RoleCapabilities::CapabilityCode)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(RoleCapabilities::RoleCode)
+                            .col(RoleCapabilities::CapabilityCode),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .from(RoleCapabilities::Table, RoleCapabilities::RoleCode)
@@ -282,7 +381,11 @@ impl MigrationTrait for Migration {
                             .to(Users::Table, Users::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(ForeignKey::create().from(UserRoles::Table, UserRoles::RoleCode).to(Roles::Table, Roles::Code))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(UserRoles::Table, UserRoles::RoleCode)
+                            .to(Roles::Table, Roles::Code),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -290,9 +393,18 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(UserCapabilities::Table)
-                    .col(ColumnDef::new(UserCapabilities::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(UserCapabilities::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(UserCapabilities::UserId).uuid().not_null())
-                    .col(ColumnDef::new(UserCapabilities::CapabilityCode).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(UserCapabilities::CapabilityCode)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(timestamp(UserCapabilities::GrantedAt))
                     .col(ColumnDef::new(UserCapabilities::GrantedBy).uuid().null())
                     .col(nullable_timestamp(UserCapabilities::ExpiresAt))
@@ -313,7 +425,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("ix_user_capabilities_user").table(UserCapabilities::Table).col(UserCapabilities::UserId).to_owned(),
+                Index::create()
+                    .name("ix_user_capabilities_user")
+                    .table(UserCapabilities::Table)
+                    .col(UserCapabilities::UserId)
+                    .to_owned(),
             )
             .await?;
 
@@ -343,7 +459,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_sessions_user")
+                    .table(Sessions::Table)
+                    .col(Sessions::UserId)
+                    .to_owned(),
+            )
             .await?;
         manager
             .create_table(
@@ -351,7 +473,12 @@ impl MigrationTrait for Migration {
                     .table(RefreshTokens::Table)
                     .col(ColumnDef::new(RefreshTokens::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(RefreshTokens::SessionId).uuid().not_null())
-                    .col(ColumnDef::new(RefreshTokens::TokenHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(RefreshTokens::TokenHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(timestamp(RefreshTokens::IssuedAt))
                     .col(timestamp(RefreshTokens::ExpiresAt))
                     .col(nullable_timestamp(RefreshTokens::UsedAt))
@@ -366,14 +493,23 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("ix_refresh_tokens_session").table(RefreshTokens::Table).col(RefreshTokens::SessionId).to_owned(),
+                Index::create()
+                    .name("ix_refresh_tokens_session")
+                    .table(RefreshTokens::Table)
+                    .col(RefreshTokens::SessionId)
+                    .to_owned(),
             )
             .await?;
         manager
             .create_table(
                 Table::create()
                     .table(SigningKeys::Table)
-                    .col(ColumnDef::new(SigningKeys::Kid).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(SigningKeys::Kid)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(SigningKeys::PrivateKey).text().null())
                     .col(ColumnDef::new(SigningKeys::PublicKey).string_len(64).not_null())
                     .col(timestamp(SigningKeys::CreatedAt))
@@ -405,20 +541,32 @@ impl MigrationTrait for Migration {
 
 async fn seed(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     let mut caps = Query::insert();
-    caps.into_table(Capabilities::Table).columns([Capabilities::Code, Capabilities::Area, Capabilities::Description]);
+    caps.into_table(Capabilities::Table).columns([
+        Capabilities::Code,
+        Capabilities::Area,
+        Capabilities::Description,
+    ]);
     for (code, area, description) in CAPABILITIES {
         caps.values_panic([(*code).into(), (*area).into(), (*description).into()]);
     }
     manager.exec_stmt(caps).await?;
 
     let mut roles = Query::insert();
-    roles.into_table(Roles::Table).columns([Roles::Code, Roles::Name, Roles::UserKind]);
+    roles
+        .into_table(Roles::Table)
+        .columns([Roles::Code, Roles::Name, Roles::UserKind]);
     let mut grants = Query::insert();
-    grants.into_table(RoleCapabilities::Table).columns([RoleCapabilities::RoleCode, RoleCapabilities::CapabilityCode]);
+    grants
+        .into_table(RoleCapabilities::Table)
+        .columns([RoleCapabilities::RoleCode, RoleCapabilities::CapabilityCode]);
     for (code, name, kind, capabilities) in ROLES {
         roles.values_panic([(*code).into(), (*name).into(), (*kind).into()]);
         let all: Vec<&str> = CAPABILITIES.iter().map(|c| c.0).collect();
-        let list: &[&str] = if capabilities.first() == Some(&"*") { &all } else { capabilities };
+        let list: &[&str] = if capabilities.first() == Some(&"*") {
+            &all
+        } else {
+            capabilities
+        };
         for capability in list {
             grants.values_panic([(*code).into(), (*capability).into()]);
         }

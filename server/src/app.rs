@@ -1,7 +1,6 @@
 //! The application factory shared by `main` and the tests.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -12,7 +11,6 @@ use infra::AppInfra;
 
 use crate::config::Config;
 use crate::http::{context, problem::ApiError};
-use crate::metrics::Metrics;
 use crate::state::AppState;
 
 /// A bound, not yet running server.
@@ -32,19 +30,17 @@ impl Application {
             .migrate()
             .await
             .context("cannot apply database migrations")?;
-        Self::with_infra(config, infra)
+        Self::with_infra(config, infra).await
     }
 
     /// Binds a server over an infrastructure bundle already connected and migrated.
-    pub fn with_infra(config: Config, infra: AppInfra) -> anyhow::Result<Self> {
+    pub async fn with_infra(config: Config, infra: AppInfra) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.bind_addr)
             .with_context(|| format!("cannot listen on {}", config.bind_addr))?;
         let port = listener.local_addr()?.port();
-        let state = AppState {
-            infra: infra.clone(),
-            config: Arc::new(config.clone()),
-            metrics: Metrics::new()?,
-        };
+        let state = AppState::new(config.clone(), infra.clone())
+            .await
+            .context("cannot load the token signing keys")?;
         let max_body = config.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()

@@ -30,6 +30,13 @@ pub const ENV_VARS: &[&str] = &[
     "WORKERS",
     "SHUTDOWN_TIMEOUT_SECS",
     "IDEMPOTENCY_RETENTION_SECS",
+    "JWT_ISSUER",
+    "JWT_SIGNING_KEY",
+    "JWT_KEY_ID",
+    "JWT_PREVIOUS_KEYS",
+    "ACCESS_TOKEN_TTL_SECS",
+    "REFRESH_TOKEN_TTL_SECS",
+    "REFRESH_GRACE_SECS",
 ];
 
 /// The server's settings.
@@ -70,6 +77,20 @@ pub struct Config {
     pub shutdown_timeout_secs: u64,
     /// How long idempotency records are kept.
     pub idempotency_retention_secs: u64,
+    /// The `iss` of every token.
+    pub jwt_issuer: String,
+    /// Ed25519 private key, PKCS#8 PEM; unset means a development key kept in the database.
+    pub jwt_signing_key: Option<String>,
+    /// The `kid` of `jwt_signing_key`.
+    pub jwt_key_id: Option<String>,
+    /// Earlier public keys that still verify: `kid:base64url,kid:base64url`.
+    pub jwt_previous_keys: Option<String>,
+    /// Access token life.
+    pub access_token_ttl_secs: u64,
+    /// Refresh token and idle session life.
+    pub refresh_token_ttl_secs: u64,
+    /// Parallel refreshes of one token within this window all succeed.
+    pub refresh_grace_secs: u64,
 }
 
 impl Default for Config {
@@ -92,6 +113,13 @@ impl Default for Config {
             workers: 0,
             shutdown_timeout_secs: 30,
             idempotency_retention_secs: 24 * 3600,
+            jwt_issuer: "commodity-trade".to_owned(),
+            jwt_signing_key: None,
+            jwt_key_id: None,
+            jwt_previous_keys: None,
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            refresh_grace_secs: 2,
         }
     }
 }
@@ -145,7 +173,54 @@ impl Config {
         if self.idempotency_retention_secs == 0 {
             return bad("IDEMPOTENCY_RETENTION_SECS must be greater than 0");
         }
+        if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_secs <= self.access_token_ttl_secs {
+            return bad("ACCESS_TOKEN_TTL_SECS must be positive and shorter than REFRESH_TOKEN_TTL_SECS");
+        }
+        if self.jwt_signing_key.is_some() != self.jwt_key_id.is_some() {
+            return bad(
+                "JWT_SIGNING_KEY and JWT_KEY_ID go together: set both, or neither for the development key",
+            );
+        }
+        self.auth()?;
         self.infra().validate().map_err(|e| ConfigError(e.to_string()))
+    }
+
+    /// Token lifetimes and keys.
+    pub fn auth(&self) -> Result<user_auth::AuthConfig, ConfigError> {
+        let secs = |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000));
+        let signing = match (&self.jwt_signing_key, &self.jwt_key_id) {
+            (Some(pem), Some(kid)) => {
+                let mut previous = Vec::new();
+                for pair in self
+                    .jwt_previous_keys
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(',')
+                    .filter(|p| !p.trim().is_empty())
+                {
+                    let (kid, x) = pair.trim().split_once(':').ok_or_else(|| {
+                        ConfigError(
+                            "JWT_PREVIOUS_KEYS must be kid:base64url pairs separated by commas".into(),
+                        )
+                    })?;
+                    previous.push((kid.to_owned(), x.to_owned()));
+                }
+                user_auth::SigningKeySource::Configured {
+                    kid: kid.clone(),
+                    private_pem: pem.clone(),
+                    previous,
+                }
+            }
+            _ => user_auth::SigningKeySource::Database,
+        };
+        Ok(user_auth::AuthConfig {
+            issuer: self.jwt_issuer.clone(),
+            access_ttl: secs(self.access_token_ttl_secs),
+            refresh_ttl: secs(self.refresh_token_ttl_secs),
+            refresh_grace: secs(self.refresh_grace_secs),
+            signing,
+            ..user_auth::AuthConfig::default()
+        })
     }
 
     /// The business time zone (validated at start-up).

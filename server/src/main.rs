@@ -4,8 +4,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use infra::AppInfra;
+use infra::Infra;
 use server::app::Application;
-use server::cli::{Cli, Command};
+use server::cli::{AdminTask, Cli, Command, KeysTask};
 use server::config::Config;
 
 #[tokio::main]
@@ -29,6 +30,26 @@ async fn main() -> ExitCode {
     }
 }
 
+async fn migrated(config: &Config) -> anyhow::Result<AppInfra> {
+    let infra = AppInfra::connect(&config.infra()).await?;
+    infra.migrate().await?;
+    Ok(infra)
+}
+
+/// A domain error with its invalid fields spelled out, for the terminal.
+fn explain<E: infra::DomainError>(e: E) -> anyhow::Error {
+    let fields: Vec<String> = e
+        .field_errors()
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    if fields.is_empty() {
+        anyhow::anyhow!("{e}")
+    } else {
+        anyhow::anyhow!("{e} ({})", fields.join("; "))
+    }
+}
+
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
@@ -39,9 +60,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tracing::info!("stopped gracefully");
         }
         Command::Migrate => {
-            let infra = AppInfra::connect(&config.infra()).await?;
-            infra.migrate().await?;
+            migrated(&config).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Admin {
+            task:
+                AdminTask::Create {
+                    email,
+                    password,
+                    name,
+                },
+        } => {
+            let infra = migrated(&config).await?;
+            let accounts = user_auth::AccountService::new(infra, config.auth()?);
+            let admin = accounts
+                .create_super_admin(&email, &password, &name)
+                .await
+                .map_err(explain)?;
+            println!(
+                "created SUPER_ADMIN {} ({})",
+                admin.email.unwrap_or_default(),
+                admin.id
+            );
+        }
+        Command::Keys {
+            task: KeysTask::Rotate,
+        } => {
+            let infra = migrated(&config).await?;
+            let kid = user_auth::keys::rotate(infra.db(), infra.clock().now())
+                .await
+                .map_err(explain)?;
+            println!("signing with new key {kid}; restart or wait for instances to pick it up");
         }
     }
     Ok(())

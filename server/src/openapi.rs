@@ -10,11 +10,48 @@ use crate::http::problem::{FieldProblem, Problem};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Commodity trading platform API", description = "Settings, identity, partners, risk and the trade desk."),
-    paths(crate::routes::health::healthz, crate::routes::health::readyz, crate::routes::metrics::metrics),
+    paths(
+        crate::routes::health::healthz, crate::routes::health::readyz, crate::routes::metrics::metrics,
+        crate::routes::auth::login, crate::routes::auth::refresh, crate::routes::auth::logout, crate::routes::auth::me,
+        crate::routes::auth::jwks,
+        crate::routes::settings::roles::list,
+        crate::routes::settings::users::create, crate::routes::settings::users::list, crate::routes::settings::users::get,
+        crate::routes::settings::users::update, crate::routes::settings::users::disable,
+        crate::routes::settings::users::enable, crate::routes::settings::users::assign_roles,
+        crate::routes::settings::users::grant, crate::routes::settings::users::revoke,
+    ),
     components(schemas(Problem, FieldProblem)),
-    tags((name = "operations", description = "Health, readiness and metrics"))
+    modifiers(&BearerScheme),
+    tags(
+        (name = "operations", description = "Health, readiness and metrics"),
+        (name = "auth", description = "Login, tokens and sessions"),
+        (name = "settings", description = "Users, roles, organizations and master data"),
+    )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` security scheme; each route lists the capability it
+/// needs as the scheme's scope.
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from /api/v1/auth/login. Scopes name the capability a route needs.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";

@@ -3,6 +3,9 @@
 use std::sync::Arc;
 
 use infra::AppInfra;
+use settings::roles::RoleService;
+use settings::users::UserService;
+use user_auth::{AccountService, AuthService};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -16,4 +19,29 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Prometheus metrics.
     pub metrics: Metrics,
+    /// Login, tokens and sessions.
+    pub auth: AuthService<AppInfra>,
+    /// Accounts (users with credentials and sessions).
+    pub accounts: AccountService<AppInfra>,
+    /// User management.
+    pub users: UserService<AppInfra>,
+    /// Roles.
+    pub roles: RoleService<AppInfra>,
+}
+
+impl AppState {
+    /// The state for `infra` under `config`: loads the token keys.
+    pub async fn new(config: Config, infra: AppInfra) -> anyhow::Result<Self> {
+        let auth_config = config.auth()?;
+        let auth = AuthService::start(infra.clone(), auth_config.clone()).await?;
+        Ok(Self {
+            accounts: AccountService::new(infra.clone(), auth_config),
+            users: UserService::new(infra.clone()),
+            roles: RoleService::new(infra.clone()),
+            auth,
+            metrics: Metrics::new()?,
+            config: Arc::new(config),
+            infra,
+        })
+    }
 }

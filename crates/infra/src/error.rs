@@ -61,6 +61,10 @@ pub trait DomainError: std::error::Error + Send + Sync + 'static {
     fn field_errors(&self) -> Vec<FieldError> {
         Vec::new()
     }
+    /// Seconds the caller should wait before retrying, when that is known.
+    fn retry_after_secs(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Input that failed validation, with every offending field.

@@ -44,7 +44,9 @@ pub fn is_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 64
         && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The capabilities `user_id` holds at `now`, in one query.
@@ -56,7 +58,12 @@ pub async fn effective<C: ConnectionTrait>(
     let through_roles = Query::select()
         .column(("rc", "capability_code"))
         .from_as("role_capabilities", "rc")
-        .join_as(JoinType::InnerJoin, "user_roles", "ur", Expr::col(("ur", "role_code")).equals(("rc", "role_code")))
+        .join_as(
+            JoinType::InnerJoin,
+            "user_roles",
+            "ur",
+            Expr::col(("ur", "role_code")).equals(("rc", "role_code")),
+        )
         .and_where(Expr::col(("ur", "user_id")).eq(user_id))
         .to_owned();
     let direct = Query::select()
@@ -64,9 +71,18 @@ pub async fn effective<C: ConnectionTrait>(
         .from("user_capabilities")
         .and_where(Expr::col("user_id").eq(user_id))
         .and_where(Expr::col("revoked_at").is_null())
-        .and_where(Expr::col("expires_at").is_null().or(Expr::col("expires_at").gt(now)))
+        .and_where(
+            Expr::col("expires_at")
+                .is_null()
+                .or(Expr::col("expires_at").gt(now)),
+        )
         .to_owned();
-    let query = through_roles.clone().union(sea_orm::sea_query::UnionType::Distinct, direct).to_owned();
+    let query = through_roles
+        .clone()
+        .union(sea_orm::sea_query::UnionType::Distinct, direct)
+        .to_owned();
     let rows = db.query_all(&query).await?;
-    rows.iter().map(|r| r.try_get::<String>("", "capability_code")).collect()
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "capability_code"))
+        .collect()
 }

@@ -92,5 +92,9 @@ impl DomainError for SettingsError {
 
 /// Refuses unless `actor` holds `capability`.
 pub fn require(actor: &infra::Actor, capability: &str) -> Result<(), SettingsError> {
-    if actor.can(capability) { Ok(()) } else { Err(SettingsError::Forbidden(capability.to_owned())) }
+    if actor.can(capability) {
+        Ok(())
+    } else {
+        Err(SettingsError::Forbidden(capability.to_owned()))
+    }
 }

@@ -95,17 +95,27 @@ impl<I: Infra> RoleService<I> {
 
 /// Every role with its capabilities, by code.
 pub async fn load_all<C: sea_orm::ConnectionTrait>(db: &C) -> Result<Vec<Role>, SettingsError> {
-    let roles = entity::role::Entity::find().order_by_asc(entity::role::Column::Code).all(db).await?;
+    let roles = entity::role::Entity::find()
+        .order_by_asc(entity::role::Column::Code)
+        .all(db)
+        .await?;
     let mut caps: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for grant in entity::role_capability::Entity::find().all(db).await? {
-        caps.entry(grant.role_code).or_default().push(grant.capability_code);
+        caps.entry(grant.role_code)
+            .or_default()
+            .push(grant.capability_code);
     }
     Ok(roles
         .into_iter()
         .map(|r| {
             let mut capabilities = caps.remove(&r.code).unwrap_or_default();
             capabilities.sort();
-            Role { code: r.code, name: r.name, user_kind: r.user_kind, capabilities }
+            Role {
+                code: r.code,
+                name: r.name,
+                user_kind: r.user_kind,
+                capabilities,
+            }
         })
         .collect())
 }

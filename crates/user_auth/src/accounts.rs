@@ -21,11 +21,19 @@ pub struct AccountService<I: Infra> {
 impl<I: Infra> AccountService<I> {
     /// A service over `infra`, revoking with the lifetimes of `config`.
     pub fn new(infra: I, config: AuthConfig) -> Self {
-        Self { users: UserService::new(infra.clone()), infra, config }
+        Self {
+            users: UserService::new(infra.clone()),
+            infra,
+            config,
+        }
     }
 
     /// Creates a user, checking and hashing the password for INTERNAL and SUPER_ADMIN users.
-    pub async fn create_user(&self, actor: &Actor, mut input: CreateUser) -> Result<Written<User>, AuthError> {
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        mut input: CreateUser,
+    ) -> Result<Written<User>, AuthError> {
         let hash = match input.password.take() {
             Some(plain) => {
                 password::check_policy(&plain)?;
@@ -37,7 +45,12 @@ impl<I: Infra> AccountService<I> {
     }
 
     /// Creates a SUPER_ADMIN as the system (the `server admin create` command).
-    pub async fn create_super_admin(&self, email: &str, password: &str, full_name: &str) -> Result<User, AuthError> {
+    pub async fn create_super_admin(
+        &self,
+        email: &str,
+        password: &str,
+        full_name: &str,
+    ) -> Result<User, AuthError> {
         let input = CreateUser {
             kind: "SUPER_ADMIN".into(),
             email: Some(email.to_owned()),
@@ -49,17 +62,29 @@ impl<I: Infra> AccountService<I> {
     }
 
     /// Disables or enables a user; disabling ends every session of the user at once.
-    pub async fn set_active(&self, actor: &Actor, id: Uuid, active: bool) -> Result<Written<User>, AuthError> {
+    pub async fn set_active(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        active: bool,
+    ) -> Result<Written<User>, AuthError> {
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let user = settings::users::set_active(tx, id, active).await?;
-                let ended = if active { Vec::new() } else { sessions::revoke_all_for_user(tx, id, "user_disabled").await? };
+                let ended = if active {
+                    Vec::new()
+                } else {
+                    sessions::revoke_all_for_user(tx, id, "user_disabled").await?
+                };
                 Ok::<_, AuthError>((user, ended))
             })
         })
         .await?;
         let (user, ended) = written.value;
         sessions::publish_revoked(self.infra.kv(), &ended, &[], &self.config).await;
-        Ok(Written { value: user, replayed: written.replayed })
+        Ok(Written {
+            value: user,
+            replayed: written.replayed,
+        })
     }
 }

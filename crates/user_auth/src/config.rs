@@ -59,6 +59,8 @@ impl Default for AuthConfig {
 impl AuthConfig {
     /// How long a revocation must be remembered: the longest-lived access token it covers, plus leeway.
     pub fn revocation_ttl(&self) -> std::time::Duration {
-        (self.access_ttl + self.leeway).to_std().unwrap_or(std::time::Duration::from_secs(3600))
+        (self.access_ttl + self.leeway)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(3600))
     }
 }

@@ -14,7 +14,10 @@ pub struct Device {
 /// Reads `user_agent` (absent or unknown: kind `unknown`).
 pub fn parse(user_agent: Option<&str>) -> Device {
     let Some(ua) = user_agent.filter(|ua| !ua.trim().is_empty()) else {
-        return Device { kind: "unknown", ..Device::default() };
+        return Device {
+            kind: "unknown",
+            ..Device::default()
+        };
     };
     let lower = ua.to_lowercase();
     let os = [
@@ -64,10 +67,20 @@ mod tests {
 
     #[test]
     fn common_agents() {
-        let phone = parse(Some("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36"));
-        assert_eq!((phone.kind, phone.os.as_deref(), phone.name.as_deref()), ("mobile", Some("Android"), Some("Chrome")));
-        let mac = parse(Some("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 Version/17.1 Safari/605.1.15"));
-        assert_eq!((mac.kind, mac.os.as_deref(), mac.name.as_deref()), ("desktop", Some("macOS"), Some("Safari")));
+        let phone = parse(Some(
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36",
+        ));
+        assert_eq!(
+            (phone.kind, phone.os.as_deref(), phone.name.as_deref()),
+            ("mobile", Some("Android"), Some("Chrome"))
+        );
+        let mac = parse(Some(
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 Version/17.1 Safari/605.1.15",
+        ));
+        assert_eq!(
+            (mac.kind, mac.os.as_deref(), mac.name.as_deref()),
+            ("desktop", Some("macOS"), Some("Safari"))
+        );
         assert_eq!(parse(Some("curl/8.5.0")).name.as_deref(), Some("curl"));
         assert_eq!(parse(None).kind, "unknown");
     }

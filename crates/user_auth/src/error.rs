@@ -102,11 +102,8 @@ impl DomainError for AuthError {
             _ => Vec::new(),
         }
     }
-}
 
-impl AuthError {
-    /// Seconds to wait before retrying, for a lockout.
-    pub fn retry_after_secs(&self) -> Option<u64> {
+    fn retry_after_secs(&self) -> Option<u64> {
         match self {
             Self::Locked { retry_after_secs } => Some(*retry_after_secs),
             _ => None,

@@ -82,11 +82,20 @@ pub struct KeyRing {
 
 impl KeyRing {
     /// Loads (and in development creates) the keys `config` names.
-    pub async fn load<C: ConnectionTrait>(db: &C, config: &AuthConfig, now: DateTime<Utc>) -> Result<Self, AuthError> {
+    pub async fn load<C: ConnectionTrait>(
+        db: &C,
+        config: &AuthConfig,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AuthError> {
         match &config.signing {
-            SigningKeySource::Configured { kid, private_pem, previous } => {
-                let key = SigningKey::from_pkcs8_pem(private_pem)
-                    .map_err(|e| AuthError::Keys(format!("JWT_SIGNING_KEY is not an Ed25519 PKCS#8 PEM key: {e}")))?;
+            SigningKeySource::Configured {
+                kid,
+                private_pem,
+                previous,
+            } => {
+                let key = SigningKey::from_pkcs8_pem(private_pem).map_err(|e| {
+                    AuthError::Keys(format!("JWT_SIGNING_KEY is not an Ed25519 PKCS#8 PEM key: {e}"))
+                })?;
                 let mut publics = vec![(kid.clone(), key.verifying_key().to_bytes().to_vec())];
                 for (old_kid, x) in previous {
                     let raw = URL_SAFE_NO_PAD
@@ -113,9 +122,9 @@ impl KeyRing {
                     .map_err(|e| AuthError::Keys(format!("stored key {} is not PKCS#8: {e}", current.kid)))?;
                 let mut publics = Vec::new();
                 for row in &rows {
-                    let raw = URL_SAFE_NO_PAD
-                        .decode(&row.public_key)
-                        .map_err(|_| AuthError::Keys(format!("stored public key {} is not base64url", row.kid)))?;
+                    let raw = URL_SAFE_NO_PAD.decode(&row.public_key).map_err(|_| {
+                        AuthError::Keys(format!("stored public key {} is not base64url", row.kid))
+                    })?;
                     publics.push((row.kid.clone(), raw));
                 }
                 Self::build(current.kid.clone(), &key, publics)
@@ -129,10 +138,22 @@ impl KeyRing {
         let mut verifying = HashMap::new();
         let mut keys = Vec::new();
         for (kid, raw) in publics {
-            keys.push(Jwk { kty: "OKP", crv: "Ed25519", x: URL_SAFE_NO_PAD.encode(&raw), kid: kid.clone(), alg: "EdDSA", usage: "sig" });
+            keys.push(Jwk {
+                kty: "OKP",
+                crv: "Ed25519",
+                x: URL_SAFE_NO_PAD.encode(&raw),
+                kid: kid.clone(),
+                alg: "EdDSA",
+                usage: "sig",
+            });
             verifying.insert(kid, DecodingKey::from_ed_der(&raw));
         }
-        Ok(Self { kid, signing, verifying, jwks: Jwks { keys } })
+        Ok(Self {
+            kid,
+            signing,
+            verifying,
+            jwks: Jwks { keys },
+        })
     }
 
     /// The id of the signing key.
@@ -157,16 +178,28 @@ impl KeyRing {
 }
 
 /// Development keys that sign or may still verify a live token.
-async fn usable<C: ConnectionTrait>(db: &C, config: &AuthConfig, now: DateTime<Utc>) -> Result<Vec<entity::Model>, AuthError> {
+async fn usable<C: ConnectionTrait>(
+    db: &C,
+    config: &AuthConfig,
+    now: DateTime<Utc>,
+) -> Result<Vec<entity::Model>, AuthError> {
     let horizon = now - config.access_ttl - config.leeway;
     Ok(entity::Entity::find()
-        .filter(entity::Column::RetiredAt.is_null().or(entity::Column::RetiredAt.gt(horizon)))
+        .filter(
+            entity::Column::RetiredAt
+                .is_null()
+                .or(entity::Column::RetiredAt.gt(horizon)),
+        )
         .order_by_desc(entity::Column::CreatedAt)
         .all(db)
         .await?)
 }
 
-async fn insert_generated<C: ConnectionTrait>(db: &C, kid: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+async fn insert_generated<C: ConnectionTrait>(
+    db: &C,
+    kid: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
     let mut seed = [0u8; 32];
     rand::fill(&mut seed);
     let key = SigningKey::from_bytes(&seed);

@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use infra::ValidationError;
 
 use crate::error::AuthError;
@@ -20,7 +20,10 @@ pub fn check_policy(password: &str) -> Result<(), ValidationError> {
         return Err(ValidationError::field("password", "must be 8 to 128 characters"));
     }
     if password.chars().all(|c| Some(c) == password.chars().next()) {
-        return Err(ValidationError::field("password", "must not repeat a single character"));
+        return Err(ValidationError::field(
+            "password",
+            "must not repeat a single character",
+        ));
     }
     Ok(())
 }
@@ -46,8 +49,11 @@ pub async fn verify(password: String, phc: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| dummy_hash().to_owned());
-        let matches = PasswordHash::new(&phc)
-            .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok());
+        let matches = PasswordHash::new(&phc).is_ok_and(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        });
         matches && known
     })
     .await
@@ -59,7 +65,12 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| {
         SaltString::encode_b64(b"constant-salt-16")
             .ok()
-            .and_then(|salt| Argon2::default().hash_password(b"no such account", &salt).ok().map(|h| h.to_string()))
+            .and_then(|salt| {
+                Argon2::default()
+                    .hash_password(b"no such account", &salt)
+                    .ok()
+                    .map(|h| h.to_string())
+            })
             .unwrap_or_default()
     })
 }

@@ -79,7 +79,11 @@ impl<I: Infra> AuthService<I> {
     /// Loads the signing keys (creating the development key when needed).
     pub async fn start(infra: I, config: AuthConfig) -> Result<Self, AuthError> {
         let keys = KeyRing::load(infra.db(), &config, infra.clock().now()).await?;
-        Ok(Self { infra, config: Arc::new(config), keys: Arc::new(RwLock::new(keys)) })
+        Ok(Self {
+            infra,
+            config: Arc::new(config),
+            keys: Arc::new(RwLock::new(keys)),
+        })
     }
 
     /// The configuration in force.
@@ -121,7 +125,11 @@ impl<I: Infra> AuthService<I> {
     }
 
     /// Opens a session for a user already identified (password or OTP) and answers its tokens.
-    pub async fn open_session(&self, user: &settings::users::entity::user::Model, client: &ClientInfo) -> Result<TokenPair, AuthError> {
+    pub async fn open_session(
+        &self,
+        user: &settings::users::entity::user::Model,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, AuthError> {
         let kind = UserKind::parse(&user.kind).unwrap_or(UserKind::Internal);
         let actor = client_actor(Actor::user(kind.actor_kind(), user.id, []), client);
         let config = self.config.clone();
@@ -154,14 +162,23 @@ impl<I: Infra> AuthService<I> {
                     .one(db)
                     .await?
                     .ok_or(AuthError::InvalidRefreshToken)?;
-                let session = session::Entity::find_by_id(token.session_id).one(db).await?.ok_or(AuthError::InvalidRefreshToken)?;
+                let session = session::Entity::find_by_id(token.session_id)
+                    .one(db)
+                    .await?
+                    .ok_or(AuthError::InvalidRefreshToken)?;
                 if !sessions::is_live(&session, tx.now()) || token.expires_at <= tx.now() {
                     return Err(AuthError::InvalidRefreshToken);
                 }
-                let user = settings::users::find(db, session.user_id).await?.filter(|u| u.is_active).ok_or(AuthError::Revoked)?;
+                let user = settings::users::find(db, session.user_id)
+                    .await?
+                    .filter(|u| u.is_active)
+                    .ok_or(AuthError::Revoked)?;
                 if !sessions::mark_used(tx, token.id).await? {
                     // Lost a race or replayed: reread the committed use time.
-                    let used = refresh_token::Entity::find_by_id(token.id).one(db).await?.and_then(|t| t.used_at);
+                    let used = refresh_token::Entity::find_by_id(token.id)
+                        .one(db)
+                        .await?
+                        .and_then(|t| t.used_at);
                     let within_grace = used.is_some_and(|at| tx.now() - at <= config.refresh_grace);
                     if !within_grace {
                         sessions::revoke(tx, session.id, "refresh_token_reused").await?;
@@ -171,7 +188,8 @@ impl<I: Infra> AuthService<I> {
                 sessions::touch(tx, session.id, &config).await?;
                 let refresh = sessions::issue_refresh(tx, session.id, &config).await?;
                 let access = tokens::issue(&keys, &config, &subject(&user, session.id), tx.now())?;
-                tx.audit("session.refresh", "session", &session.id.to_string(), None).await?;
+                tx.audit("session.refresh", "session", &session.id.to_string(), None)
+                    .await?;
                 Ok(RefreshOutcome::Issued(pair(access, refresh, &config)))
             })
         })
@@ -189,8 +207,10 @@ impl<I: Infra> AuthService<I> {
     /// Ends the caller's session and denies the token it used.
     pub async fn logout(&self, who: &Authenticated) -> Result<(), AuthError> {
         let sid = who.claims.sid;
-        let written = write(&self.infra, &who.actor, move |tx| Box::pin(async move { sessions::revoke(tx, sid, "logout").await }))
-            .await?;
+        let written = write(&self.infra, &who.actor, move |tx| {
+            Box::pin(async move { sessions::revoke(tx, sid, "logout").await })
+        })
+        .await?;
         let mut ended = written.value;
         ended.push(sid);
         sessions::publish_revoked(self.infra.kv(), &ended, &[who.claims.jti], &self.config).await;
@@ -217,11 +237,17 @@ impl<I: Infra> AuthService<I> {
             Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
         }
         let db = self.infra.db();
-        let session = session::Entity::find_by_id(claims.sid).one(db).await?.ok_or(AuthError::Revoked)?;
+        let session = session::Entity::find_by_id(claims.sid)
+            .one(db)
+            .await?
+            .ok_or(AuthError::Revoked)?;
         if !sessions::is_live(&session, now) || session.user_id != claims.sub {
             return Err(AuthError::Revoked);
         }
-        let user = settings::users::find(db, claims.sub).await?.filter(|u| u.is_active).ok_or(AuthError::Revoked)?;
+        let user = settings::users::find(db, claims.sub)
+            .await?
+            .filter(|u| u.is_active)
+            .ok_or(AuthError::Revoked)?;
         let kind = UserKind::parse(&user.kind).ok_or(AuthError::InvalidToken)?;
         let capabilities = settings::capabilities::effective(db, user.id, now).await?;
         let mut actor = Actor::user(kind.actor_kind(), user.id, capabilities);
@@ -249,5 +275,10 @@ fn subject(user: &settings::users::entity::user::Model, session_id: Uuid) -> Sub
 }
 
 fn pair(access_token: String, refresh_token: String, config: &AuthConfig) -> TokenPair {
-    TokenPair { access_token, refresh_token, token_type: "Bearer".to_owned(), expires_in: config.access_ttl.num_seconds() }
+    TokenPair {
+        access_token,
+        refresh_token,
+        token_type: "Bearer".to_owned(),
+        expires_in: config.access_ttl.num_seconds(),
+    }
 }

@@ -110,7 +110,10 @@ pub async fn open(
     let row = session::ActiveModel {
         id: Set(infra::ids::new_id()),
         user_id: Set(user_id),
-        user_agent: Set(client.user_agent.as_ref().map(|ua| ua.chars().take(512).collect())),
+        user_agent: Set(client
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(512).collect())),
         device_name: Set(device.name),
         device_type: Set(device.kind.to_owned()),
         device_os: Set(device.os),
@@ -124,7 +127,13 @@ pub async fn open(
     .insert(tx.db())
     .await?;
     let refresh = issue_refresh(tx, row.id, config).await?;
-    tx.audit("session.create", "session", &row.id.to_string(), Some(serde_json::json!({"user_id": user_id}))).await?;
+    tx.audit(
+        "session.create",
+        "session",
+        &row.id.to_string(),
+        Some(serde_json::json!({"user_id": user_id})),
+    )
+    .await?;
     Ok((row, refresh))
 }
 
@@ -161,7 +170,10 @@ pub async fn mark_used(tx: &WriteTx, token_id: Uuid) -> Result<bool, AuthError> 
 pub async fn touch(tx: &WriteTx, session_id: Uuid, config: &AuthConfig) -> Result<(), AuthError> {
     session::Entity::update_many()
         .col_expr(session::Column::LastActiveAt, Expr::value(tx.now()))
-        .col_expr(session::Column::ExpiresAt, Expr::value(tx.now() + config.refresh_ttl))
+        .col_expr(
+            session::Column::ExpiresAt,
+            Expr::value(tx.now() + config.refresh_ttl),
+        )
         .filter(session::Column::Id.eq(session_id))
         .exec(tx.db())
         .await?;
@@ -170,9 +182,16 @@ pub async fn touch(tx: &WriteTx, session_id: Uuid, config: &AuthConfig) -> Resul
 
 /// Ends the sessions matched by `filter` (not yet ended) for `reason`, with an
 /// audit row and a SessionRevoked event each; returns their ids.
-async fn revoke_where(tx: &WriteTx, filter: sea_orm::Condition, reason: &str) -> Result<Vec<Uuid>, AuthError> {
-    let open: Vec<session::Model> =
-        session::Entity::find().filter(filter).filter(session::Column::RevokedAt.is_null()).all(tx.db()).await?;
+async fn revoke_where(
+    tx: &WriteTx,
+    filter: sea_orm::Condition,
+    reason: &str,
+) -> Result<Vec<Uuid>, AuthError> {
+    let open: Vec<session::Model> = session::Entity::find()
+        .filter(filter)
+        .filter(session::Column::RevokedAt.is_null())
+        .all(tx.db())
+        .await?;
     for s in &open {
         session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(tx.now()))
@@ -181,20 +200,39 @@ async fn revoke_where(tx: &WriteTx, filter: sea_orm::Condition, reason: &str) ->
             .exec(tx.db())
             .await?;
         let payload = serde_json::json!({"session_id": s.id, "user_id": s.user_id, "reason": reason});
-        tx.emit(NewEvent::new(crate::TOPIC, "SessionRevoked", "session", s.id, 1, &payload)?).await?;
-        tx.audit("session.revoke", "session", &s.id.to_string(), Some(payload)).await?;
+        tx.emit(NewEvent::new(
+            crate::TOPIC,
+            "SessionRevoked",
+            "session",
+            s.id,
+            1,
+            &payload,
+        )?)
+        .await?;
+        tx.audit("session.revoke", "session", &s.id.to_string(), Some(payload))
+            .await?;
     }
     Ok(open.into_iter().map(|s| s.id).collect())
 }
 
 /// Ends one session.
 pub async fn revoke(tx: &WriteTx, session_id: Uuid, reason: &str) -> Result<Vec<Uuid>, AuthError> {
-    revoke_where(tx, sea_orm::Condition::all().add(session::Column::Id.eq(session_id)), reason).await
+    revoke_where(
+        tx,
+        sea_orm::Condition::all().add(session::Column::Id.eq(session_id)),
+        reason,
+    )
+    .await
 }
 
 /// Ends every session of a user.
 pub async fn revoke_all_for_user(tx: &WriteTx, user_id: Uuid, reason: &str) -> Result<Vec<Uuid>, AuthError> {
-    revoke_where(tx, sea_orm::Condition::all().add(session::Column::UserId.eq(user_id)), reason).await
+    revoke_where(
+        tx,
+        sea_orm::Condition::all().add(session::Column::UserId.eq(user_id)),
+        reason,
+    )
+    .await
 }
 
 fn session_mark(sid: Uuid) -> String {
@@ -209,7 +247,11 @@ fn token_mark(jti: Uuid) -> String {
 /// row stays the durable record, so a lost kv write is still caught.
 pub async fn publish_revoked(kv: &Kv, sessions: &[Uuid], tokens: &[Uuid], config: &AuthConfig) {
     let ttl = config.revocation_ttl();
-    for key in sessions.iter().map(|s| session_mark(*s)).chain(tokens.iter().map(|t| token_mark(*t))) {
+    for key in sessions
+        .iter()
+        .map(|s| session_mark(*s))
+        .chain(tokens.iter().map(|t| token_mark(*t)))
+    {
         if let Err(e) = kv.set(&key, b"1", ttl).await {
             tracing::warn!(error = %e, "revocation not published to the kv store; the database check still applies");
         }

@@ -51,7 +51,12 @@ pub struct Subject {
 }
 
 /// Signs a new access token for `subject`.
-pub fn issue(keys: &KeyRing, config: &AuthConfig, subject: &Subject, now: DateTime<Utc>) -> Result<String, AuthError> {
+pub fn issue(
+    keys: &KeyRing,
+    config: &AuthConfig,
+    subject: &Subject,
+    now: DateTime<Utc>,
+) -> Result<String, AuthError> {
     let claims = Claims {
         sub: subject.user_id,
         kind: subject.kind.clone(),
@@ -65,7 +70,8 @@ pub fn issue(keys: &KeyRing, config: &AuthConfig, subject: &Subject, now: DateTi
     };
     let mut header = Header::new(Algorithm::EdDSA);
     header.kid = Some(keys.kid().to_owned());
-    jsonwebtoken::encode(&header, &claims, keys.signing()).map_err(|e| AuthError::Keys(format!("signing failed: {e}")))
+    jsonwebtoken::encode(&header, &claims, keys.signing())
+        .map_err(|e| AuthError::Keys(format!("signing failed: {e}")))
 }
 
 /// The key id a token names, without checking anything else.
@@ -79,7 +85,12 @@ pub fn key_id(token: &str) -> Result<String, AuthError> {
 
 /// Checks signature, algorithm (EdDSA only, so `none` and HMAC are refused),
 /// issuer, and expiry against `now`.
-pub fn verify(keys: &KeyRing, config: &AuthConfig, token: &str, now: DateTime<Utc>) -> Result<Claims, AuthError> {
+pub fn verify(
+    keys: &KeyRing,
+    config: &AuthConfig,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Claims, AuthError> {
     let kid = key_id(token)?;
     let key = keys.verifying(&kid).ok_or(AuthError::InvalidToken)?;
     let mut validation = Validation::new(Algorithm::EdDSA);
@@ -87,7 +98,9 @@ pub fn verify(keys: &KeyRing, config: &AuthConfig, token: &str, now: DateTime<Ut
     validation.set_required_spec_claims(&["exp", "iss", "sub"]);
     // Expiry is checked below against the application clock.
     validation.validate_exp = false;
-    let claims = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|_| AuthError::InvalidToken)?.claims;
+    let claims = jsonwebtoken::decode::<Claims>(token, key, &validation)
+        .map_err(|_| AuthError::InvalidToken)?
+        .claims;
     let leeway = config.leeway.num_seconds();
     if now.timestamp() > claims.exp + leeway {
         return Err(AuthError::TokenExpired);

@@ -1,6 +1,8 @@
 //! HTTP plumbing shared by every route: errors as problem+json, the JSON body
 //! extractor, and the request context middleware.
 
+pub mod auth;
 pub mod context;
+pub mod etag;
 pub mod json;
 pub mod problem;

@@ -175,7 +175,9 @@ impl<E: DomainError> From<E> for ApiError {
                 "A dependency of the service is busy or unreachable; retry after the Retry-After delay.",
             );
         }
-        Self::new(status, e.code(), e.to_string()).with_errors(e.field_errors())
+        let mut error = Self::new(status, e.code(), e.to_string()).with_errors(e.field_errors());
+        error.retry_after = e.retry_after_secs().or(error.retry_after);
+        error
     }
 }
 

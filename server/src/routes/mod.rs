@@ -1,8 +1,11 @@
 //! Route registration: operational routes at the root, modules under `/api/v1`.
 
+pub mod auth;
 pub mod health;
 pub mod metrics;
+pub mod settings;
 
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
 /// Registers every route of the API.
@@ -10,7 +13,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
         .service(web::resource("/readyz").route(web::get().to(health::readyz)))
         .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
+        .service(web::resource("/.well-known/jwks.json").route(web::get().to(auth::jwks)))
         .service(web::redirect("/docs", "/docs/"))
         .service(crate::openapi::docs())
-        .service(web::scope("/api/v1"));
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(crate::http::auth::require_token))
+                .configure(auth::configure)
+                .configure(settings::configure),
+        );
 }

@@ -24,13 +24,15 @@ impl TestApp {
 }
 
 /// Serves the application over `infra` on a free port, with test settings.
-pub fn spawn_app(infra: AppInfra) -> TestApp {
+pub async fn spawn_app(infra: AppInfra) -> TestApp {
     let config = Config {
         bind_addr: "127.0.0.1:0".into(),
         workers: 2,
         ..Config::default()
     };
-    let app = Application::with_infra(config, infra).expect("build the application");
+    let app = Application::with_infra(config, infra)
+        .await
+        .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()

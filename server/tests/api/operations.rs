@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::helpers::spawn_app;
 
 async fn healthz_and_readyz_answer(t: TestInfra) {
-    let app = spawn_app(t.infra().clone());
+    let app = spawn_app(t.infra().clone()).await;
     let health = app.get("/healthz").await;
     assert_eq!(health.status(), 200);
     assert_eq!(health.json::<Value>().await.unwrap()["status"], "ok");
@@ -33,7 +33,7 @@ async fn healthz_and_readyz_answer(t: TestInfra) {
 }
 
 async fn unknown_route_is_problem_json(t: TestInfra) {
-    let app = spawn_app(t.infra().clone());
+    let app = spawn_app(t.infra().clone()).await;
     let response = app.get("/api/v1/no-such-thing").await;
     assert_eq!(response.status(), 404);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
@@ -46,7 +46,7 @@ async fn unknown_route_is_problem_json(t: TestInfra) {
 }
 
 async fn wrong_method_is_405_problem(t: TestInfra) {
-    let app = spawn_app(t.infra().clone());
+    let app = spawn_app(t.infra().clone()).await;
     let response = app
         .client
         .post(format!("{}/healthz", app.address))
@@ -63,7 +63,7 @@ async fn wrong_method_is_405_problem(t: TestInfra) {
 }
 
 async fn request_ids_are_echoed_or_made(t: TestInfra) {
-    let app = spawn_app(t.infra().clone());
+    let app = spawn_app(t.infra().clone()).await;
     let given = app
         .client
         .get(format!("{}/healthz", app.address))
@@ -86,7 +86,7 @@ async fn request_ids_are_echoed_or_made(t: TestInfra) {
 }
 
 async fn metrics_use_route_patterns(t: TestInfra) {
-    let app = spawn_app(t.infra().clone());
+    let app = spawn_app(t.infra().clone()).await;
     app.get("/healthz").await;
     app.get("/api/v1/unknown/123").await;
     let text = app.get("/metrics").await.text().await.unwrap();
@@ -104,7 +104,7 @@ async fn metrics_use_route_patterns(t: TestInfra) {
 }
 
 async fn openapi_and_docs_are_served(t: TestInfra) {
-    let app = spawn_app(t.infra().clone());
+    let app = spawn_app(t.infra().clone()).await;
     let doc: Value = app.get("/api-docs/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/readyz"]["get"].is_object());
@@ -121,7 +121,7 @@ async fn readyz_names_the_dependency_that_is_down(t: TestInfra) {
     // A kv pointing at a closed port stands for Redis being down.
     let dead = RedisKv::connect("redis://127.0.0.1:1", 1, Duration::from_millis(300)).unwrap();
     let infra = t.infra().clone().with_kv(Kv::redis(dead, "down:"));
-    let app = spawn_app(infra);
+    let app = spawn_app(infra).await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
@@ -143,7 +143,7 @@ async fn exhausted_database_pool_answers_503(t: TestInfra) {
         infra::db::begin_write(infra.db()).await.unwrap(),
         infra.db().begin().await.unwrap(),
     );
-    let app = spawn_app(infra.clone());
+    let app = spawn_app(infra.clone()).await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
     assert!(response.json::<Value>().await.unwrap()["checks"]["database"]["status"] == "down");

@@ -113,7 +113,9 @@ pub struct UserFilter {
 /// A lower-cased e-mail address, or why it is not one.
 pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
     let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@').ok_or("must be an e-mail address such as name@example.com")?;
+    let (local, domain) = email
+        .split_once('@')
+        .ok_or("must be an e-mail address such as name@example.com")?;
     let ok = !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -121,25 +123,42 @@ pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
         && email.len() <= 320
         && !email.chars().any(char::is_whitespace)
         && !domain.contains('@');
-    if ok { Ok(email) } else { Err("must be an e-mail address such as name@example.com") }
+    if ok {
+        Ok(email)
+    } else {
+        Err("must be an e-mail address such as name@example.com")
+    }
 }
 
 /// A mobile number as `+<country><number>` (10 digits alone get +91), or why it is not one.
 pub fn normalize_mobile(raw: &str) -> Result<String, &'static str> {
-    let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let compact: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+        .collect();
     let digits = compact.strip_prefix('+').unwrap_or(&compact);
     let valid = (10..=15).contains(&digits.len())
         && digits.chars().all(|c| c.is_ascii_digit())
         && !digits.starts_with('0');
     if !valid {
-        return Err("must be a mobile number of 10 to 15 digits, optionally starting with +, such as +919876543210");
+        return Err(
+            "must be a mobile number of 10 to 15 digits, optionally starting with +, such as +919876543210",
+        );
     }
-    Ok(if compact.starts_with('+') || digits.len() > 10 { format!("+{digits}") } else { format!("+91{digits}") })
+    Ok(if compact.starts_with('+') || digits.len() > 10 {
+        format!("+{digits}")
+    } else {
+        format!("+91{digits}")
+    })
 }
 
 fn check_name(v: &mut Validator, name: &str) {
     let len = name.trim().chars().count();
-    v.check((2..=200).contains(&len), "full_name", "must be 2 to 200 characters");
+    v.check(
+        (2..=200).contains(&len),
+        "full_name",
+        "must be 2 to 200 characters",
+    );
 }
 
 /// The checked parts of a [`CreateUser`].
@@ -155,10 +174,20 @@ impl CreateUser {
     pub(crate) fn validate(&self, has_password: bool) -> Result<ValidCreate, ValidationError> {
         let mut v = Validator::new();
         let kind = UserKind::parse(&self.kind);
-        v.check(kind.is_some(), "kind", "must be SUPER_ADMIN, INTERNAL or EXTERNAL");
+        v.check(
+            kind.is_some(),
+            "kind",
+            "must be SUPER_ADMIN, INTERNAL or EXTERNAL",
+        );
         check_name(&mut v, &self.full_name);
-        let email = self.email.as_deref().and_then(|e| v.take("email", normalize_email(e)));
-        let mobile = self.mobile.as_deref().and_then(|m| v.take("mobile", normalize_mobile(m)));
+        let email = self
+            .email
+            .as_deref()
+            .and_then(|e| v.take("email", normalize_email(e)));
+        let mobile = self
+            .mobile
+            .as_deref()
+            .and_then(|m| v.take("mobile", normalize_mobile(m)));
         if let Some(kind) = kind {
             let (needs_org, needs_partner) = match kind {
                 UserKind::SuperAdmin => (false, false),
@@ -166,24 +195,60 @@ impl CreateUser {
                 UserKind::External => (false, true),
             };
             if needs_org {
-                v.check(self.organization_id.is_some(), "organization_id", "is required for INTERNAL users");
+                v.check(
+                    self.organization_id.is_some(),
+                    "organization_id",
+                    "is required for INTERNAL users",
+                );
             } else {
-                v.check(self.organization_id.is_none(), "organization_id", "is only for INTERNAL users");
+                v.check(
+                    self.organization_id.is_none(),
+                    "organization_id",
+                    "is only for INTERNAL users",
+                );
             }
             if needs_partner {
-                v.check(self.partner_id.is_some(), "partner_id", "is required for EXTERNAL users");
-                v.check(self.mobile.is_some(), "mobile", "is required for EXTERNAL users (they log in by OTP)");
+                v.check(
+                    self.partner_id.is_some(),
+                    "partner_id",
+                    "is required for EXTERNAL users",
+                );
+                v.check(
+                    self.mobile.is_some(),
+                    "mobile",
+                    "is required for EXTERNAL users (they log in by OTP)",
+                );
             } else {
-                v.check(self.partner_id.is_none(), "partner_id", "is only for EXTERNAL users");
-                v.check(self.email.is_some(), "email", "is required for INTERNAL and SUPER_ADMIN users");
-                v.check(has_password, "password", "is required for INTERNAL and SUPER_ADMIN users");
+                v.check(
+                    self.partner_id.is_none(),
+                    "partner_id",
+                    "is only for EXTERNAL users",
+                );
+                v.check(
+                    self.email.is_some(),
+                    "email",
+                    "is required for INTERNAL and SUPER_ADMIN users",
+                );
+                v.check(
+                    has_password,
+                    "password",
+                    "is required for INTERNAL and SUPER_ADMIN users",
+                );
             }
             if kind == UserKind::SuperAdmin {
-                v.check(self.roles.is_empty(), "roles", "SUPER_ADMIN users hold every capability and take no roles");
+                v.check(
+                    self.roles.is_empty(),
+                    "roles",
+                    "SUPER_ADMIN users hold every capability and take no roles",
+                );
             }
         }
         v.finish()?;
-        Ok(ValidCreate { kind: kind.unwrap_or(UserKind::Internal), email, mobile })
+        Ok(ValidCreate {
+            kind: kind.unwrap_or(UserKind::Internal),
+            email,
+            mobile,
+        })
     }
 }
 
@@ -194,8 +259,14 @@ impl UpdateUser {
         if let Some(name) = &self.full_name {
             check_name(&mut v, name);
         }
-        let email = self.email.as_deref().and_then(|e| v.take("email", normalize_email(e)));
-        let mobile = self.mobile.as_deref().and_then(|m| v.take("mobile", normalize_mobile(m)));
+        let email = self
+            .email
+            .as_deref()
+            .and_then(|e| v.take("email", normalize_email(e)));
+        let mobile = self
+            .mobile
+            .as_deref()
+            .and_then(|m| v.take("mobile", normalize_mobile(m)));
         v.finish()?;
         Ok((email, mobile))
     }
@@ -211,14 +282,21 @@ mod tests {
         assert_eq!(normalize_mobile("+14155550123"), Ok("+14155550123".to_owned()));
         assert!(normalize_mobile("0987654321").is_err());
         assert!(normalize_mobile("12345").is_err());
-        assert_eq!(normalize_email(" Admin@Example.COM "), Ok("admin@example.com".to_owned()));
+        assert_eq!(
+            normalize_email(" Admin@Example.COM "),
+            Ok("admin@example.com".to_owned())
+        );
         assert!(normalize_email("admin@example").is_err());
         assert!(normalize_email("a b@example.com").is_err());
     }
 
     #[test]
     fn kind_rules_name_each_field() {
-        let input = CreateUser { kind: "INTERNAL".into(), full_name: "X".into(), ..CreateUser::default() };
+        let input = CreateUser {
+            kind: "INTERNAL".into(),
+            full_name: "X".into(),
+            ..CreateUser::default()
+        };
         let err = input.validate(false).err().map(|e| e.errors).unwrap_or_default();
         let fields: Vec<&str> = err.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["full_name", "organization_id", "email", "password"]);

@@ -6,7 +6,9 @@ mod input;
 mod model;
 mod service;
 
-pub use input::{CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile};
+pub use input::{
+    CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile,
+};
 pub use model::{Grant, User};
 pub use service::{UserService, find, find_by_email, set_active};
 

@@ -49,7 +49,11 @@ pub struct Grant {
 }
 
 impl User {
-    pub(crate) fn from_parts(row: user::Model, roles: Vec<String>, grants: Vec<user_capability::Model>) -> Self {
+    pub(crate) fn from_parts(
+        row: user::Model,
+        roles: Vec<String>,
+        grants: Vec<user_capability::Model>,
+    ) -> Self {
         Self {
             id: row.id,
             kind: row.kind,
@@ -62,7 +66,11 @@ impl User {
             roles,
             capabilities: grants
                 .into_iter()
-                .map(|g| Grant { capability: g.capability_code, granted_at: g.granted_at, expires_at: g.expires_at })
+                .map(|g| Grant {
+                    capability: g.capability_code,
+                    granted_at: g.granted_at,
+                    expires_at: g.expires_at,
+                })
                 .collect(),
             version: row.version,
             created_at: row.created_at,

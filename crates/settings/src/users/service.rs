@@ -7,15 +7,15 @@ use infra::write::{WriteTx, write};
 use infra::{Actor, ActorKind, Infra, NewEvent, Page, PageRequest, ValidationError, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
+use super::TOPIC;
 use super::entity::{user, user_capability, user_role};
 use super::input::{CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind};
 use super::model::User;
-use super::TOPIC;
 use crate::capabilities::{USER_MANAGE, USER_READ, is_code};
 use crate::error::{SettingsError, require};
 use crate::roles::entity::role;
@@ -69,7 +69,14 @@ impl<I: Infra> UserService<I> {
                 .await?;
                 replace_roles(tx, id, &input.roles).await?;
                 let created = load(db, id, now).await?;
-                record(tx, "UserCreated", "user.create", &created, serde_json::json!({"user": &created})).await?;
+                record(
+                    tx,
+                    "UserCreated",
+                    "user.create",
+                    &created,
+                    serde_json::json!({"user": &created}),
+                )
+                .await?;
                 Ok(created)
             })
         })
@@ -89,9 +96,16 @@ impl<I: Infra> UserService<I> {
 
     /// A page of users, ordered by id; INTERNAL callers see their organization
     /// and partner users.
-    pub async fn list(&self, actor: &Actor, filter: UserFilter, page: PageRequest) -> Result<Page<User>, SettingsError> {
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        filter: UserFilter,
+        page: PageRequest,
+    ) -> Result<Page<User>, SettingsError> {
         require(actor, USER_READ)?;
-        let mut query = user::Entity::find().order_by_asc(user::Column::Id).limit(page.fetch());
+        let mut query = user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .limit(page.fetch());
         if let Some(after) = page.after {
             query = query.filter(user::Column::Id.gt(after));
         }
@@ -119,7 +133,9 @@ impl<I: Infra> UserService<I> {
         }
         query = match (actor.kind, actor.organization_id, actor.partner_id) {
             (ActorKind::Internal, Some(org), _) => query.filter(
-                Condition::any().add(user::Column::OrganizationId.eq(org)).add(user::Column::Kind.eq("EXTERNAL")),
+                Condition::any()
+                    .add(user::Column::OrganizationId.eq(org))
+                    .add(user::Column::Kind.eq("EXTERNAL")),
             ),
             (ActorKind::External, _, Some(partner)) => query.filter(user::Column::PartnerId.eq(partner)),
             _ => query,
@@ -132,7 +148,10 @@ impl<I: Infra> UserService<I> {
             let (roles, grants) = extras(self.infra.db(), row.id, now).await?;
             items.push(User::from_parts(row, roles, grants));
         }
-        Ok(Page { items, next_cursor: page.next_cursor })
+        Ok(Page {
+            items,
+            next_cursor: page.next_cursor,
+        })
     }
 
     /// Changes name, e-mail or mobile; `expected_version` (from `If-Match` or
@@ -152,22 +171,38 @@ impl<I: Infra> UserService<I> {
                 let db = tx.db();
                 let before = editable(tx, id).await?;
                 if let Some(sent) = expected.filter(|v| *v != before.version) {
-                    return Err(SettingsError::StaleVersion { sent, current: before.version });
+                    return Err(SettingsError::StaleVersion {
+                        sent,
+                        current: before.version,
+                    });
                 }
                 ensure_free(db, "email", email.as_deref(), Some(id)).await?;
                 ensure_free(db, "mobile", mobile.as_deref(), Some(id)).await?;
                 let mut changes = serde_json::Map::new();
                 let mut row: user::ActiveModel = before.clone().into();
-                if let Some(name) = input.full_name.map(|n| n.trim().to_owned()).filter(|n| *n != before.full_name) {
-                    changes.insert("full_name".into(), serde_json::json!({"old": before.full_name, "new": name}));
+                if let Some(name) = input
+                    .full_name
+                    .map(|n| n.trim().to_owned())
+                    .filter(|n| *n != before.full_name)
+                {
+                    changes.insert(
+                        "full_name".into(),
+                        serde_json::json!({"old": before.full_name, "new": name}),
+                    );
                     row.full_name = Set(name);
                 }
                 if let Some(email) = email.filter(|e| Some(e) != before.email.as_ref()) {
-                    changes.insert("email".into(), serde_json::json!({"old": before.email, "new": email}));
+                    changes.insert(
+                        "email".into(),
+                        serde_json::json!({"old": before.email, "new": email}),
+                    );
                     row.email = Set(Some(email));
                 }
                 if let Some(mobile) = mobile.filter(|m| Some(m) != before.mobile.as_ref()) {
-                    changes.insert("mobile".into(), serde_json::json!({"old": before.mobile, "new": mobile}));
+                    changes.insert(
+                        "mobile".into(),
+                        serde_json::json!({"old": before.mobile, "new": mobile}),
+                    );
                     row.mobile = Set(Some(mobile));
                 }
                 if !changes.is_empty() {
@@ -175,7 +210,14 @@ impl<I: Infra> UserService<I> {
                     row.update(db).await?;
                 }
                 let after = load(db, id, tx.now()).await?;
-                record(tx, "UserUpdated", "user.update", &after, serde_json::json!({"changes": changes})).await?;
+                record(
+                    tx,
+                    "UserUpdated",
+                    "user.update",
+                    &after,
+                    serde_json::json!({"changes": changes}),
+                )
+                .await?;
                 Ok(after)
             })
         })
@@ -183,25 +225,42 @@ impl<I: Infra> UserService<I> {
     }
 
     /// Replaces the user's roles with `roles`.
-    pub async fn assign_roles(&self, actor: &Actor, id: Uuid, roles: Vec<String>) -> Result<Written<User>, SettingsError> {
+    pub async fn assign_roles(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        roles: Vec<String>,
+    ) -> Result<Written<User>, SettingsError> {
         require(actor, USER_MANAGE)?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = editable(tx, id).await?;
                 let kind = UserKind::parse(&before.kind).unwrap_or(UserKind::Internal);
                 if kind == UserKind::SuperAdmin && !roles.is_empty() {
-                    return Err(SettingsError::field("roles", "SUPER_ADMIN users hold every capability and take no roles"));
+                    return Err(SettingsError::field(
+                        "roles",
+                        "SUPER_ADMIN users hold every capability and take no roles",
+                    ));
                 }
                 check_roles(tx.db(), kind, &roles).await?;
                 if roles.iter().any(|r| r == "PLATFORM_ADMIN") && actor_kind(tx) != ActorKind::SuperAdmin {
-                    return Err(SettingsError::OutOfScope("only a SUPER_ADMIN gives the PLATFORM_ADMIN role"));
+                    return Err(SettingsError::OutOfScope(
+                        "only a SUPER_ADMIN gives the PLATFORM_ADMIN role",
+                    ));
                 }
                 replace_roles(tx, id, &roles).await?;
                 let mut row: user::ActiveModel = before.clone().into();
                 bump(&mut row, &before, tx.now());
                 row.update(tx.db()).await?;
                 let after = load(tx.db(), id, tx.now()).await?;
-                record(tx, "UserRolesAssigned", "user.assign_roles", &after, serde_json::json!({"roles": roles})).await?;
+                record(
+                    tx,
+                    "UserRolesAssigned",
+                    "user.assign_roles",
+                    &after,
+                    serde_json::json!({"roles": roles}),
+                )
+                .await?;
                 Ok(after)
             })
         })
@@ -217,19 +276,29 @@ impl<I: Infra> UserService<I> {
     ) -> Result<Written<User>, SettingsError> {
         require(actor, USER_MANAGE)?;
         if !is_code(&grant.capability) {
-            return Err(SettingsError::field("capability", "must be a capability code in upper snake case"));
+            return Err(SettingsError::field(
+                "capability",
+                "must be a capability code in upper snake case",
+            ));
         }
         if !actor.can(&grant.capability) {
-            return Err(SettingsError::OutOfScope("a capability can only be granted by someone who holds it"));
+            return Err(SettingsError::OutOfScope(
+                "a capability can only be granted by someone who holds it",
+            ));
         }
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = editable(tx, id).await?;
                 let db = tx.db();
                 if let Some(at) = grant.expires_at.filter(|at| *at <= tx.now()) {
-                    return Err(SettingsError::field("expires_at", &format!("must be in the future, not {at}")));
+                    return Err(SettingsError::field(
+                        "expires_at",
+                        &format!("must be in the future, not {at}"),
+                    ));
                 }
-                let known = crate::capabilities::entity::Entity::find_by_id(grant.capability.clone()).one(db).await?;
+                let known = crate::capabilities::entity::Entity::find_by_id(grant.capability.clone())
+                    .one(db)
+                    .await?;
                 if known.is_none() {
                     return Err(SettingsError::field("capability", "is not a known capability"));
                 }
@@ -249,8 +318,16 @@ impl<I: Infra> UserService<I> {
                 bump(&mut row, &before, tx.now());
                 row.update(db).await?;
                 let after = load(db, id, tx.now()).await?;
-                let details = serde_json::json!({"capability": grant.capability, "expires_at": grant.expires_at});
-                record(tx, "UserCapabilityGranted", "user.grant_capability", &after, details).await?;
+                let details =
+                    serde_json::json!({"capability": grant.capability, "expires_at": grant.expires_at});
+                record(
+                    tx,
+                    "UserCapabilityGranted",
+                    "user.grant_capability",
+                    &after,
+                    details,
+                )
+                .await?;
                 Ok(after)
             })
         })
@@ -258,7 +335,12 @@ impl<I: Infra> UserService<I> {
     }
 
     /// Ends every direct grant of `capability` to the user.
-    pub async fn revoke_capability(&self, actor: &Actor, id: Uuid, capability: String) -> Result<Written<User>, SettingsError> {
+    pub async fn revoke_capability(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        capability: String,
+    ) -> Result<Written<User>, SettingsError> {
         require(actor, USER_MANAGE)?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
@@ -271,8 +353,14 @@ impl<I: Infra> UserService<I> {
                 bump(&mut row, &before, tx.now());
                 row.update(tx.db()).await?;
                 let after = load(tx.db(), id, tx.now()).await?;
-                record(tx, "UserCapabilityRevoked", "user.revoke_capability", &after, serde_json::json!({"capability": capability}))
-                    .await?;
+                record(
+                    tx,
+                    "UserCapabilityRevoked",
+                    "user.revoke_capability",
+                    &after,
+                    serde_json::json!({"capability": capability}),
+                )
+                .await?;
                 Ok(after)
             })
         })
@@ -295,14 +383,31 @@ pub async fn set_active(tx: &WriteTx, id: Uuid, active: bool) -> Result<User, Se
         row.update(tx.db()).await?;
     }
     let after = load(tx.db(), id, tx.now()).await?;
-    let (event, action) = if active { ("UserEnabled", "user.enable") } else { ("UserDisabled", "user.disable") };
-    record(tx, event, action, &after, serde_json::json!({"is_active": active})).await?;
+    let (event, action) = if active {
+        ("UserEnabled", "user.enable")
+    } else {
+        ("UserDisabled", "user.disable")
+    };
+    record(
+        tx,
+        event,
+        action,
+        &after,
+        serde_json::json!({"is_active": active}),
+    )
+    .await?;
     Ok(after)
 }
 
 /// The user row with this lower-cased e-mail, for login.
-pub async fn find_by_email<C: ConnectionTrait>(db: &C, email: &str) -> Result<Option<user::Model>, SettingsError> {
-    Ok(user::Entity::find().filter(user::Column::Email.eq(email)).one(db).await?)
+pub async fn find_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<user::Model>, SettingsError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
 }
 
 /// The user row with this id.
@@ -319,9 +424,24 @@ fn bump(row: &mut user::ActiveModel, before: &user::Model, now: DateTime<Utc>) {
     row.updated_at = Set(now);
 }
 
-async fn record(tx: &WriteTx, event: &str, action: &str, user: &User, payload: serde_json::Value) -> Result<(), SettingsError> {
-    tx.emit(NewEvent::new(TOPIC, event, "user", user.id, user.version, &payload)?).await?;
-    tx.audit(action, "user", &user.id.to_string(), Some(payload)).await?;
+async fn record(
+    tx: &WriteTx,
+    event: &str,
+    action: &str,
+    user: &User,
+    payload: serde_json::Value,
+) -> Result<(), SettingsError> {
+    tx.emit(NewEvent::new(
+        TOPIC,
+        event,
+        "user",
+        user.id,
+        user.version,
+        &payload,
+    )?)
+    .await?;
+    tx.audit(action, "user", &user.id.to_string(), Some(payload))
+        .await?;
     Ok(())
 }
 
@@ -334,7 +454,12 @@ async fn editable(tx: &WriteTx, id: Uuid) -> Result<user::Model, SettingsError> 
 }
 
 /// Who may manage a user of `kind` in `org` / `partner`.
-fn check_scope(actor: &Actor, kind: UserKind, org: Option<Uuid>, partner: Option<Uuid>) -> Result<(), SettingsError> {
+fn check_scope(
+    actor: &Actor,
+    kind: UserKind,
+    org: Option<Uuid>,
+    partner: Option<Uuid>,
+) -> Result<(), SettingsError> {
     let allowed = match actor.kind {
         ActorKind::System | ActorKind::SuperAdmin => true,
         ActorKind::Internal => match kind {
@@ -348,7 +473,9 @@ fn check_scope(actor: &Actor, kind: UserKind, org: Option<Uuid>, partner: Option
     if allowed {
         Ok(())
     } else {
-        Err(SettingsError::OutOfScope("this user belongs to another organization or partner, or is a SUPER_ADMIN"))
+        Err(SettingsError::OutOfScope(
+            "this user belongs to another organization or partner, or is a SUPER_ADMIN",
+        ))
     }
 }
 
@@ -358,7 +485,8 @@ fn visible(actor: &Actor, user: &User) -> Result<(), SettingsError> {
         return Ok(());
     }
     let kind = UserKind::parse(&user.kind).unwrap_or(UserKind::Internal);
-    check_scope(actor, kind, user.organization_id, user.partner_id).map_err(|_| SettingsError::NotFound("user"))
+    check_scope(actor, kind, user.organization_id, user.partner_id)
+        .map_err(|_| SettingsError::NotFound("user"))
 }
 
 async fn ensure_free<C: ConnectionTrait>(
@@ -368,36 +496,61 @@ async fn ensure_free<C: ConnectionTrait>(
     except: Option<Uuid>,
 ) -> Result<(), SettingsError> {
     let Some(value) = value else { return Ok(()) };
-    let column = if field == "email" { user::Column::Email } else { user::Column::Mobile };
+    let column = if field == "email" {
+        user::Column::Email
+    } else {
+        user::Column::Mobile
+    };
     let mut query = user::Entity::find().filter(column.eq(value));
     if let Some(id) = except {
         query = query.filter(user::Column::Id.ne(id));
     }
     if query.one(db).await?.is_some() {
-        return Err(SettingsError::Taken { field, value: value.to_owned() });
+        return Err(SettingsError::Taken {
+            field,
+            value: value.to_owned(),
+        });
     }
     Ok(())
 }
 
-async fn check_roles<C: ConnectionTrait>(db: &C, kind: UserKind, roles: &[String]) -> Result<(), SettingsError> {
+async fn check_roles<C: ConnectionTrait>(
+    db: &C,
+    kind: UserKind,
+    roles: &[String],
+) -> Result<(), SettingsError> {
     let mut errors = Vec::new();
     for (i, code) in roles.iter().enumerate() {
         let field = format!("roles[{i}]");
         match role::Entity::find_by_id(code.clone()).one(db).await? {
-            None => errors.push(infra::FieldError::new(field, format!("{code} is not a role; see GET /api/v1/settings/roles"))),
+            None => errors.push(infra::FieldError::new(
+                field,
+                format!("{code} is not a role; see GET /api/v1/settings/roles"),
+            )),
             Some(r) if r.user_kind != kind.as_str() => errors.push(infra::FieldError::new(
                 field,
-                format!("{code} is a role for {} users, not {}", r.user_kind, kind.as_str()),
+                format!(
+                    "{code} is a role for {} users, not {}",
+                    r.user_kind,
+                    kind.as_str()
+                ),
             )),
             Some(_) => {}
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(ValidationError { errors }.into()) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ValidationError { errors }.into())
+    }
 }
 
 async fn replace_roles(tx: &WriteTx, id: Uuid, roles: &[String]) -> Result<(), SettingsError> {
     let db = tx.db();
-    user_role::Entity::delete_many().filter(user_role::Column::UserId.eq(id)).exec(db).await?;
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(id))
+        .exec(db)
+        .await?;
     let mut unique: Vec<&String> = roles.iter().collect();
     unique.sort();
     unique.dedup();
@@ -414,13 +567,22 @@ async fn replace_roles(tx: &WriteTx, id: Uuid, roles: &[String]) -> Result<(), S
     Ok(())
 }
 
-async fn revoke_grants<C: ConnectionTrait>(db: &C, id: Uuid, code: &str, now: DateTime<Utc>) -> Result<u64, SettingsError> {
+async fn revoke_grants<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, SettingsError> {
     let result = user_capability::Entity::update_many()
         .col_expr(user_capability::Column::RevokedAt, Expr::value(now))
         .filter(user_capability::Column::UserId.eq(id))
         .filter(user_capability::Column::CapabilityCode.eq(code))
         .filter(user_capability::Column::RevokedAt.is_null())
-        .filter(Condition::any().add(user_capability::Column::ExpiresAt.is_null()).add(user_capability::Column::ExpiresAt.gt(now)))
+        .filter(
+            Condition::any()
+                .add(user_capability::Column::ExpiresAt.is_null())
+                .add(user_capability::Column::ExpiresAt.gt(now)),
+        )
         .exec(db)
         .await?;
     Ok(result.rows_affected)
@@ -442,7 +604,11 @@ async fn extras<C: ConnectionTrait>(
     let grants = user_capability::Entity::find()
         .filter(user_capability::Column::UserId.eq(id))
         .filter(user_capability::Column::RevokedAt.is_null())
-        .filter(Condition::any().add(user_capability::Column::ExpiresAt.is_null()).add(user_capability::Column::ExpiresAt.gt(now)))
+        .filter(
+            Condition::any()
+                .add(user_capability::Column::ExpiresAt.is_null())
+                .add(user_capability::Column::ExpiresAt.gt(now)),
+        )
         .order_by_asc(user_capability::Column::CapabilityCode)
         .all(db)
         .await?;

@@ -1,0 +1,151 @@
+//! Authentication of every `/api/v1` route: a middleware that verifies the
+//! bearer token (default deny: only [`PUBLIC_ROUTES`] pass without one) and
+//! extractors that hand handlers the caller.
+
+use std::future::{Ready, ready};
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{AUTHORIZATION, HeaderValue, USER_AGENT, WWW_AUTHENTICATE};
+use actix_web::middleware::Next;
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use infra::Actor;
+use user_auth::{Authenticated, ClientInfo};
+
+use super::context::RequestId;
+use super::problem::ApiError;
+use crate::state::AppState;
+
+/// Routes under `/api/v1` that take no access token.
+pub const PUBLIC_ROUTES: &[&str] = &[
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/otp/send",
+    "/api/v1/auth/otp/verify",
+];
+
+fn bearer(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+fn challenge(error: ApiError) -> actix_web::HttpResponse {
+    let mut response = error.error_response();
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// Verifies the access token of every non-public `/api/v1` request and keeps
+/// the [`Authenticated`] caller in the request extensions.
+pub async fn require_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if PUBLIC_ROUTES.contains(&req.path()) || req.method() == actix_web::http::Method::OPTIONS {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    }
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(req.into_response(
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "state missing",
+            )
+            .error_response(),
+        ));
+    };
+    let Some(token) = bearer(&req) else {
+        let error = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "send an access token as Authorization: Bearer <token>; get one at /api/v1/auth/login",
+        );
+        return Ok(req.into_response(challenge(error)));
+    };
+    match state.auth.authenticate(&token).await {
+        Ok(who) => {
+            req.extensions_mut().insert(who);
+            next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        }
+        Err(e) => Ok(req.into_response(challenge(e.into()))),
+    }
+}
+
+/// The authenticated caller as an [`Actor`], with the request id and client address.
+pub struct Caller(pub Actor);
+
+/// The authenticated caller with the claims of its token.
+pub struct CallerToken(pub Authenticated);
+
+fn authenticated(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+    req.extensions().get::<Authenticated>().cloned().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "this route needs an access token",
+        )
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticated(req).map(|who| {
+            let client = client_info(req);
+            let mut actor = who.actor;
+            actor.request_id = client.request_id;
+            actor.client_addr = client.ip;
+            Caller(actor)
+        }))
+    }
+}
+
+impl FromRequest for CallerToken {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticated(req).map(|mut who| {
+            let client = client_info(req);
+            who.actor.request_id = client.request_id;
+            who.actor.client_addr = client.ip;
+            CallerToken(who)
+        }))
+    }
+}
+
+/// Where the request comes from.
+pub fn client_info(req: &HttpRequest) -> ClientInfo {
+    ClientInfo {
+        user_agent: req
+            .headers()
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+    }
+}
+
+/// The client of a public route.
+pub struct Client(pub ClientInfo);
+
+impl FromRequest for Client {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Client(client_info(req))))
+    }
+}

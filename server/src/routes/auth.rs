@@ -1,0 +1,116 @@
+//! `/api/v1/auth`: login, refresh, logout, me; and the public keys.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use crate::http::auth::{Caller, CallerToken, Client};
+use crate::http::json::ApiJson;
+use crate::http::problem::{ApiError, Problem};
+use crate::state::AppState;
+
+/// Registers the auth routes under `/api/v1/auth`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/auth")
+            .route("/login", web::post().to(login))
+            .route("/refresh", web::post().to(refresh))
+            .route("/logout", web::post().to(logout))
+            .route("/me", web::get().to(me)),
+    );
+}
+
+/// Login body.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    /// The account's e-mail.
+    pub email: String,
+    /// Its password.
+    pub password: String,
+}
+
+/// Refresh body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    /// The refresh token of the last pair.
+    pub refresh_token: String,
+}
+
+/// A token pair.
+#[derive(serde::Serialize, ToSchema)]
+pub struct TokenPairDoc {
+    /// JWT for `Authorization: Bearer`, 15 minutes.
+    pub access_token: String,
+    /// Single-use refresh token, 30 days.
+    pub refresh_token: String,
+    /// `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+/// Password login (INTERNAL and SUPER_ADMIN users). Five failures in 15 minutes
+/// lock the account for 15 minutes (429 with `Retry-After`).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody, responses(
+    (status = 200, body = TokenPairDoc),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn login(
+    state: web::Data<AppState>,
+    client: Client,
+    body: ApiJson<LoginBody>,
+) -> Result<HttpResponse, ApiError> {
+    let request = user_auth::LoginRequest {
+        email: body.0.email,
+        password: body.0.password,
+    };
+    let pair = state.auth.login(request, &client.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(pair))
+}
+
+/// Exchanges a refresh token for a new pair. A token used twice (outside a
+/// 2-second window for parallel refreshes) ends the session.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody, responses(
+    (status = 200, body = TokenPairDoc),
+    (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    client: Client,
+    body: ApiJson<RefreshBody>,
+) -> Result<HttpResponse, ApiError> {
+    let pair = state.auth.refresh(&body.0.refresh_token, &client.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(pair))
+}
+
+/// Ends the current session; its tokens stop working on every instance.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+pub async fn logout(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
+    state.auth.logout(&caller.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own user.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])), responses((status = 200, description = "The user")))]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let id = caller.0.user_id.unwrap_or_default();
+    let user = state.users.get(&caller.0, id).await?;
+    Ok(crate::http::etag::versioned(
+        actix_web::http::StatusCode::OK,
+        &user,
+        user.version,
+        None,
+    ))
+}
+
+/// The public keys that verify access tokens (JWKS).
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "auth", responses((status = 200, description = "JWK set")))]
+pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "public, max-age=300"))
+        .json(state.auth.jwks().await)
+}
