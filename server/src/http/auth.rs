@@ -50,7 +50,9 @@ pub async fn require_token(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    if PUBLIC_ROUTES.contains(&req.path()) || req.method() == actix_web::http::Method::OPTIONS {
+    let unrouted = !req.request().resource_map().has_resource(req.path());
+    if unrouted || PUBLIC_ROUTES.contains(&req.path()) || req.method() == actix_web::http::Method::OPTIONS {
+        // Unknown paths go on to their 404; preflights carry no token.
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {

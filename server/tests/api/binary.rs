@@ -113,6 +113,47 @@ fn migrate_creates_the_embedded_database() {
     assert!(dir.path().join("db/app.db").is_file());
 }
 
+#[test]
+fn admin_create_makes_a_super_admin_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = || {
+        command(dir.path())
+            .args([
+                "admin",
+                "create",
+                "--email",
+                "Root@Example.com",
+                "--password",
+                "correct horse battery",
+            ])
+            .stdout(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+    let first = create();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("created SUPER_ADMIN root@example.com"));
+    let again = create();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already in use"));
+    let weak = command(dir.path())
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "b@example.com",
+            "--password",
+            "short",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password: must be 8 to 128 characters"));
+}
+
 #[tokio::test]
 async fn serves_on_the_embedded_default_with_nothing_configured() {
     let dir = tempfile::tempdir().unwrap();

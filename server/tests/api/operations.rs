@@ -139,11 +139,12 @@ async fn exhausted_database_pool_answers_503(t: TestInfra) {
     config.db_acquire_timeout = Duration::from_millis(300);
     let db = infra::db::connect(&config).await.unwrap();
     let infra = infra::AppInfra::from_parts(db, t.kv().clone(), t.clock().clone(), config);
+    // The app loads its keys first; then both connections are taken.
+    let app = spawn_app(infra.clone()).await;
     let held = (
         infra::db::begin_write(infra.db()).await.unwrap(),
         infra.db().begin().await.unwrap(),
     );
-    let app = spawn_app(infra.clone()).await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
     assert!(response.json::<Value>().await.unwrap()["checks"]["database"]["status"] == "down");
