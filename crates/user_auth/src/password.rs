@@ -19,7 +19,7 @@ pub fn check_policy(password: &str) -> Result<(), ValidationError> {
     if !(MIN_LEN..=MAX_LEN).contains(&len) {
         return Err(ValidationError::field("password", "must be 8 to 128 characters"));
     }
-    if password.chars().all(|c| Some(c) == password.chars().next()) {
+    if password.chars().all(|c| password.starts_with(c)) {
         return Err(ValidationError::field(
             "password",
             "must not repeat a single character",

@@ -1,6 +1,7 @@
 //! Login, refresh, logout and token checks.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use infra::write::write;
 use infra::{Actor, Infra};
@@ -73,7 +74,13 @@ pub struct AuthService<I: Infra> {
     infra: I,
     config: Arc<AuthConfig>,
     keys: Arc<RwLock<KeyRing>>,
+    /// When an unknown `kid` last caused a reload (Unix seconds), so forged
+    /// tokens cannot make every request read the key table.
+    last_reload: Arc<AtomicI64>,
 }
+
+/// Least time between two reloads caused by unknown key ids.
+const RELOAD_INTERVAL_SECS: i64 = 10;
 
 impl<I: Infra> AuthService<I> {
     /// Loads the signing keys (creating the development key when needed).
@@ -83,6 +90,7 @@ impl<I: Infra> AuthService<I> {
             infra,
             config: Arc::new(config),
             keys: Arc::new(RwLock::new(keys)),
+            last_reload: Arc::default(),
         })
     }
 
@@ -226,8 +234,17 @@ impl<I: Infra> AuthService<I> {
         let claims = {
             let kid = tokens::key_id(token)?;
             if self.keys.read().await.verifying(&kid).is_none() {
-                // A key made by another instance's rotation: read the keys again once.
-                self.reload_keys().await?;
+                // Perhaps a key made by another instance's rotation: read the keys
+                // again, at most once per interval.
+                let last = self.last_reload.load(Ordering::Relaxed);
+                if now.timestamp() - last >= RELOAD_INTERVAL_SECS
+                    && self
+                        .last_reload
+                        .compare_exchange(last, now.timestamp(), Ordering::Relaxed, Ordering::Relaxed)
+                        .is_ok()
+                {
+                    self.reload_keys().await?;
+                }
             }
             tokens::verify(&*self.keys.read().await, &self.config, token, now)?
         };

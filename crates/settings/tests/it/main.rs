@@ -1,1 +1,4 @@
-fn main() {}
+//! Integration tests of the settings crate, each on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod users;
