@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_foundation;
 mod m20261125_000002_identity;
+mod m20261125_000003_organizations;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_identity::Migration),
+            Box::new(m20261125_000003_organizations::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use infra::AppInfra;
+use settings::organizations::OrganizationService;
 use settings::roles::RoleService;
 use settings::users::UserService;
 use user_auth::{AccountService, AuthService};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub users: UserService<AppInfra>,
     /// Roles.
     pub roles: RoleService<AppInfra>,
+    /// Organizations.
+    pub organizations: OrganizationService<AppInfra>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
             accounts: AccountService::new(infra.clone(), auth_config),
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
+            organizations: OrganizationService::new(infra.clone()),
             auth,
             metrics: Metrics::new()?,
             config: Arc::new(config),

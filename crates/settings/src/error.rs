@@ -33,6 +33,22 @@ pub enum SettingsError {
         /// The current version.
         current: i64,
     },
+    /// The version sent is not the current one, where the resource requires a version (409).
+    #[error("the resource changed since version {sent}; it is now at version {current}: fetch it and retry")]
+    VersionConflict {
+        /// The version the caller sent.
+        sent: i64,
+        /// The current version.
+        current: i64,
+    },
+    /// The change conflicts with the current state.
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// What conflicts and what to do.
+        message: String,
+    },
     /// The infrastructure failed.
     #[error(transparent)]
     Infra(#[from] InfraError),
@@ -40,6 +56,13 @@ pub enum SettingsError {
 
 impl From<sea_orm::DbErr> for SettingsError {
     fn from(e: sea_orm::DbErr) -> Self {
+        // A unique index refusing a concurrent change is a conflict, not a fault.
+        if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+            return Self::Conflict {
+                code: "concurrent_change",
+                message: "a concurrent change took this value first; read the current state and retry".into(),
+            };
+        }
         Self::Infra(InfraError::Database(e))
     }
 }
@@ -65,6 +88,7 @@ impl DomainError for SettingsError {
             Self::Forbidden(_) | Self::OutOfScope(_) => ErrorKind::Forbidden,
             Self::Taken { .. } => ErrorKind::Conflict,
             Self::StaleVersion { .. } => ErrorKind::PreconditionFailed,
+            Self::VersionConflict { .. } | Self::Conflict { .. } => ErrorKind::Conflict,
             Self::Infra(e) => e.kind(),
         }
     }
@@ -76,7 +100,8 @@ impl DomainError for SettingsError {
             Self::Forbidden(_) => "capability_missing",
             Self::OutOfScope(_) => "out_of_scope",
             Self::Taken { .. } => "already_exists",
-            Self::StaleVersion { .. } => "stale_version",
+            Self::StaleVersion { .. } | Self::VersionConflict { .. } => "stale_version",
+            Self::Conflict { code, .. } => code,
             Self::Infra(e) => e.code(),
         }
     }
@@ -86,6 +111,16 @@ impl DomainError for SettingsError {
             Self::Invalid(v) => v.errors.clone(),
             Self::Taken { field, .. } => vec![FieldError::new(*field, "is already in use")],
             _ => Vec::new(),
+        }
+    }
+}
+
+impl SettingsError {
+    /// A 409 with `code` and `message`.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
         }
     }
 }

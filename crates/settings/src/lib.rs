@@ -27,7 +27,9 @@
 
 pub mod capabilities;
 pub mod error;
+pub mod organizations;
 pub mod roles;
+pub mod tax_ids;
 pub mod users;
 
 pub use error::SettingsError;

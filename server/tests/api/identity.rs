@@ -40,9 +40,18 @@ async fn admin_creates_staff_who_is_refused_what_the_role_lacks(t: TestInfra) {
     assert_eq!(admin["token_type"], "Bearer");
     assert_eq!(admin["expires_in"], 900);
 
+    let org = app
+        .post(
+            "/api/v1/settings/organizations",
+            Some(token(&admin)),
+            &json!({"name": "Shree Cotton", "legal_name": "Shree Cotton Pvt Ltd"}),
+        )
+        .await;
+    assert_eq!(org.status(), 201);
+    let org: Value = org.json().await.unwrap();
     let body = json!({
         "kind": "INTERNAL", "email": "staff@example.com", "password": PASSWORD, "full_name": "Staff Member",
-        "organization_id": uuid::Uuid::now_v7(), "roles": ["BACKOFFICE_STAFF"]
+        "organization_id": org["id"], "roles": ["BACKOFFICE_STAFF"]
     });
     let created = app
         .post("/api/v1/settings/users", Some(token(&admin)), &body)

@@ -1,4 +1,5 @@
 //! Integration tests of the settings crate, each on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+pub mod organizations;
 mod users;

@@ -8,6 +8,8 @@ use settings::roles::RoleService;
 use settings::users::{CreateUser, UpdateUser, User, UserFilter, UserService};
 use uuid::Uuid;
 
+use crate::organizations::organization;
+
 fn manager(org: Uuid) -> Actor {
     let caps = ["USER_MANAGE", "USER_READ", "ROLE_READ"].map(str::to_owned);
     let mut actor = Actor::user(ActorKind::Internal, Uuid::now_v7(), caps);
@@ -46,7 +48,8 @@ async fn rows(t: &TestInfra) -> (u64, u64) {
 
 async fn each_change_writes_one_event_and_one_audit_row(t: TestInfra) {
     let users = UserService::new(t.infra().clone());
-    let org = Uuid::now_v7();
+    let org = organization(&t, "Org").await.id;
+    let base = rows(&t).await;
     let user = create(
         &users,
         &manager(org),
@@ -54,12 +57,9 @@ async fn each_change_writes_one_event_and_one_audit_row(t: TestInfra) {
     )
     .await
     .unwrap();
-    assert_eq!(rows(&t).await, (1, 1));
-    let event = infra::outbox::entity::Entity::find()
-        .one(t.db())
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(rows(&t).await, (base.0 + 1, base.1 + 1));
+    let events = infra::outbox::entity::Entity::find().all(t.db()).await.unwrap();
+    let event = events.iter().find(|e| e.topic == "user-events").unwrap();
     assert_eq!(
         (event.topic.as_str(), event.event_type.as_str()),
         ("user-events", "UserCreated")
@@ -75,7 +75,7 @@ async fn each_change_writes_one_event_and_one_audit_row(t: TestInfra) {
         .unwrap()
         .value;
     assert_eq!(updated.version, 2);
-    assert_eq!(rows(&t).await, (2, 2));
+    assert_eq!(rows(&t).await, (base.0 + 2, base.1 + 2));
     let events = infra::outbox::entity::Entity::find().all(t.db()).await.unwrap();
     let changes = &events
         .iter()
@@ -88,7 +88,7 @@ async fn each_change_writes_one_event_and_one_audit_row(t: TestInfra) {
 
 async fn a_stale_version_is_refused(t: TestInfra) {
     let users = UserService::new(t.infra().clone());
-    let org = Uuid::now_v7();
+    let org = organization(&t, "Org").await.id;
     let user = create(&users, &manager(org), internal("a@example.com", org, &[]))
         .await
         .unwrap();
@@ -113,7 +113,10 @@ async fn a_stale_version_is_refused(t: TestInfra) {
 
 async fn internal_managers_stay_in_their_organization(t: TestInfra) {
     let users = UserService::new(t.infra().clone());
-    let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
+    let (mine, theirs) = (
+        organization(&t, "Mine").await.id,
+        organization(&t, "Theirs").await.id,
+    );
     let colleague = create(&users, &manager(mine), internal("mine@example.com", mine, &[]))
         .await
         .unwrap();
@@ -155,7 +158,7 @@ async fn internal_managers_stay_in_their_organization(t: TestInfra) {
 
 async fn emails_are_unique_and_roles_must_fit_the_kind(t: TestInfra) {
     let users = UserService::new(t.infra().clone());
-    let org = Uuid::now_v7();
+    let org = organization(&t, "Org").await.id;
     create(&users, &manager(org), internal("a@example.com", org, &[]))
         .await
         .unwrap();
@@ -193,7 +196,7 @@ async fn emails_are_unique_and_roles_must_fit_the_kind(t: TestInfra) {
 
 async fn lists_page_with_cursors(t: TestInfra) {
     let users = UserService::new(t.infra().clone());
-    let org = Uuid::now_v7();
+    let org = organization(&t, "Org").await.id;
     for i in 0..5 {
         create(
             &users,

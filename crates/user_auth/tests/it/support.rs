@@ -4,11 +4,11 @@ use infra::testing::TestInfra;
 use infra::{Actor, AppInfra};
 use settings::users::{CreateUser, User};
 use user_auth::{AccountService, AuthConfig, AuthService, ClientInfo, LoginRequest, TokenPair};
-use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery";
 
 pub struct Auth {
+    pub infra: AppInfra,
     pub auth: AuthService<AppInfra>,
     pub accounts: AccountService<AppInfra>,
 }
@@ -16,6 +16,7 @@ pub struct Auth {
 pub async fn services(t: &TestInfra) -> Auth {
     let config = AuthConfig::default();
     Auth {
+        infra: t.infra().clone(),
         auth: AuthService::start(t.infra().clone(), config.clone())
             .await
             .unwrap(),
@@ -32,12 +33,19 @@ pub async fn admin(s: &Auth, email: &str) -> User {
 
 /// An INTERNAL user of a fresh organization with `roles`, created by the system.
 pub async fn staff(s: &Auth, email: &str, roles: &[&str]) -> User {
+    let orgs = settings::organizations::OrganizationService::new(s.infra.clone());
+    let org = settings::organizations::CreateOrganization {
+        name: format!("Organization of {email}"),
+        legal_name: "Organization Private Limited".into(),
+        ..Default::default()
+    };
+    let org = orgs.create(&Actor::system(), org).await.unwrap().value;
     let input = CreateUser {
         kind: "INTERNAL".into(),
         email: Some(email.into()),
         password: Some(PASSWORD.into()),
         full_name: "Staff Member".into(),
-        organization_id: Some(Uuid::now_v7()),
+        organization_id: Some(org.id),
         roles: roles.iter().map(|r| (*r).to_owned()).collect(),
         ..CreateUser::default()
     };

@@ -1,5 +1,6 @@
 //! `/api/v1/settings`.
 
+pub mod organizations;
 pub mod roles;
 pub mod users;
 
@@ -10,6 +11,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/settings")
             .configure(users::configure)
-            .configure(roles::configure),
+            .configure(roles::configure)
+            .configure(organizations::configure),
     );
 }

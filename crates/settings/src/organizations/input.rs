@@ -1,0 +1,278 @@
+//! Inputs of the organization operations and their validation.
+
+use infra::{Money, ValidationError, Validator};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::tax_ids::{is_cin, is_pan};
+use crate::users::normalize_email;
+
+/// A postal address.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// First line.
+    pub line1: Option<String>,
+    /// Second line.
+    pub line2: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// District.
+    pub district: Option<String>,
+    /// State.
+    pub state: Option<String>,
+    /// Six digits in India.
+    pub pincode: Option<String>,
+    /// Country (default India).
+    pub country: Option<String>,
+}
+
+/// Contact details.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Contact person.
+    pub person: Option<String>,
+}
+
+/// A new organization: only `name` and `legal_name` are required.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganization {
+    /// Display name, unique (case-insensitive) among live organizations.
+    pub name: String,
+    /// Registered legal name.
+    pub legal_name: String,
+    /// Kind (upper snake case, such as TRADING_HOUSE).
+    pub org_type: Option<String>,
+    /// Corporate identification number (21 characters).
+    pub cin: Option<String>,
+    /// PAN (10 characters).
+    pub pan: Option<String>,
+    /// ISO 4217 code; INR when absent.
+    pub base_currency: Option<String>,
+    /// Postal address.
+    pub address: Option<Address>,
+    /// Contact details.
+    pub contact: Option<Contact>,
+    /// Invoicing threshold amount.
+    pub threshold_limit: Option<Money>,
+    /// Whether e-invoices are issued.
+    pub e_invoice_enabled: Option<bool>,
+    /// TDS rate, percent (0..100).
+    pub tds_rate: Option<Decimal>,
+    /// TCS rate, percent (0..100).
+    pub tcs_rate: Option<Decimal>,
+    /// Logo, colours.
+    pub branding: Option<serde_json::Value>,
+    /// Anything else.
+    pub extra_config: Option<serde_json::Value>,
+}
+
+/// Changes to an organization; absent fields stay as they are.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    /// New name.
+    pub name: Option<String>,
+    /// New legal name.
+    pub legal_name: Option<String>,
+    /// New kind.
+    pub org_type: Option<String>,
+    /// New CIN.
+    pub cin: Option<String>,
+    /// New PAN.
+    pub pan: Option<String>,
+    /// New currency.
+    pub base_currency: Option<String>,
+    /// New address (replaces the old one).
+    pub address: Option<Address>,
+    /// New contact (replaces the old one).
+    pub contact: Option<Contact>,
+    /// New threshold.
+    pub threshold_limit: Option<Money>,
+    /// E-invoicing on or off.
+    pub e_invoice_enabled: Option<bool>,
+    /// New TDS rate.
+    pub tds_rate: Option<Decimal>,
+    /// New TCS rate.
+    pub tcs_rate: Option<Decimal>,
+    /// New branding.
+    pub branding: Option<serde_json::Value>,
+    /// New extra configuration.
+    pub extra_config: Option<serde_json::Value>,
+    /// Active or not.
+    pub is_active: Option<bool>,
+    /// The version the change is based on (or send `If-Match`).
+    pub version: Option<i64>,
+}
+
+/// Filters of the organization list.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationFilter {
+    /// Part of the name, case-insensitive.
+    pub name: Option<String>,
+    /// Only active or only inactive.
+    pub active: Option<bool>,
+}
+
+fn is_code(s: &str) -> bool {
+    crate::capabilities::is_code(s) && s.len() <= 32
+}
+
+/// The checks shared by create and update, over the fields present.
+pub(crate) struct Fields<'a> {
+    pub name: Option<&'a str>,
+    pub legal_name: Option<&'a str>,
+    pub org_type: Option<&'a str>,
+    pub cin: Option<&'a str>,
+    pub pan: Option<&'a str>,
+    pub base_currency: Option<&'a str>,
+    pub address: Option<&'a Address>,
+    pub contact: Option<&'a Contact>,
+    pub threshold_limit: Option<Money>,
+    pub tds_rate: Option<Decimal>,
+    pub tcs_rate: Option<Decimal>,
+    pub json: [(&'static str, Option<&'a serde_json::Value>); 2],
+}
+
+impl Fields<'_> {
+    pub(crate) fn validate(&self) -> Result<(), ValidationError> {
+        let mut v = Validator::new();
+        let len = |s: &str| s.trim().chars().count();
+        if let Some(name) = self.name {
+            v.check(
+                (2..=200).contains(&len(name)),
+                "name",
+                "must be 2 to 200 characters",
+            );
+        }
+        if let Some(legal) = self.legal_name {
+            v.check(
+                (2..=300).contains(&len(legal)),
+                "legal_name",
+                "must be 2 to 300 characters",
+            );
+        }
+        if let Some(t) = self.org_type {
+            v.check(
+                is_code(t),
+                "org_type",
+                "must be an upper snake case code such as TRADING_HOUSE",
+            );
+        }
+        if let Some(cin) = self.cin {
+            v.check(
+                is_cin(cin),
+                "cin",
+                "must be a 21-character CIN such as U74999MH2015PTC123456",
+            );
+        }
+        if let Some(pan) = self.pan {
+            v.check(
+                is_pan(pan),
+                "pan",
+                "must be a PAN: five letters, four digits, a letter (AAPFU0939F)",
+            );
+        }
+        if let Some(c) = self.base_currency {
+            v.check(
+                c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()),
+                "base_currency",
+                "must be an ISO 4217 code such as INR",
+            );
+        }
+        if let Some(address) = self.address {
+            let indian = address
+                .country
+                .as_deref()
+                .is_none_or(|c| c.eq_ignore_ascii_case("india") || c == "IN");
+            if let Some(pin) = &address.pincode {
+                let ok = !indian
+                    || (pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()) && !pin.starts_with('0'));
+                v.check(ok, "address.pincode", "must be six digits, not starting with 0");
+            }
+        }
+        if let Some(email) = self.contact.and_then(|c| c.email.as_deref()) {
+            v.check(
+                normalize_email(email).is_ok(),
+                "contact.email",
+                "must be an e-mail address such as accounts@example.com",
+            );
+        }
+        if let Some(limit) = self.threshold_limit {
+            v.check(
+                !limit.value().is_sign_negative(),
+                "threshold_limit",
+                "must not be negative",
+            );
+        }
+        for (field, rate) in [("tds_rate", self.tds_rate), ("tcs_rate", self.tcs_rate)] {
+            if let Some(rate) = rate {
+                let ok = rate >= Decimal::ZERO
+                    && rate <= Decimal::ONE_HUNDRED
+                    && infra::money::to_scaled(rate).is_ok();
+                v.check(
+                    ok,
+                    field,
+                    "must be a percentage from 0 to 100 with at most 4 decimal places",
+                );
+            }
+        }
+        for (field, value) in self.json {
+            if let Some(value) = value {
+                v.check(value.is_object(), field, "must be a JSON object");
+            }
+        }
+        v.finish()
+    }
+}
+
+impl CreateOrganization {
+    pub(crate) fn fields(&self) -> Fields<'_> {
+        Fields {
+            name: Some(&self.name),
+            legal_name: Some(&self.legal_name),
+            org_type: self.org_type.as_deref(),
+            cin: self.cin.as_deref(),
+            pan: self.pan.as_deref(),
+            base_currency: self.base_currency.as_deref(),
+            address: self.address.as_ref(),
+            contact: self.contact.as_ref(),
+            threshold_limit: self.threshold_limit,
+            tds_rate: self.tds_rate,
+            tcs_rate: self.tcs_rate,
+            json: [
+                ("branding", self.branding.as_ref()),
+                ("extra_config", self.extra_config.as_ref()),
+            ],
+        }
+    }
+}
+
+impl UpdateOrganization {
+    pub(crate) fn fields(&self) -> Fields<'_> {
+        Fields {
+            name: self.name.as_deref(),
+            legal_name: self.legal_name.as_deref(),
+            org_type: self.org_type.as_deref(),
+            cin: self.cin.as_deref(),
+            pan: self.pan.as_deref(),
+            base_currency: self.base_currency.as_deref(),
+            address: self.address.as_ref(),
+            contact: self.contact.as_ref(),
+            threshold_limit: self.threshold_limit,
+            tds_rate: self.tds_rate,
+            tcs_rate: self.tcs_rate,
+            json: [
+                ("branding", self.branding.as_ref()),
+                ("extra_config", self.extra_config.as_ref()),
+            ],
+        }
+    }
+}

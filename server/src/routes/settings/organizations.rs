@@ -1,0 +1,249 @@
+//! `/api/v1/settings/organizations`: organizations, their children through one
+//! generic set of handlers, and document numbering.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use infra::{AppInfra, PageRequest};
+use serde::Deserialize;
+use settings::organizations::bank_accounts::BankAccounts;
+use settings::organizations::financial_years::FinancialYears;
+use settings::organizations::gst::GstRegistrations;
+use settings::organizations::series::DocumentSeriesChild;
+use settings::organizations::{
+    Child, ChildService, CreateOrganization, Organization, OrganizationFilter, UpdateOrganization,
+};
+use uuid::Uuid;
+
+use crate::http::auth::Caller;
+use crate::http::etag::{if_match, versioned};
+use crate::http::json::ApiJson;
+use crate::http::problem::ApiError;
+use crate::state::AppState;
+
+/// Registers the organization routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let mut scope = web::scope("/organizations")
+        .route("", web::post().to(create))
+        .route("", web::get().to(list))
+        .route("/{org_id}", web::get().to(get))
+        .route("/{org_id}", web::patch().to(update))
+        .route("/{org_id}", web::delete().to(delete))
+        .route(
+            "/{org_id}/next-document-number/{doc_type}",
+            web::post().to(next_number),
+        );
+    scope = children::<GstRegistrations>(scope);
+    scope = children::<BankAccounts>(scope);
+    scope = children::<FinancialYears>(scope);
+    scope = children::<DocumentSeriesChild>(scope);
+    cfg.service(scope);
+}
+
+fn answer(status: StatusCode, org: &Organization, location: Option<String>) -> HttpResponse {
+    versioned(status, org, org.version, location)
+}
+
+/// Creates an organization (only `name` and `legal_name` required). Capability: ORG_CREATE.
+#[utoipa::path(post, path = "/api/v1/settings/organizations", tag = "settings", security(("bearer" = ["ORG_CREATE"])),
+    responses((status = 201, description = "The organization, with Location and ETag"),
+        (status = 409, description = "Name taken"), (status = 422, description = "Invalid fields")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CreateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let org = state.organizations.create(&caller.0, body.0).await?.value;
+    let location = format!("/api/v1/settings/organizations/{}", org.id);
+    Ok(answer(StatusCode::CREATED, &org, Some(location)))
+}
+
+/// Query of the organization list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    #[serde(flatten)]
+    filter: OrganizationFilter,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Lists organizations (`name`, `active`, `limit`, `cursor`); INTERNAL users see their own. Capability: ORG_READ.
+#[utoipa::path(get, path = "/api/v1/settings/organizations", tag = "settings", security(("bearer" = ["ORG_READ"])),
+    responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    Ok(HttpResponse::Ok().json(state.organizations.list(&caller.0, query.filter, page).await?))
+}
+
+/// One organization. Capability: ORG_READ.
+#[utoipa::path(get, path = "/api/v1/settings/organizations/{org_id}", tag = "settings", security(("bearer" = ["ORG_READ"])),
+    responses((status = 200, description = "The organization, with ETag"), (status = 404, description = "Not found or not visible")))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org = state.organizations.get(&caller.0, id.into_inner()).await?;
+    Ok(answer(StatusCode::OK, &org, None))
+}
+
+/// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: ORG_UPDATE.
+#[utoipa::path(patch, path = "/api/v1/settings/organizations/{org_id}", tag = "settings", security(("bearer" = ["ORG_UPDATE"])),
+    responses((status = 200, description = "The organization"), (status = 412, description = "Stale version")))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let org = state
+        .organizations
+        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
+        .await?
+        .value;
+    Ok(answer(StatusCode::OK, &org, None))
+}
+
+/// Soft-deletes an organization; 409 while INTERNAL users belong to it. Capability: ORG_DELETE.
+#[utoipa::path(delete, path = "/api/v1/settings/organizations/{org_id}", tag = "settings", security(("bearer" = ["ORG_DELETE"])),
+    responses((status = 200, description = "The deleted organization"), (status = 409, description = "Users still belong to it")))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let org = state
+        .organizations
+        .delete(&caller.0, id.into_inner())
+        .await?
+        .value;
+    Ok(answer(StatusCode::OK, &org, None))
+}
+
+/// The next document number of `doc_type` in the active financial year:
+/// `{"number": "INV/000001", ...}`; 409 names a missing active year or series.
+/// Capability: DOCUMENT_NUMBER_ISSUE.
+#[utoipa::path(post, path = "/api/v1/settings/organizations/{org_id}/next-document-number/{doc_type}", tag = "settings",
+    security(("bearer" = ["DOCUMENT_NUMBER_ISSUE"])),
+    responses((status = 200, description = "`{number, document_type, sequence, series_id, financial_year_id}`"),
+        (status = 409, description = "No active financial year, or no series for the type")))]
+pub async fn next_number(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, doc_type) = path.into_inner();
+    let issued = state
+        .organizations
+        .next_document_number(&caller.0, org_id, &doc_type)
+        .await?
+        .value;
+    Ok(HttpResponse::Ok().json(issued))
+}
+
+/// Adds the five routes of child kind `C` under `/{org_id}/{C::SEGMENT}`.
+fn children<C: Child>(scope: actix_web::Scope) -> actix_web::Scope {
+    let base = format!("/{{org_id}}/{}", C::SEGMENT);
+    let item = format!("{base}/{{id}}");
+    scope
+        .route(&base, web::post().to(child_create::<C>))
+        .route(&base, web::get().to(child_list::<C>))
+        .route(&item, web::get().to(child_get::<C>))
+        .route(&item, web::patch().to(child_update::<C>))
+        .route(&item, web::delete().to(child_delete::<C>))
+}
+
+fn service<C: Child>(state: &AppState) -> ChildService<AppInfra, C> {
+    ChildService::new(state.infra.clone())
+}
+
+fn child_answer<C: Child>(status: StatusCode, view: &C::View, location: Option<String>) -> HttpResponse {
+    versioned(status, view, C::version(view), location)
+}
+
+/// Query of a child list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+async fn child_create<C: Child>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    org_id: web::Path<Uuid>,
+    body: ApiJson<C::Create>,
+) -> Result<HttpResponse, ApiError> {
+    let view = service::<C>(&state)
+        .create(&caller.0, org_id.into_inner(), body.0)
+        .await?
+        .value;
+    let location = format!("{}/{}", req.path().trim_end_matches('/'), C::id(&view));
+    Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
+}
+
+async fn child_list<C: Child>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    org_id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    Ok(HttpResponse::Ok().json(
+        service::<C>(&state)
+            .list(&caller.0, org_id.into_inner(), page)
+            .await?,
+    ))
+}
+
+async fn child_get<C: Child>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, id) = path.into_inner();
+    let view = service::<C>(&state).get(&caller.0, org_id, id).await?;
+    Ok(child_answer::<C>(StatusCode::OK, &view, None))
+}
+
+/// The `version` member of an update body, read before the typed body.
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: Option<i64>,
+}
+
+async fn child_update<C: Child>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, id) = path.into_inner();
+    let version = crate::http::json::parse::<VersionOnly>(&body)?.version;
+    let input = crate::http::json::parse::<C::Update>(&body)?;
+    let expected = if_match(&req)?.or(version);
+    let view = service::<C>(&state)
+        .update(&caller.0, org_id, id, input, expected)
+        .await?
+        .value;
+    Ok(child_answer::<C>(StatusCode::OK, &view, None))
+}
+
+async fn child_delete<C: Child>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org_id, id) = path.into_inner();
+    let view = service::<C>(&state).delete(&caller.0, org_id, id).await?.value;
+    Ok(child_answer::<C>(StatusCode::OK, &view, None))
+}
