@@ -5,3 +5,4 @@ mod binary;
 mod helpers;
 mod identity;
 mod operations;
+mod organizations;

@@ -1,0 +1,161 @@
+//! Organizations over HTTP: the catalogue an admin builds, and numbering under load.
+
+use futures::future::join_all;
+use infra::testing::TestInfra;
+use serde_json::{Value, json};
+use user_auth::{AccountService, AuthConfig};
+
+use crate::helpers::{TestApp, spawn_app};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn admin_app(t: &TestInfra) -> (TestApp, String) {
+    AccountService::new(t.infra().clone(), AuthConfig::default())
+        .create_super_admin("root@example.com", PASSWORD, "Root")
+        .await
+        .unwrap();
+    let app = spawn_app(t.infra().clone()).await;
+    let pair: Value = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"email": "root@example.com", "password": PASSWORD}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = pair["access_token"].as_str().unwrap().to_owned();
+    (app, token)
+}
+
+async fn created(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let response = app.post(path, Some(token), &body).await;
+    assert_eq!(
+        response.status(),
+        201,
+        "{path}: {}",
+        response.text().await.unwrap_or_default()
+    );
+    response.json().await.unwrap()
+}
+
+async fn admin_builds_an_organization_and_numbers_fifty_invoices(t: TestInfra) {
+    let (app, token) = admin_app(&t).await;
+    let org = created(
+        &app,
+        &token,
+        "/api/v1/settings/organizations",
+        json!({"name": "Shree Cotton", "legal_name": "Shree Cotton Pvt Ltd"}),
+    )
+    .await;
+    let base = format!("/api/v1/settings/organizations/{}", org["id"].as_str().unwrap());
+
+    let bad = app
+        .post(
+            &format!("{base}/gst-registrations"),
+            Some(&token),
+            &json!({"gstin": "27AAPFU0939F1ZW"}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "gstin");
+
+    let gst = created(
+        &app,
+        &token,
+        &format!("{base}/gst-registrations"),
+        json!({"gstin": "27AAPFU0939F1ZV", "branch_code": "MUM"}),
+    )
+    .await;
+    assert_eq!(gst["state_name"], "Maharashtra");
+    assert_eq!(gst["is_primary"], true);
+    let bank = json!({"account_holder": "Shree Cotton", "bank_name": "HDFC Bank", "account_number": "50100123456789", "ifsc": "HDFC0001234"});
+    created(&app, &token, &format!("{base}/bank-accounts"), bank).await;
+    let year = created(
+        &app,
+        &token,
+        &format!("{base}/financial-years"),
+        json!({"start_date": "2026-04-01", "end_date": "2027-03-31", "is_active": true}),
+    )
+    .await;
+    let series =
+        json!({"document_type": "INVOICE", "prefix": "INV/2026-27/", "financial_year_id": year["id"]});
+    created(&app, &token, &format!("{base}/document-series"), series).await;
+
+    let next = format!("{base}/next-document-number/INVOICE");
+    let empty = json!({});
+    let calls = (0..50).map(|_| app.post(&next, Some(&token), &empty));
+    let mut numbers = Vec::new();
+    for response in join_all(calls).await {
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        numbers.push(body["number"].as_str().unwrap().to_owned());
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=50).map(|i| format!("INV/2026-27/{i:06}")).collect();
+    assert_eq!(
+        numbers, expected,
+        "50 parallel calls give 000001..000050 exactly once each"
+    );
+
+    let missing = app
+        .post(
+            &format!("{base}/next-document-number/CONTRACT"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(missing.status(), 409);
+    assert_eq!(
+        missing.json::<Value>().await.unwrap()["code"],
+        "no_document_series"
+    );
+}
+
+async fn children_answer_versions_and_locations(t: TestInfra) {
+    let (app, token) = admin_app(&t).await;
+    let org = created(
+        &app,
+        &token,
+        "/api/v1/settings/organizations",
+        json!({"name": "Shree Cotton", "legal_name": "Shree Cotton Pvt Ltd"}),
+    )
+    .await;
+    let base = format!(
+        "/api/v1/settings/organizations/{}/financial-years",
+        org["id"].as_str().unwrap()
+    );
+    let response = app
+        .post(
+            &base,
+            Some(&token),
+            &json!({"start_date": "2026-04-01", "end_date": "2027-03-31"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let year: Value = response.json().await.unwrap();
+    assert_eq!(location, format!("{base}/{}", year["id"].as_str().unwrap()));
+    let no_version = app
+        .patch(&location, &token, None, &json!({"is_active": true}))
+        .await;
+    assert_eq!(no_version.status(), 422);
+    let ok = app
+        .patch(&location, &token, None, &json!({"is_active": true, "version": 1}))
+        .await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["etag"], "\"2\"");
+    let stale = app
+        .patch(&location, &token, Some("\"1\""), &json!({"is_active": false}))
+        .await;
+    assert_eq!(stale.status(), 409);
+    let listed: Value = app.get_with(&base, &token).await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+}
+
+infra::backend_tests!(
+    admin_builds_an_organization_and_numbers_fifty_invoices,
+    children_answer_versions_and_locations
+);
