@@ -24,7 +24,7 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::settings::organizations::delete, crate::routes::settings::organizations::next_number,
     ),
     components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &OrganizationChildren),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Login, tokens and sessions"),
@@ -62,4 +62,121 @@ pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 /// The docs page at `/docs/` and the document at [`OPENAPI_PATH`].
 pub fn docs() -> SwaggerUi {
     SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi())
+}
+
+/// Documents the generic child routes of organizations (one set of handlers
+/// serves every child kind, so their paths are described here).
+struct OrganizationChildren;
+
+impl utoipa::Modify for OrganizationChildren {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use settings::organizations::Child;
+        use settings::organizations::{bank_accounts, financial_years, gst, series};
+        for (segment, what, version_note) in [
+            (
+                gst::GstRegistrations::SEGMENT,
+                "GST registrations (`gstin` with check digit, `branch_code`, `is_primary`)",
+                "",
+            ),
+            (
+                bank_accounts::BankAccounts::SEGMENT,
+                "bank accounts (`account_holder`, `bank_name`, `account_number`, `ifsc`, `is_default`)",
+                "",
+            ),
+            (
+                financial_years::FinancialYears::SEGMENT,
+                "financial years (`start_date` < `end_date`, no overlap, `is_active`)",
+                " Updates must carry `version` (or If-Match); a stale one is 409.",
+            ),
+            (
+                series::DocumentSeriesChild::SEGMENT,
+                "document series (`document_type`, `prefix`, `financial_year_id`, `reset_annually`)",
+                "",
+            ),
+        ] {
+            let collection = format!("/api/v1/settings/organizations/{{org_id}}/{segment}");
+            let item = format!("{collection}/{{id}}");
+            let paths = &mut openapi.paths;
+            paths.add_path_operation(
+                &collection,
+                vec![HttpMethod::Post],
+                operation(&format!("Adds {what}."), "ORG_UPDATE", "201", &["org_id"]),
+            );
+            paths.add_path_operation(
+                &collection,
+                vec![HttpMethod::Get],
+                operation(&format!("Lists {what}."), "ORG_READ", "200", &["org_id"]),
+            );
+            paths.add_path_operation(
+                &item,
+                vec![HttpMethod::Get],
+                operation(
+                    &format!("One of the {what}."),
+                    "ORG_READ",
+                    "200",
+                    &["org_id", "id"],
+                ),
+            );
+            let update = format!("Changes one of the {what}.{version_note}");
+            paths.add_path_operation(
+                &item,
+                vec![HttpMethod::Patch],
+                operation(&update, "ORG_UPDATE", "200", &["org_id", "id"]),
+            );
+            paths.add_path_operation(
+                &item,
+                vec![HttpMethod::Delete],
+                operation(
+                    &format!("Deletes one of the {what}."),
+                    "ORG_UPDATE",
+                    "200",
+                    &["org_id", "id"],
+                ),
+            );
+        }
+    }
+}
+
+use utoipa::openapi::HttpMethod;
+
+fn operation(
+    summary: &str,
+    capability: &str,
+    status: &str,
+    params: &[&str],
+) -> utoipa::openapi::path::Operation {
+    use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
+    use utoipa::openapi::security::SecurityRequirement;
+    use utoipa::openapi::{Required, ResponseBuilder};
+    let mut builder = OperationBuilder::new()
+        .tag("settings")
+        .summary(Some(summary))
+        .description(Some(format!("Capability: {capability}.")))
+        .security(SecurityRequirement::new("bearer", [capability]))
+        .response(
+            status,
+            ResponseBuilder::new().description("The item, with ETag").build(),
+        )
+        .response(
+            "404",
+            ResponseBuilder::new()
+                .description("No such organization or item, or not visible")
+                .build(),
+        )
+        .response(
+            "422",
+            ResponseBuilder::new()
+                .description("Invalid fields, each named")
+                .build(),
+        );
+    for name in params {
+        builder = builder.parameter(
+            ParameterBuilder::new()
+                .name(*name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .build(),
+        );
+    }
+    builder.build()
 }

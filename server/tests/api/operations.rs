@@ -109,6 +109,8 @@ async fn openapi_and_docs_are_served(t: TestInfra) {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/readyz"]["get"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    let gst = &doc["paths"]["/api/v1/settings/organizations/{org_id}/gst-registrations"]["post"];
+    assert_eq!(gst["security"][0]["bearer"][0], "ORG_UPDATE");
     let page = app.get("/docs/").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().to_lowercase().contains("swagger"));
