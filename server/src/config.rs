@@ -30,6 +30,8 @@ pub const ENV_VARS: &[&str] = &[
     "WORKERS",
     "SHUTDOWN_TIMEOUT_SECS",
     "IDEMPOTENCY_RETENTION_SECS",
+    "IDEMPOTENCY_ENABLED",
+    "IDEMPOTENCY_LOCK_SECS",
     "JWT_ISSUER",
     "JWT_SIGNING_KEY",
     "JWT_KEY_ID",
@@ -77,6 +79,10 @@ pub struct Config {
     pub shutdown_timeout_secs: u64,
     /// How long idempotency records are kept.
     pub idempotency_retention_secs: u64,
+    /// Whether `Idempotency-Key` is honoured (switch off only to measure its cost).
+    pub idempotency_enabled: bool,
+    /// How long a running request holds its key before another may try.
+    pub idempotency_lock_secs: u64,
     /// The `iss` of every token.
     pub jwt_issuer: String,
     /// Ed25519 private key, PKCS#8 PEM; unset means a development key kept in the database.
@@ -113,6 +119,8 @@ impl Default for Config {
             workers: 0,
             shutdown_timeout_secs: 30,
             idempotency_retention_secs: 24 * 3600,
+            idempotency_enabled: true,
+            idempotency_lock_secs: 30,
             jwt_issuer: "commodity-trade".to_owned(),
             jwt_signing_key: None,
             jwt_key_id: None,

@@ -108,6 +108,7 @@ impl FromRequest for Caller {
             let mut actor = who.actor;
             actor.request_id = client.request_id;
             actor.client_addr = client.ip;
+            actor.idempotency = req.extensions().get::<infra::IdempotencyKey>().cloned();
             Caller(actor)
         }))
     }

@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod context;
 pub mod etag;
+pub mod idempotency;
 pub mod json;
 pub mod problem;

@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(crate::openapi::docs())
         .service(
             web::scope("/api/v1")
+                .wrap(from_fn(crate::http::idempotency::idempotency))
                 .wrap(from_fn(crate::http::auth::require_token))
                 .configure(auth::configure)
                 .configure(settings::configure),

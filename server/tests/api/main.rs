@@ -3,6 +3,7 @@
 
 mod binary;
 mod helpers;
+mod idempotency;
 mod identity;
 mod operations;
 mod organizations;

@@ -1,0 +1,251 @@
+//! Idempotent writes (`Idempotency-Key` on POST, PUT, PATCH, DELETE under
+//! `/api/v1`, token routes excepted).
+//!
+//! Two layers. Here, in the kv store: an in-flight lock (a concurrent duplicate
+//! gets 409 + `Retry-After`) and the stored response (status, body, Location,
+//! Content-Type, ETag) replayed with `Idempotent-Replayed: true`. Below, in the
+//! database: the key and the request fingerprint reach the service through the
+//! caller, and the write helper claims the durable row in the business
+//! transaction, so a retry after the kv record was lost runs nothing and
+//! answers the stored result.
+
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use infra::{IdempotencyKey, Infra};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use user_auth::Authenticated;
+
+use super::problem::ApiError;
+use crate::state::AppState;
+
+/// The request header.
+pub static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on a replayed answer.
+pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+
+/// Routes whose answers hold secrets; never stored.
+const EXCLUDED: &[&str] = &[
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/otp/send",
+    "/api/v1/auth/otp/verify",
+];
+/// Answer headers worth replaying.
+const KEPT_HEADERS: [HeaderName; 3] = [header::LOCATION, header::CONTENT_TYPE, header::ETAG];
+
+/// A stored answer.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    fingerprint: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+/// Whether an outcome is stored: success and business refusals, not errors a
+/// retry may cure (auth, rate limits, malformed requests, server faults).
+fn storable(status: StatusCode) -> bool {
+    status.is_success() || matches!(status.as_u16(), 404 | 409 | 410 | 412 | 422)
+}
+
+fn record_key(scope: &str, key: &str) -> String {
+    let digest = Sha256::digest(format!("{scope}\u{0}{key}").as_bytes());
+    hex::encode(digest)
+}
+
+/// See the module documentation.
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let applies = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) && !EXCLUDED.contains(&req.path());
+    let raw = req.headers().get(&IDEMPOTENCY_KEY).cloned();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let (Some(raw), true, Some(state)) = (raw, applies, state) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    if !state.config.idempotency_enabled {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    }
+    let key = match raw
+        .to_str()
+        .map_err(|_| infra::idempotency::KeyError::InvalidCharacter)
+        .and_then(IdempotencyKey::parse_header)
+    {
+        Ok(key) => key,
+        Err(e) => {
+            let error = ApiError::malformed(
+                "invalid_idempotency_key",
+                format!("the Idempotency-Key header {e}"),
+                vec![infra::FieldError::new("Idempotency-Key", e.to_string())],
+            );
+            return Ok(req.into_response(error.error_response()));
+        }
+    };
+    let scope = match req.extensions().get::<Authenticated>() {
+        Some(who) => who.actor.idempotency_scope(),
+        None => infra::Actor::anonymous(req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default())
+            .idempotency_scope(),
+    };
+    let body = req.extract::<web::Bytes>().await?;
+    let idem = IdempotencyKey::for_request(
+        key.clone(),
+        req.method().as_str(),
+        req.path(),
+        req.query_string(),
+        &body,
+    )
+    .with_retention(Duration::from_secs(state.config.idempotency_retention_secs));
+    let kv = state.infra.kv();
+    let id = record_key(&scope, &key);
+    let (record, lock) = (format!("idem:resp:{id}"), format!("idem:lock:{id}"));
+
+    match replay(kv.get(&record).await, &idem) {
+        Replay::Answer(response) => return Ok(req.into_response(response)),
+        Replay::Mismatch => return Ok(req.into_response(mismatch(&key))),
+        Replay::None => {}
+    }
+    let holder = infra::ids::new_id().to_string();
+    let lock_ttl = Duration::from_secs(state.config.idempotency_lock_secs);
+    match kv.set_if_absent(&lock, holder.as_bytes(), lock_ttl).await {
+        Ok(true) => {}
+        Ok(false) => {
+            // Finished between our read and the lock attempt?
+            if let Replay::Answer(response) = replay(kv.get(&record).await, &idem) {
+                return Ok(req.into_response(response));
+            }
+            let error = ApiError::new(
+                StatusCode::CONFLICT,
+                "idempotency_key_in_use",
+                "a request with this Idempotency-Key is still running; retry after the Retry-After delay",
+            )
+            .with_retry_after(1);
+            return Ok(req.into_response(error.error_response()));
+        }
+        // The kv store is down: the durable row still prevents a second execution.
+        Err(e) => tracing::warn!(error = %e, "idempotency lock unavailable; relying on the durable key row"),
+    }
+
+    // A key the database already applied (the kv record was lost): the service
+    // will replay it; mark the answer as such.
+    let durable = infra::idempotency::lookup(state.infra.db(), &scope, &key, state.infra.clock().now()).await;
+    let durable_replay =
+        matches!(&durable, Ok(Some(row)) if row.fingerprint == idem.fingerprint && row.result.is_some());
+
+    req.extensions_mut().insert(idem.clone());
+    req.set_payload(Payload::from(body));
+    let result = next.call(req).await;
+    let outcome = match result {
+        Ok(response) => {
+            finish(
+                response.map_into_boxed_body(),
+                &idem,
+                durable_replay,
+                kv,
+                &record,
+                &state,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = kv.compare_and_delete(&lock, holder.as_bytes()).await {
+        tracing::warn!(error = %e, "idempotency lock not released; it expires by itself");
+    }
+    outcome
+}
+
+enum Replay {
+    Answer(HttpResponse),
+    Mismatch,
+    None,
+}
+
+fn replay(found: Result<Option<Vec<u8>>, infra::KvError>, idem: &IdempotencyKey) -> Replay {
+    let stored = match found {
+        Ok(Some(bytes)) => serde_json::from_slice::<Stored>(&bytes).ok(),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(error = %e, "idempotency records unavailable; relying on the durable key row");
+            None
+        }
+    };
+    let Some(stored) = stored else { return Replay::None };
+    if stored.fingerprint != idem.fingerprint {
+        return Replay::Mismatch;
+    }
+    let mut response = HttpResponse::build(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK));
+    for (name, value) in &stored.headers {
+        response.insert_header((name.as_str(), value.as_str()));
+    }
+    response.insert_header((REPLAYED.clone(), HeaderValue::from_static("true")));
+    Replay::Answer(response.body(STANDARD.decode(&stored.body).unwrap_or_default()))
+}
+
+fn mismatch(key: &str) -> HttpResponse {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        format!("idempotency key `{key}` was already used for a different request; send a new key for a new request"),
+    )
+    .error_response()
+}
+
+/// Captures the answer, stores it when storable, and marks durable replays.
+async fn finish(
+    response: ServiceResponse<BoxBody>,
+    idem: &IdempotencyKey,
+    durable_replay: bool,
+    kv: &infra::Kv,
+    record: &str,
+    state: &AppState,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let status = response.status();
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|_| actix_web::error::ErrorInternalServerError("body"))?;
+    if storable(status) {
+        let headers = KEPT_HEADERS
+            .iter()
+            .filter_map(|name| {
+                head.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| (name.to_string(), v.to_owned()))
+            })
+            .collect();
+        let stored = Stored {
+            fingerprint: idem.fingerprint.clone(),
+            status: status.as_u16(),
+            headers,
+            body: STANDARD.encode(&bytes),
+        };
+        let ttl = Duration::from_secs(state.config.idempotency_retention_secs);
+        if let Ok(value) = serde_json::to_vec(&stored)
+            && let Err(e) = kv.set(record, &value, ttl).await
+        {
+            tracing::warn!(error = %e, "idempotent answer not stored in the kv store; the durable row still guards it");
+        }
+    }
+    let mut response = head.set_body(BoxBody::new(bytes));
+    if durable_replay && status != StatusCode::UNPROCESSABLE_ENTITY {
+        response
+            .headers_mut()
+            .insert(REPLAYED.clone(), HeaderValue::from_static("true"));
+    }
+    Ok(ServiceResponse::new(request, response))
+}
