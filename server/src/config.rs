@@ -32,6 +32,11 @@ pub const ENV_VARS: &[&str] = &[
     "IDEMPOTENCY_RETENTION_SECS",
     "IDEMPOTENCY_ENABLED",
     "IDEMPOTENCY_LOCK_SECS",
+    "RATE_LIMIT_ENABLED",
+    "RATE_LIMIT_TIERS",
+    "RATE_LIMIT_ANONYMOUS",
+    "RATE_LIMIT_AUTH",
+    "TRUSTED_PROXIES",
     "JWT_ISSUER",
     "JWT_SIGNING_KEY",
     "JWT_KEY_ID",
@@ -83,6 +88,16 @@ pub struct Config {
     pub idempotency_enabled: bool,
     /// How long a running request holds its key before another may try.
     pub idempotency_lock_secs: u64,
+    /// Whether rate limits apply (switch off only to measure their cost).
+    pub rate_limit_enabled: bool,
+    /// Per-user tiers, `NAME=per-minute/burst` separated by commas.
+    pub rate_limit_tiers: String,
+    /// Requests without a token, per address: `per-minute/burst`.
+    pub rate_limit_anonymous: String,
+    /// Token routes (login, refresh, OTP), per address: `per-minute/burst`.
+    pub rate_limit_auth: String,
+    /// Proxies whose `X-Forwarded-For` counts: addresses or networks, comma-separated.
+    pub trusted_proxies: String,
     /// The `iss` of every token.
     pub jwt_issuer: String,
     /// Ed25519 private key, PKCS#8 PEM; unset means a development key kept in the database.
@@ -121,6 +136,13 @@ impl Default for Config {
             idempotency_retention_secs: 24 * 3600,
             idempotency_enabled: true,
             idempotency_lock_secs: 30,
+            rate_limit_enabled: true,
+            rate_limit_tiers:
+                "FREE=10/3,BASIC=30/5,PREMIUM=100/20,ENTERPRISE=500/50,INTERNAL=1000/100,ADMIN=10000/1000"
+                    .to_owned(),
+            rate_limit_anonymous: "60/20".to_owned(),
+            rate_limit_auth: "20/10".to_owned(),
+            trusted_proxies: String::new(),
             jwt_issuer: "commodity-trade".to_owned(),
             jwt_signing_key: None,
             jwt_key_id: None,
@@ -190,7 +212,19 @@ impl Config {
             );
         }
         self.auth()?;
+        self.limits()?;
         self.infra().validate().map_err(|e| ConfigError(e.to_string()))
+    }
+
+    /// The rate-limit policies.
+    pub fn limits(&self) -> Result<crate::http::rate_limit::Limits, ConfigError> {
+        crate::http::rate_limit::Limits::parse(
+            &self.rate_limit_tiers,
+            &self.rate_limit_anonymous,
+            &self.rate_limit_auth,
+            &self.trusted_proxies,
+        )
+        .map_err(ConfigError)
     }
 
     /// Token lifetimes and keys.

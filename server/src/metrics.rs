@@ -16,6 +16,8 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    rejections: IntCounterVec,
+    store_errors: IntCounterVec,
 }
 
 impl Metrics {
@@ -48,12 +50,30 @@ impl Metrics {
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
+        let rejections = IntCounterVec::new(
+            Opts::new(
+                "rate_limit_rejections_total",
+                "Requests refused with 429, by policy",
+            ),
+            &["policy"],
+        )?;
+        let store_errors = IntCounterVec::new(
+            Opts::new(
+                "rate_limit_store_errors_total",
+                "Rate-limit checks without a reachable store, by outcome (open: let through, closed: refused)",
+            ),
+            &["outcome"],
+        )?;
         registry.register(Box::new(pool.clone()))?;
+        registry.register(Box::new(rejections.clone()))?;
+        registry.register(Box::new(store_errors.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
             pool,
+            rejections,
+            store_errors,
         })
     }
 
@@ -65,6 +85,16 @@ impl Metrics {
         self.latency
             .with_label_values(&[method, route])
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts a 429 under `policy`.
+    pub fn rate_limited(&self, policy: &str) {
+        self.rejections.with_label_values(&[policy]).inc();
+    }
+
+    /// Counts a rate-limit check that could not reach the store.
+    pub fn rate_limit_store_error(&self, outcome: &str) {
+        self.store_errors.with_label_values(&[outcome]).inc();
     }
 
     /// The registry, for modules that add their own families.

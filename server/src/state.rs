@@ -30,6 +30,8 @@ pub struct AppState {
     pub roles: RoleService<AppInfra>,
     /// Organizations.
     pub organizations: OrganizationService<AppInfra>,
+    /// Rate-limit policies.
+    pub limits: crate::http::rate_limit::Limits,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),
+            limits: config.limits()?,
             auth,
             metrics: Metrics::new()?,
             config: Arc::new(config),

@@ -136,7 +136,13 @@ pub fn client_info(req: &HttpRequest) -> ClientInfo {
             .get(USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        ip: {
+            let trusted = req
+                .app_data::<web::Data<AppState>>()
+                .map(|s| s.limits.trusted.clone())
+                .unwrap_or_default();
+            super::rate_limit::client_ip(req.peer_addr(), req.headers(), &trusted).map(|ip| ip.to_string())
+        },
         request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
     }
 }

@@ -7,3 +7,4 @@ pub mod etag;
 pub mod idempotency;
 pub mod json;
 pub mod problem;
+pub mod rate_limit;

@@ -19,7 +19,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .wrap(from_fn(crate::http::idempotency::idempotency))
+                .wrap(from_fn(crate::http::rate_limit::limit_by_user))
                 .wrap(from_fn(crate::http::auth::require_token))
+                .wrap(from_fn(crate::http::rate_limit::limit_by_address))
                 .configure(auth::configure)
                 .configure(settings::configure),
         );

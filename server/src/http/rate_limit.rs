@@ -1,0 +1,378 @@
+//! Rate limiting with GCRA through the kv store (one Lua script with Redis
+//! time, shared by every instance; in process when embedded).
+//!
+//! Two passes on `/api/v1`: before authentication, requests without a token
+//! and the token routes count per client address (IPv6 by /64); after it,
+//! authenticated requests count per user by tier (SUPER_ADMIN: ADMIN, INTERNAL:
+//! INTERNAL, EXTERNAL: their partner's tier, BASIC until set). Limited answers
+//! carry `RateLimit-Policy` and `RateLimit` (IETF draft syntax); a refusal is
+//! 429 problem+json with `Retry-After` in whole seconds rounded up. When the
+//! store is unreachable, general traffic passes (logged and counted) and the
+//! token routes answer 503. Preflight requests are not counted.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, ResponseError, web};
+use infra::kv::{GcraDecision, Quota};
+use infra::{ActorKind, Infra};
+use user_auth::Authenticated;
+
+use super::problem::ApiError;
+use crate::state::AppState;
+
+/// `RateLimit-Policy`.
+pub static POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+/// `RateLimit`.
+pub static RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
+
+/// Token routes: limited per address before anything else, and closed when the store is down.
+const AUTH_ROUTES: &[&str] = &[
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+    "/api/v1/auth/otp/send",
+    "/api/v1/auth/otp/verify",
+];
+
+/// A named quota.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Name shown in the headers and metrics, such as `anonymous` or `tier-basic`.
+    pub name: String,
+    /// The quota.
+    pub quota: Quota,
+}
+
+/// An address or network trusted to set `X-Forwarded-For`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustedNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl TrustedNet {
+    /// Parses `10.0.0.0/8`, `::1` or `192.168.1.10`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, p.parse::<u8>().ok()?),
+            None => {
+                let addr = s.trim().parse::<IpAddr>().ok()?;
+                (addr, if addr.is_ipv4() { 32 } else { 128 })
+            }
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        (prefix <= max).then_some(Self { addr, prefix })
+    }
+
+    fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                mask(u128::from(u32::from(net)), 32, self.prefix)
+                    == mask(u128::from(u32::from(ip)), 32, self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                mask(u128::from(net), 128, self.prefix) == mask(u128::from(ip), 128, self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn mask(bits: u128, width: u8, prefix: u8) -> u128 {
+    if prefix == 0 { 0 } else { bits >> (width - prefix) }
+}
+
+/// The client address: the peer, or, when the peer is a trusted proxy, the
+/// first untrusted address of `X-Forwarded-For` read from the right.
+pub fn client_ip(
+    peer: Option<std::net::SocketAddr>,
+    headers: &actix_web::http::header::HeaderMap,
+    trusted: &[TrustedNet],
+) -> Option<IpAddr> {
+    let peer = peer?.ip();
+    if !trusted.iter().any(|t| t.contains(peer)) {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut client = peer;
+    for hop in forwarded.rsplit(',') {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !trusted.iter().any(|t| t.contains(ip)) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// The rate-limit key of an address: IPv4 as is, IPv6 by its /64.
+pub fn address_subject(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+fn headers(policy: &Policy, decision: &GcraDecision) -> [(HeaderName, String); 2] {
+    let window = policy.quota.period.as_secs();
+    let reset = decision.reset_after.as_secs_f64().ceil() as u64;
+    [
+        (
+            POLICY.clone(),
+            format!("\"{}\";q={};w={window}", policy.name, policy.quota.rate),
+        ),
+        (
+            RATE_LIMIT.clone(),
+            format!("\"{}\";r={};t={reset}", policy.name, decision.remaining),
+        ),
+    ]
+}
+
+enum Verdict {
+    Pass(Option<[(HeaderName, String); 2]>),
+    Refuse(actix_web::HttpResponse),
+}
+
+async fn check(state: &AppState, policy: &Policy, subject: &str, fail_closed: bool) -> Verdict {
+    let key = format!("rl:{}:{subject}", policy.name);
+    match state.infra.kv().gcra_take(&key, policy.quota, 1).await {
+        Ok(decision) if decision.allowed => Verdict::Pass(Some(headers(policy, &decision))),
+        Ok(decision) => {
+            state.metrics.rate_limited(&policy.name);
+            let retry = decision.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            let error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!(
+                    "too many requests under policy {}; retry after {retry} seconds",
+                    policy.name
+                ),
+            )
+            .with_retry_after(retry);
+            let mut response = error.error_response();
+            for (name, value) in headers(policy, &decision) {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            Verdict::Refuse(response)
+        }
+        Err(e) if fail_closed => {
+            state.metrics.rate_limit_store_error("closed");
+            tracing::warn!(error = %e, "rate limit store unreachable; refusing an authentication request");
+            Verdict::Refuse(
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "dependency_unavailable",
+                    "authentication is paused while the rate-limit store is unreachable; retry shortly",
+                )
+                .error_response(),
+            )
+        }
+        Err(e) => {
+            state.metrics.rate_limit_store_error("open");
+            tracing::warn!(error = %e, "rate limit store unreachable; letting the request through");
+            Verdict::Pass(None)
+        }
+    }
+}
+
+async fn apply(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    pick: impl FnOnce(&ServiceRequest, &AppState) -> Option<(Policy, String, bool)>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let chosen = state
+        .as_ref()
+        .filter(|s| s.config.rate_limit_enabled && req.method() != Method::OPTIONS)
+        .and_then(|s| pick(&req, s));
+    let (Some(state), Some((policy, subject, fail_closed))) = (state, chosen) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    match check(&state, &policy, &subject, fail_closed).await {
+        Verdict::Refuse(response) => Ok(req.into_response(response)),
+        Verdict::Pass(headers) => {
+            let mut response = next.call(req).await?.map_into_boxed_body();
+            for (name, value) in headers.into_iter().flatten() {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    response.headers_mut().insert(name, value);
+                }
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// Before authentication: per client address, for requests without a token and for the token routes.
+pub async fn limit_by_address(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    apply(req, next, |req, state| {
+        let auth_route = AUTH_ROUTES.contains(&req.path());
+        if !auth_route && req.headers().contains_key("authorization") {
+            return None;
+        }
+        let ip = client_ip(req.peer_addr(), req.headers(), &state.limits.trusted)?;
+        let policy = if auth_route {
+            state.limits.auth.clone()
+        } else {
+            state.limits.anonymous.clone()
+        };
+        Some((policy, address_subject(ip), auth_route))
+    })
+    .await
+}
+
+/// After authentication: per user, by tier.
+pub async fn limit_by_user(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    apply(req, next, |req, state| {
+        let who = req.extensions().get::<Authenticated>().cloned()?;
+        let tier = match who.actor.kind {
+            ActorKind::SuperAdmin => "ADMIN",
+            ActorKind::Internal => "INTERNAL",
+            ActorKind::External => "BASIC",
+            ActorKind::System | ActorKind::Anonymous => return None,
+        };
+        let policy = state.limits.tier(tier)?;
+        Some((policy, who.actor.user_id?.to_string(), false))
+    })
+    .await
+}
+
+/// The policies in force, from configuration.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Requests without a token, per address.
+    pub anonymous: Policy,
+    /// Token routes, per address.
+    pub auth: Policy,
+    /// Per-user tiers by name.
+    pub tiers: Vec<Policy>,
+    /// Proxies whose `X-Forwarded-For` counts.
+    pub trusted: Vec<TrustedNet>,
+}
+
+impl Limits {
+    /// The policy of `tier`.
+    pub fn tier(&self, tier: &str) -> Option<Policy> {
+        let name = format!("tier-{}", tier.to_lowercase());
+        self.tiers.iter().find(|p| p.name == name).cloned()
+    }
+
+    /// Reads `RATE_LIMIT_TIERS` (`NAME=rate/burst,...`), `RATE_LIMIT_ANONYMOUS`,
+    /// `RATE_LIMIT_AUTH` (`rate/burst` per minute) and `TRUSTED_PROXIES`.
+    pub fn parse(tiers: &str, anonymous: &str, auth: &str, trusted: &str) -> Result<Self, String> {
+        let quota = |s: &str, what: &str| -> Result<Quota, String> {
+            let (rate, burst) = s
+                .trim()
+                .split_once('/')
+                .ok_or_else(|| format!("{what} must look like 60/20 (per minute / burst)"))?;
+            let rate: u32 = rate
+                .trim()
+                .parse()
+                .map_err(|_| format!("{what}: {rate} is not a whole number"))?;
+            let burst: u32 = burst
+                .trim()
+                .parse()
+                .map_err(|_| format!("{what}: {burst} is not a whole number"))?;
+            if rate == 0 || burst == 0 {
+                return Err(format!("{what}: rate and burst must be at least 1"));
+            }
+            Ok(Quota {
+                rate,
+                period: Duration::from_secs(60),
+                burst,
+            })
+        };
+        let mut parsed = Vec::new();
+        for entry in tiers.split(',').filter(|e| !e.trim().is_empty()) {
+            let (name, q) = entry
+                .split_once('=')
+                .ok_or("RATE_LIMIT_TIERS must look like BASIC=30/5,PREMIUM=100/20")?;
+            parsed.push(Policy {
+                name: format!("tier-{}", name.trim().to_lowercase()),
+                quota: quota(q, "RATE_LIMIT_TIERS")?,
+            });
+        }
+        let mut nets = Vec::new();
+        for net in trusted.split(',').filter(|n| !n.trim().is_empty()) {
+            nets.push(
+                TrustedNet::parse(net)
+                    .ok_or_else(|| format!("TRUSTED_PROXIES: {net} is not an address or network"))?,
+            );
+        }
+        Ok(Self {
+            anonymous: Policy {
+                name: "anonymous".into(),
+                quota: quota(anonymous, "RATE_LIMIT_ANONYMOUS")?,
+            },
+            auth: Policy {
+                name: "auth".into(),
+                quota: quota(auth, "RATE_LIMIT_AUTH")?,
+            },
+            tiers: parsed,
+            trusted: nets,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networks_and_subjects() {
+        let net = TrustedNet::parse("10.0.0.0/8").unwrap();
+        assert!(net.contains("10.1.2.3".parse().unwrap()));
+        assert!(!net.contains("11.1.2.3".parse().unwrap()));
+        assert!(TrustedNet::parse("::1").unwrap().contains("::1".parse().unwrap()));
+        assert!(TrustedNet::parse("10.0.0.0/40").is_none());
+        assert_eq!(
+            address_subject("2001:db8:1:2:3:4:5:6".parse().unwrap()),
+            "2001:db8:1:2::/64"
+        );
+        assert_eq!(
+            address_subject("2001:db8:1:2:ffff::1".parse().unwrap()),
+            "2001:db8:1:2::/64"
+        );
+    }
+
+    #[test]
+    fn limits_parse_and_name_bad_settings() {
+        let limits = Limits::parse("BASIC=30/5,ADMIN=10000/1000", "60/20", "10/5", "10.0.0.0/8").unwrap();
+        assert_eq!(limits.tier("BASIC").unwrap().quota, Quota::per_minute(30, 5));
+        assert!(
+            Limits::parse("BASIC", "60/20", "10/5", "")
+                .unwrap_err()
+                .contains("RATE_LIMIT_TIERS")
+        );
+        assert!(
+            Limits::parse("", "60", "10/5", "")
+                .unwrap_err()
+                .contains("RATE_LIMIT_ANONYMOUS")
+        );
+        assert!(
+            Limits::parse("", "60/20", "10/5", "nowhere")
+                .unwrap_err()
+                .contains("TRUSTED_PROXIES")
+        );
+    }
+}
