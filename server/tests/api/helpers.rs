@@ -63,10 +63,15 @@ impl TestApp {
 
 /// Serves the application over `infra` on a free port, with test settings.
 pub async fn spawn_app(infra: AppInfra) -> TestApp {
+    spawn_with(infra, Config::default()).await
+}
+
+/// Serves the application over `infra` with `config` (on a free port, two workers).
+pub async fn spawn_with(infra: AppInfra, config: Config) -> TestApp {
     let config = Config {
         bind_addr: "127.0.0.1:0".into(),
         workers: 2,
-        ..Config::default()
+        ..config
     };
     let app = Application::with_infra(config, infra)
         .await

@@ -7,3 +7,4 @@ mod idempotency;
 mod identity;
 mod operations;
 mod organizations;
+mod rate_limit;
