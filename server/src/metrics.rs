@@ -109,7 +109,9 @@ impl Metrics {
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "metrics could not be encoded");
         }
-        String::from_utf8(out).unwrap_or_default()
+        let mut text = String::from_utf8(out).unwrap_or_default();
+        text.push_str(&cache_lines());
+        text
     }
 
     fn read_pools(&self, infra: &AppInfra) {
@@ -140,4 +142,32 @@ impl Metrics {
                 .set(i64::try_from(in_use).unwrap_or(0));
         }
     }
+}
+
+/// The cache counters of this process (`infra::cache::stats`) in Prometheus text.
+fn cache_lines() -> String {
+    use std::fmt::Write;
+    use std::sync::atomic::Ordering;
+    let stats = infra::cache::stats();
+    if stats.is_empty() {
+        return String::new();
+    }
+    let mut text = String::from(
+        "# HELP cache_requests_total Cache lookups by cache and outcome (hit, miss, error, stale_refused)\n# TYPE cache_requests_total counter\n",
+    );
+    for (name, s) in stats {
+        for (outcome, value) in [
+            ("hit", &s.hits),
+            ("miss", &s.misses),
+            ("error", &s.errors),
+            ("stale_refused", &s.stale_refused),
+        ] {
+            let _ = writeln!(
+                text,
+                "cache_requests_total{{cache=\"{name}\",outcome=\"{outcome}\"}} {}",
+                value.load(Ordering::Relaxed)
+            );
+        }
+    }
+    text
 }

@@ -29,6 +29,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -46,6 +47,7 @@ pub mod write;
 pub mod testing;
 
 pub use actor::{Actor, ActorKind};
+pub use cache::Cache;
 pub use clock::Clock;
 pub use config::InfraConfig;
 pub use error::{DomainError, ErrorKind, FieldError, InfraError, ValidationError, Validator};

@@ -86,3 +86,60 @@ pub async fn effective<C: ConnectionTrait>(
         .map(|r| r.try_get::<String>("", "capability_code"))
         .collect()
 }
+
+/// When the next direct grant of `user_id` in force at `now` expires, if any.
+pub async fn next_expiry<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    use crate::users::entity::user_capability::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    Ok(Entity::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::RevokedAt.is_null())
+        .filter(Column::ExpiresAt.gt(now))
+        .order_by_asc(Column::ExpiresAt)
+        .one(db)
+        .await?
+        .and_then(|g| g.expires_at))
+}
+
+/// What the capability cache keeps: the set and until when it holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Held {
+    capabilities: BTreeSet<String>,
+    until: Option<DateTime<Utc>>,
+}
+
+/// How long a user's capabilities stay cached at most.
+const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+fn cache<I: infra::Infra>(infra: &I) -> infra::Cache {
+    infra::Cache::new(infra.kv(), "caps", CACHE_TTL)
+}
+
+/// The capabilities `user_id` holds now, through the cache. A cached set is
+/// not used past the expiry of a direct grant it includes (checked against the
+/// application clock), nor after [`invalidate`].
+pub async fn for_user<I: infra::Infra>(infra: &I, user_id: Uuid) -> Result<BTreeSet<String>, DbErr> {
+    let now = infra.clock().now();
+    let db = infra.db();
+    let held = cache(infra)
+        .get_or_load(
+            &user_id.to_string(),
+            |held: &Held| held.until.is_none_or(|until| until > now),
+            || async move {
+                let capabilities = effective(db, user_id, now).await?;
+                let until = next_expiry(db, user_id, now).await?;
+                Ok::<_, DbErr>(Held { capabilities, until })
+            },
+        )
+        .await?;
+    Ok(held.capabilities)
+}
+
+/// Forgets the cached capabilities of `user_id` (after a committed change of its roles or grants).
+pub async fn invalidate<I: infra::Infra>(infra: &I, user_id: Uuid) {
+    cache(infra).invalidate(&user_id.to_string()).await;
+}

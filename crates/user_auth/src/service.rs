@@ -266,7 +266,7 @@ impl<I: Infra> AuthService<I> {
             .filter(|u| u.is_active)
             .ok_or(AuthError::Revoked)?;
         let kind = UserKind::parse(&user.kind).ok_or(AuthError::InvalidToken)?;
-        let capabilities = settings::capabilities::effective(db, user.id, now).await?;
+        let capabilities = settings::capabilities::for_user(&self.infra, user.id).await?;
         let mut actor = Actor::user(kind.actor_kind(), user.id, capabilities);
         actor.organization_id = user.organization_id;
         actor.partner_id = user.partner_id;

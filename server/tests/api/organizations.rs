@@ -159,3 +159,35 @@ infra::backend_tests!(
     admin_builds_an_organization_and_numbers_fifty_invoices,
     children_answer_versions_and_locations
 );
+
+async fn a_cached_organization_is_never_served_stale_after_an_update(t: TestInfra) {
+    let (first, token) = admin_app(&t).await;
+    let second = spawn_app(t.another_instance().await).await;
+    let org = created(
+        &first,
+        &token,
+        "/api/v1/settings/organizations",
+        json!({"name": "Shree Cotton", "legal_name": "Old Name Ltd"}),
+    )
+    .await;
+    let path = format!("/api/v1/settings/organizations/{}", org["id"].as_str().unwrap());
+    for app in [&first, &second] {
+        let cached: Value = app.get_with(&path, &token).await.json().await.unwrap();
+        assert_eq!(cached["legal_name"], "Old Name Ltd");
+    }
+    let changed = first
+        .patch(&path, &token, None, &json!({"legal_name": "New Name Ltd"}))
+        .await;
+    assert_eq!(changed.status(), 200);
+    for app in [&second, &first] {
+        let fresh: Value = app.get_with(&path, &token).await.json().await.unwrap();
+        assert_eq!(fresh["legal_name"], "New Name Ltd");
+    }
+    let metrics = first.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("cache_requests_total{cache=\"org\",outcome=\"hit\"}"),
+        "{metrics}"
+    );
+}
+
+infra::backend_tests!(a_cached_organization_is_never_served_stale_after_an_update);

@@ -98,6 +98,29 @@ impl MemoryKv {
         Ok(next)
     }
 
+    pub(super) fn set_if_generation(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        generation_key: &str,
+        expected: i64,
+    ) -> bool {
+        let mut map = self.lock();
+        let generation = Self::live(&map, generation_key)
+            .and_then(|e| {
+                std::str::from_utf8(&e.value)
+                    .ok()
+                    .and_then(|t| t.parse::<i64>().ok())
+            })
+            .unwrap_or(0);
+        if generation != expected {
+            return false;
+        }
+        map.insert(key.to_owned(), Self::entry(value, ttl));
+        true
+    }
+
     pub(super) fn delete(&self, key: &str) -> bool {
         self.lock()
             .remove(key)

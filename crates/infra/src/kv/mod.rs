@@ -148,6 +148,27 @@ impl Kv {
         }
     }
 
+    /// Sets `key` only while the integer at `generation_key` (0 when absent) is
+    /// still `expected`; `true` when set. Lets a cache refuse a value loaded
+    /// before an invalidation.
+    pub async fn set_if_generation(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        generation_key: &str,
+        expected: i64,
+    ) -> KvResult<bool> {
+        let (key, generation_key) = (self.full(key), self.full(generation_key));
+        match &self.backend {
+            Backend::Redis(r) => {
+                r.set_if_generation(&key, value, ttl, &generation_key, expected)
+                    .await
+            }
+            Backend::Memory(m) => Ok(m.set_if_generation(&key, value, ttl, &generation_key, expected)),
+        }
+    }
+
     /// Deletes `key`; `true` when it existed.
     pub async fn delete(&self, key: &str) -> KvResult<bool> {
         let key = self.full(key);

@@ -22,6 +22,14 @@ if redis.call('PTTL', KEYS[1]) < 0 then
 end
 return v";
 
+const SET_IF_GENERATION: &str = r"
+local g = tonumber(redis.call('GET', KEYS[2]) or '0')
+if g == tonumber(ARGV[3]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0";
+
 /// GCRA with Redis time: KEYS[1] bucket; ARGV emission (us), burst, cost.
 /// Returns {allowed, remaining, retry_after_us, reset_after_us}.
 const GCRA: &str = r"
@@ -47,6 +55,7 @@ pub struct RedisKv {
     compare_and_delete: Script,
     increment: Script,
     gcra: Script,
+    set_if_generation: Script,
 }
 
 impl std::fmt::Debug for RedisKv {
@@ -77,6 +86,7 @@ impl RedisKv {
             compare_and_delete: Script::new(COMPARE_AND_DELETE),
             increment: Script::new(INCREMENT),
             gcra: Script::new(GCRA),
+            set_if_generation: Script::new(SET_IF_GENERATION),
         })
     }
 
@@ -155,6 +165,28 @@ impl RedisKv {
             .invoke_async(&mut c)
             .await
             .map_err(map_err)
+    }
+
+    pub(super) async fn set_if_generation(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        generation_key: &str,
+        expected: i64,
+    ) -> KvResult<bool> {
+        let mut c = self.connection().await?;
+        let n: i64 = self
+            .set_if_generation
+            .key(key)
+            .key(generation_key)
+            .arg(value)
+            .arg(millis(ttl))
+            .arg(expected)
+            .invoke_async(&mut c)
+            .await
+            .map_err(map_err)?;
+        Ok(n == 1)
     }
 
     pub(super) async fn delete(&self, key: &str) -> KvResult<bool> {

@@ -48,7 +48,7 @@ pub(crate) async fn for_change(
     live(tx.db(), org_id, true).await
 }
 
-async fn live<C: ConnectionTrait>(
+pub(crate) async fn live<C: ConnectionTrait>(
     db: &C,
     org_id: Uuid,
     lock: bool,

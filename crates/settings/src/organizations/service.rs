@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use infra::write::{WriteTx, write};
-use infra::{Actor, ActorKind, Infra, NewEvent, Page, PageRequest, Written};
+use infra::{Actor, ActorKind, Cache, Infra, NewEvent, Page, PageRequest, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -12,12 +12,15 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::access::{check_scope, for_change, readable};
+use super::access::{check_scope, for_change, live};
 use super::entity::organization;
 use super::input::{CreateOrganization, OrganizationFilter, UpdateOrganization};
 use super::model::Organization;
 use super::{ORG_CREATE, ORG_DELETE, ORG_READ, ORG_UPDATE, TOPIC};
 use crate::error::{SettingsError, require};
+
+/// How long an organization stays cached.
+const ORG_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Organizations over any [`Infra`].
 #[derive(Clone)]
@@ -96,9 +99,22 @@ impl<I: Infra> OrganizationService<I> {
         .await
     }
 
-    /// One organization.
+    /// One organization, through the cache.
     pub async fn get(&self, actor: &Actor, id: Uuid) -> Result<Organization, SettingsError> {
-        Ok(readable(self.infra.db(), actor, ORG_READ, id).await?.into())
+        require(actor, ORG_READ)?;
+        check_scope(actor, id)?;
+        let db = self.infra.db();
+        self.cache()
+            .get_or_load(
+                &id.to_string(),
+                |_| true,
+                || async move { Ok(Organization::from(live(db, id, false).await?)) },
+            )
+            .await
+    }
+
+    fn cache(&self) -> Cache {
+        Cache::new(self.infra.kv(), "org", ORG_CACHE_TTL)
     }
 
     /// A page of live organizations, ordered by id; INTERNAL users see their own.
@@ -152,7 +168,7 @@ impl<I: Infra> OrganizationService<I> {
         check_scope(actor, id)?;
         input.fields().validate()?;
         let expected = expected_version.or(input.version);
-        write(&self.infra, actor, move |tx| {
+        let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = for_change(tx, ORG_UPDATE, id).await?;
                 if let Some(sent) = expected.filter(|v| *v != before.version) {
@@ -185,7 +201,9 @@ impl<I: Infra> OrganizationService<I> {
                 Ok(org)
             })
         })
-        .await
+        .await;
+        self.cache().invalidate(&id.to_string()).await;
+        written
     }
 
     /// Hands out the next number of `document_type` (DOCUMENT_NUMBER_ISSUE); see [`super::numbering`].
@@ -201,7 +219,7 @@ impl<I: Infra> OrganizationService<I> {
     /// Soft-deletes an organization; refused (409) while users belong to it.
     pub async fn delete(&self, actor: &Actor, id: Uuid) -> Result<Written<Organization>, SettingsError> {
         require(actor, ORG_DELETE)?;
-        write(&self.infra, actor, move |tx| {
+        let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = for_change(tx, ORG_DELETE, id).await?;
                 let members = crate::users::entity::user::Entity::find()
@@ -233,7 +251,9 @@ impl<I: Infra> OrganizationService<I> {
                 Ok(org)
             })
         })
-        .await
+        .await;
+        self.cache().invalidate(&id.to_string()).await;
+        written
     }
 }
 

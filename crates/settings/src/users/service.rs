@@ -232,7 +232,7 @@ impl<I: Infra> UserService<I> {
         roles: Vec<String>,
     ) -> Result<Written<User>, SettingsError> {
         require(actor, USER_MANAGE)?;
-        write(&self.infra, actor, move |tx| {
+        let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = editable(tx, id).await?;
                 let kind = UserKind::parse(&before.kind).unwrap_or(UserKind::Internal);
@@ -264,7 +264,9 @@ impl<I: Infra> UserService<I> {
                 Ok(after)
             })
         })
-        .await
+        .await;
+        crate::capabilities::invalidate(&self.infra, id).await;
+        written
     }
 
     /// Grants a capability directly, optionally until `expires_at`.
@@ -286,7 +288,7 @@ impl<I: Infra> UserService<I> {
                 "a capability can only be granted by someone who holds it",
             ));
         }
-        write(&self.infra, actor, move |tx| {
+        let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = editable(tx, id).await?;
                 let db = tx.db();
@@ -331,7 +333,9 @@ impl<I: Infra> UserService<I> {
                 Ok(after)
             })
         })
-        .await
+        .await;
+        crate::capabilities::invalidate(&self.infra, id).await;
+        written
     }
 
     /// Ends every direct grant of `capability` to the user.
@@ -342,7 +346,7 @@ impl<I: Infra> UserService<I> {
         capability: String,
     ) -> Result<Written<User>, SettingsError> {
         require(actor, USER_MANAGE)?;
-        write(&self.infra, actor, move |tx| {
+        let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = editable(tx, id).await?;
                 let ended = revoke_grants(tx.db(), id, &capability, tx.now()).await?;
@@ -364,7 +368,9 @@ impl<I: Infra> UserService<I> {
                 Ok(after)
             })
         })
-        .await
+        .await;
+        crate::capabilities::invalidate(&self.infra, id).await;
+        written
     }
 }
 
