@@ -17,6 +17,10 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
+# Load benchmarks against the real server on PostgreSQL + Redis; figures are ratios (docs/performance.md).
+bench:
+    cargo bench -p server --bench http
+
 # Start the local PostgreSQL and Redis when they are not answering.
 services-up:
     (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null || pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start

@@ -37,6 +37,7 @@ pub const ENV_VARS: &[&str] = &[
     "RATE_LIMIT_ANONYMOUS",
     "RATE_LIMIT_AUTH",
     "TRUSTED_PROXIES",
+    "CACHE_ENABLED",
     "JWT_ISSUER",
     "JWT_SIGNING_KEY",
     "JWT_KEY_ID",
@@ -98,6 +99,8 @@ pub struct Config {
     pub rate_limit_auth: String,
     /// Proxies whose `X-Forwarded-For` counts: addresses or networks, comma-separated.
     pub trusted_proxies: String,
+    /// Whether read caches keep values (switch off only to measure them).
+    pub cache_enabled: bool,
     /// The `iss` of every token.
     pub jwt_issuer: String,
     /// Ed25519 private key, PKCS#8 PEM; unset means a development key kept in the database.
@@ -143,6 +146,7 @@ impl Default for Config {
             rate_limit_anonymous: "60/20".to_owned(),
             rate_limit_auth: "20/10".to_owned(),
             trusted_proxies: String::new(),
+            cache_enabled: true,
             jwt_issuer: "commodity-trade".to_owned(),
             jwt_signing_key: None,
             jwt_key_id: None,
@@ -286,6 +290,7 @@ impl Config {
         infra.db_statement_timeout = Duration::from_millis(self.db_statement_timeout_ms);
         infra.redis_pool_size = self.redis_pool_size;
         infra.redis_timeout = Duration::from_millis(self.redis_timeout_ms);
+        infra.cache_enabled = self.cache_enabled;
         infra
     }
 

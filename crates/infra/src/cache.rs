@@ -140,6 +140,9 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
+        if !self.kv.caching() {
+            return load().await;
+        }
         let (value_key, generation_key) = self.keys(key);
         match self.read(&value_key, &fresh).await {
             Ok(Some(value)) => {

@@ -24,6 +24,8 @@ pub struct InfraConfig {
     pub redis_pool_size: usize,
     /// How long to wait for a Redis connection.
     pub redis_timeout: Duration,
+    /// Whether read caches keep values (off only to measure them).
+    pub cache_enabled: bool,
 }
 
 impl InfraConfig {
@@ -55,6 +57,7 @@ impl InfraConfig {
             db_statement_timeout: Duration::from_secs(30),
             redis_pool_size: 32,
             redis_timeout: Duration::from_secs(2),
+            cache_enabled: true,
         }
     }
 

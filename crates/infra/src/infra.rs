@@ -46,7 +46,12 @@ impl AppInfra {
             ),
             None => Kv::memory(MemoryKv::new(), &config.key_prefix),
         };
-        Ok(Self::from_parts(db, kv, Clock::system(), config.clone()))
+        Ok(Self::from_parts(
+            db,
+            kv.with_caching(config.cache_enabled),
+            Clock::system(),
+            config.clone(),
+        ))
     }
 
     /// A bundle from parts already built (tests inject a moved clock this way).

@@ -253,24 +253,13 @@ impl<I: Infra> AuthService<I> {
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
         }
-        let db = self.infra.db();
-        let session = session::Entity::find_by_id(claims.sid)
-            .one(db)
-            .await?
-            .ok_or(AuthError::Revoked)?;
-        if !sessions::is_live(&session, now) || session.user_id != claims.sub {
-            return Err(AuthError::Revoked);
-        }
-        let user = settings::users::find(db, claims.sub)
-            .await?
-            .filter(|u| u.is_active)
-            .ok_or(AuthError::Revoked)?;
-        let kind = UserKind::parse(&user.kind).ok_or(AuthError::InvalidToken)?;
-        let capabilities = settings::capabilities::for_user(&self.infra, user.id).await?;
-        let mut actor = Actor::user(kind.actor_kind(), user.id, capabilities);
-        actor.organization_id = user.organization_id;
-        actor.partner_id = user.partner_id;
-        actor.session_id = Some(session.id);
+        let principal = sessions::principal(&self.infra, claims.sid, claims.sub, now).await?;
+        let kind = UserKind::parse(&principal.kind).ok_or(AuthError::InvalidToken)?;
+        let capabilities = settings::capabilities::for_user(&self.infra, principal.user_id).await?;
+        let mut actor = Actor::user(kind.actor_kind(), principal.user_id, capabilities);
+        actor.organization_id = principal.organization_id;
+        actor.partner_id = principal.partner_id;
+        actor.session_id = Some(claims.sid);
         Ok(Authenticated { actor, claims })
     }
 }

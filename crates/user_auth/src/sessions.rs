@@ -256,11 +256,79 @@ pub async fn publish_revoked(kv: &Kv, sessions: &[Uuid], tokens: &[Uuid], config
             tracing::warn!(error = %e, "revocation not published to the kv store; the database check still applies");
         }
     }
+    for sid in sessions {
+        principal_cache(kv).invalidate(&sid.to_string()).await;
+    }
 }
 
 /// Whether the kv store has a revocation for the session or the token.
 pub async fn is_marked_revoked(kv: &Kv, sid: Uuid, jti: Uuid) -> Result<bool, AuthError> {
-    Ok(kv.get(&session_mark(sid)).await?.is_some() || kv.get(&token_mark(jti)).await?.is_some())
+    let marks = kv.get_many(&[&session_mark(sid), &token_mark(jti)]).await?;
+    Ok(marks.iter().any(Option::is_some))
+}
+
+/// Who a live session belongs to: what every request needs from the session
+/// and user rows, cached per session and forgotten when the session is revoked.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Principal {
+    /// The user.
+    pub user_id: Uuid,
+    /// The user's kind.
+    pub kind: String,
+    /// Organization of an INTERNAL user.
+    pub organization_id: Option<Uuid>,
+    /// Partner of an EXTERNAL user.
+    pub partner_id: Option<Uuid>,
+    /// When the session ends unless refreshed.
+    pub session_expires_at: DateTime<Utc>,
+}
+
+/// How long a principal stays cached at most.
+const PRINCIPAL_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn principal_cache(kv: &Kv) -> infra::Cache {
+    infra::Cache::new(kv, "principal", PRINCIPAL_TTL)
+}
+
+/// The principal of session `sid` if it is live at `now` and belongs to
+/// `user_id`, whose account is active; through the cache, which revocation clears.
+pub async fn principal<I: infra::Infra>(
+    infra: &I,
+    sid: Uuid,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Principal, AuthError> {
+    let db = infra.db();
+    let found = principal_cache(infra.kv())
+        .get_or_load(
+            &sid.to_string(),
+            |p: &Principal| p.session_expires_at > now,
+            || async move {
+                let row = session::Entity::find_by_id(sid)
+                    .one(db)
+                    .await?
+                    .ok_or(AuthError::Revoked)?;
+                if !is_live(&row, now) {
+                    return Err(AuthError::Revoked);
+                }
+                let user = settings::users::find(db, row.user_id)
+                    .await?
+                    .filter(|u| u.is_active)
+                    .ok_or(AuthError::Revoked)?;
+                Ok(Principal {
+                    user_id: user.id,
+                    kind: user.kind,
+                    organization_id: user.organization_id,
+                    partner_id: user.partner_id,
+                    session_expires_at: row.expires_at,
+                })
+            },
+        )
+        .await?;
+    if found.user_id != user_id {
+        return Err(AuthError::Revoked);
+    }
+    Ok(found)
 }
 
 /// Whether the session row allows use at `now`.

@@ -46,6 +46,7 @@ enum Backend {
 pub struct Kv {
     backend: Backend,
     prefix: String,
+    caching: bool,
 }
 
 impl Kv {
@@ -54,6 +55,7 @@ impl Kv {
         Self {
             backend: Backend::Redis(store),
             prefix: prefix.into(),
+            caching: true,
         }
     }
 
@@ -62,7 +64,20 @@ impl Kv {
         Self {
             backend: Backend::Memory(store),
             prefix: prefix.into(),
+            caching: true,
         }
+    }
+
+    /// The same store with caching switched on or off ([`crate::Cache`] then
+    /// always reads the source); for measuring what the cache saves.
+    pub fn with_caching(mut self, on: bool) -> Self {
+        self.caching = on;
+        self
+    }
+
+    /// Whether caches over this store keep values.
+    pub fn caching(&self) -> bool {
+        self.caching
     }
 
     /// The prefix every key is stored under.
@@ -104,6 +119,15 @@ impl Kv {
         match &self.backend {
             Backend::Redis(r) => r.get(&key).await,
             Backend::Memory(m) => Ok(m.get(&key)),
+        }
+    }
+
+    /// The values at `keys`, in order, in one round trip.
+    pub async fn get_many(&self, keys: &[&str]) -> KvResult<Vec<Option<Vec<u8>>>> {
+        let full: Vec<String> = keys.iter().map(|k| self.full(k)).collect();
+        match &self.backend {
+            Backend::Redis(r) => r.get_many(&full).await,
+            Backend::Memory(m) => Ok(full.iter().map(|k| m.get(k)).collect()),
         }
     }
 

@@ -118,6 +118,15 @@ impl RedisKv {
         c.get(key).await.map_err(map_err)
     }
 
+    pub(super) async fn get_many(&self, keys: &[String]) -> KvResult<Vec<Option<Vec<u8>>>> {
+        let mut c = self.connection().await?;
+        redis::cmd("MGET")
+            .arg(keys)
+            .query_async(&mut c)
+            .await
+            .map_err(map_err)
+    }
+
     pub(super) async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> KvResult<()> {
         let mut c = self.connection().await?;
         redis::cmd("SET")
