@@ -185,7 +185,9 @@ async fn main() {
     let durable_ratio = first.as_secs_f64() / durable.as_secs_f64();
     let overhead = with_middleware.as_secs_f64() / without.as_secs_f64() - 1.0;
     let cache_ratio = not_cached.as_secs_f64() / cached.as_secs_f64();
-    println!("mean wall time per request at concurrency {CONCURRENCY} (reads: best of 4 alternating rounds after a warm-up):");
+    println!(
+        "mean wall time per request at concurrency {CONCURRENCY} (reads: best of 4 alternating rounds after a warm-up):"
+    );
     println!("  idempotent create, first execution   {:>9.0} us", us(first));
     println!("  idempotent create, replay (kv)       {:>9.0} us", us(replay));
     println!("  idempotent create, replay (database) {:>9.0} us", us(durable));

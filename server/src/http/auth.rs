@@ -78,7 +78,12 @@ pub async fn require_token(
             req.extensions_mut().insert(who);
             next.call(req).await.map(ServiceResponse::map_into_boxed_body)
         }
-        Err(e) => Ok(req.into_response(challenge(e.into()))),
+        Err(e) => {
+            if let Some(refused) = super::rate_limit::charge_refused_token(&req, &state).await {
+                return Ok(req.into_response(refused));
+            }
+            Ok(req.into_response(challenge(e.into())))
+        }
     }
 }
 

@@ -99,7 +99,26 @@ pub async fn idempotency(
         None => infra::Actor::anonymous(req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default())
             .idempotency_scope(),
     };
-    let body = req.extract::<web::Bytes>().await?;
+    let body = match req.extract::<web::Bytes>().await {
+        Ok(body) => body,
+        Err(e) => {
+            let status = e.as_response_error().status_code();
+            let error = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(
+                    status,
+                    "payload_too_large",
+                    "the body is larger than this API accepts (MAX_BODY_BYTES)",
+                )
+            } else {
+                ApiError::malformed(
+                    "malformed_body",
+                    format!("the body could not be read: {e}"),
+                    Vec::new(),
+                )
+            };
+            return Ok(req.into_response(error.error_response()));
+        }
+    };
     let idem = IdempotencyKey::for_request(
         key.clone(),
         req.method().as_str(),

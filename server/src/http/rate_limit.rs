@@ -238,6 +238,20 @@ pub async fn limit_by_address(
     .await
 }
 
+/// Charges a request whose token was refused to its address's anonymous
+/// bucket, so invalid tokens cannot bypass the limit; the refusal to send when
+/// the bucket is empty.
+pub async fn charge_refused_token(req: &ServiceRequest, state: &AppState) -> Option<actix_web::HttpResponse> {
+    if !state.config.rate_limit_enabled {
+        return None;
+    }
+    let ip = client_ip(req.peer_addr(), req.headers(), &state.limits.trusted)?;
+    match check(state, &state.limits.anonymous, &address_subject(ip), false).await {
+        Verdict::Refuse(response) => Some(response),
+        Verdict::Pass(_) => None,
+    }
+}
+
 /// After authentication: per user, by tier.
 pub async fn limit_by_user(
     req: ServiceRequest,

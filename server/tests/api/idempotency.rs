@@ -208,3 +208,18 @@ infra::backend_tests!(
     token_routes_are_never_replayed,
     forty_concurrent_requests_on_two_instances_apply_once,
 );
+
+async fn an_oversized_keyed_body_is_413_problem_json(t: TestInfra) {
+    let config = server::config::Config {
+        max_body_bytes: 64,
+        ..server::config::Config::default()
+    };
+    let app = crate::helpers::spawn_with(t.infra().clone(), config).await;
+    let token = admin(&t, &app).await;
+    let body = json!({"name": "x".repeat(200), "legal_name": "Shree Cotton Pvt Ltd"});
+    let response = post_keyed(&app, &token, "big", &body).await;
+    assert_eq!(response.status(), 413);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+}
+
+infra::backend_tests!(an_oversized_keyed_body_is_413_problem_json);

@@ -170,7 +170,26 @@ async fn forwarded_addresses_count_only_from_trusted_proxies(t: TestInfra) {
     );
 }
 
+async fn invalid_tokens_count_against_the_address(t: TestInfra) {
+    let app = spawn_with(t.infra().clone(), limited("60/3", "ADMIN=10000/1000")).await;
+    for _ in 0..3 {
+        assert_eq!(
+            app.get_with("/api/v1/settings/roles", "forged.token.value")
+                .await
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        app.get_with("/api/v1/settings/roles", "forged.token.value")
+            .await
+            .status(),
+        429
+    );
+}
+
 infra::backend_tests!(
+    invalid_tokens_count_against_the_address,
     anonymous_quota_is_exact_and_shared_by_two_instances,
     users_are_limited_by_tier,
     preflight_requests_are_not_counted,
