@@ -14,6 +14,7 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::health::healthz, crate::routes::health::readyz, crate::routes::metrics::metrics,
         crate::routes::auth::login, crate::routes::auth::refresh, crate::routes::auth::logout, crate::routes::auth::me,
         crate::routes::auth::jwks,
+        crate::routes::auth::sessions, crate::routes::auth::revoke_session, crate::routes::auth::revoke_others,
         crate::routes::settings::roles::list,
         crate::routes::settings::users::create, crate::routes::settings::users::list, crate::routes::settings::users::get,
         crate::routes::settings::users::update, crate::routes::settings::users::disable,

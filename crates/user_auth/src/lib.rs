@@ -31,7 +31,7 @@ pub mod tokens;
 pub use accounts::AccountService;
 pub use config::{AuthConfig, SigningKeySource};
 pub use error::AuthError;
-pub use service::{AuthService, Authenticated, ClientInfo, LoginRequest, TokenPair};
+pub use service::{AuthService, Authenticated, ClientInfo, LoginRequest, SessionView, TokenPair};
 
 /// The outbox topic of session changes.
 pub const TOPIC: &str = "session-events";

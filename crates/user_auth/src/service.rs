@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use infra::write::write;
 use infra::{Actor, Infra};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use settings::users::{UserKind, normalize_email};
 use tokio::sync::RwLock;
@@ -59,6 +59,36 @@ pub struct Authenticated {
     pub actor: Actor,
     /// The token's claims.
     pub claims: Claims,
+}
+
+/// One of a user's sessions, as the user sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Session id.
+    pub id: Uuid,
+    /// The device: name, type, operating system, user agent.
+    pub device: serde_json::Value,
+    /// Client address at login.
+    pub address: Option<String>,
+    /// Login time.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last login or refresh.
+    pub last_active_at: chrono::DateTime<chrono::Utc>,
+    /// Whether this is the session of the asking token.
+    pub current: bool,
+}
+
+impl SessionView {
+    fn from_row(s: session::Model, current: Uuid) -> Self {
+        Self {
+            id: s.id,
+            device: serde_json::json!({"name": s.device_name, "type": s.device_type, "os": s.device_os, "user_agent": s.user_agent}),
+            address: s.ip,
+            created_at: s.created_at,
+            last_active_at: s.last_active_at,
+            current: s.id == current,
+        }
+    }
 }
 
 /// What a refresh did, stored by the write helper.
@@ -222,6 +252,59 @@ impl<I: Infra> AuthService<I> {
         let mut ended = written.value;
         ended.push(sid);
         sessions::publish_revoked(self.infra.kv(), &ended, &[who.claims.jti], &self.config).await;
+        Ok(())
+    }
+
+    /// The caller's sessions that are still open, newest first, the current one marked.
+    pub async fn sessions(&self, who: &Authenticated) -> Result<Vec<SessionView>, AuthError> {
+        let user_id = who.actor.user_id.ok_or(AuthError::InvalidToken)?;
+        let now = self.infra.clock().now();
+        let rows = session::Entity::find()
+            .filter(session::Column::UserId.eq(user_id))
+            .filter(session::Column::RevokedAt.is_null())
+            .filter(session::Column::ExpiresAt.gt(now))
+            .order_by_desc(session::Column::CreatedAt)
+            .all(self.infra.db())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|s| SessionView::from_row(s, who.claims.sid))
+            .collect())
+    }
+
+    /// Ends one of the caller's own sessions (another user's is answered as not found).
+    pub async fn revoke_session(&self, who: &Authenticated, session_id: Uuid) -> Result<(), AuthError> {
+        let user_id = who.actor.user_id.ok_or(AuthError::InvalidToken)?;
+        let owned = session::Entity::find_by_id(session_id)
+            .one(self.infra.db())
+            .await?
+            .filter(|s| s.user_id == user_id);
+        if owned.is_none() {
+            return Err(AuthError::Settings(settings::SettingsError::NotFound("session")));
+        }
+        self.end_sessions(who, move |tx| {
+            Box::pin(async move { sessions::revoke(tx, session_id, "revoked").await })
+        })
+        .await
+    }
+
+    /// Ends every session of the caller except the current one.
+    pub async fn revoke_other_sessions(&self, who: &Authenticated) -> Result<(), AuthError> {
+        let user_id = who.actor.user_id.ok_or(AuthError::InvalidToken)?;
+        let current = who.claims.sid;
+        self.end_sessions(who, move |tx| {
+            Box::pin(async move { sessions::revoke_others(tx, user_id, current, "revoked").await })
+        })
+        .await
+    }
+
+    async fn end_sessions<F>(&self, who: &Authenticated, revoke: F) -> Result<(), AuthError>
+    where
+        F: for<'c> FnOnce(&'c infra::WriteTx) -> futures::future::BoxFuture<'c, Result<Vec<Uuid>, AuthError>>
+            + Send,
+    {
+        let ended = write(&self.infra, &who.actor, revoke).await?.value;
+        sessions::publish_revoked(self.infra.kv(), &ended, &[], &self.config).await;
         Ok(())
     }
 

@@ -225,6 +225,19 @@ pub async fn revoke(tx: &WriteTx, session_id: Uuid, reason: &str) -> Result<Vec<
     .await
 }
 
+/// Ends every session of a user but `keep`.
+pub async fn revoke_others(
+    tx: &WriteTx,
+    user_id: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> Result<Vec<Uuid>, AuthError> {
+    let filter = sea_orm::Condition::all()
+        .add(session::Column::UserId.eq(user_id))
+        .add(session::Column::Id.ne(keep));
+    revoke_where(tx, filter, reason).await
+}
+
 /// Ends every session of a user.
 pub async fn revoke_all_for_user(tx: &WriteTx, user_id: Uuid, reason: &str) -> Result<Vec<Uuid>, AuthError> {
     revoke_where(

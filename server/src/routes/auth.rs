@@ -16,7 +16,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login))
             .route("/refresh", web::post().to(refresh))
             .route("/logout", web::post().to(logout))
-            .route("/me", web::get().to(me)),
+            .route("/me", web::get().to(me))
+            .route("/sessions", web::get().to(sessions))
+            .route("/sessions", web::delete().to(revoke_others))
+            .route("/sessions/{session_id}", web::delete().to(revoke_session)),
     );
 }
 
@@ -113,4 +116,35 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
         .json(state.auth.jwks().await)
+}
+
+/// The caller's open sessions (`items` with id, device, address, created_at,
+/// last_active_at, `current`).
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "`{\"items\": [...]}`")))]
+pub async fn sessions(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
+    let items = state.auth.sessions(&caller.0).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+/// Ends one of the caller's sessions; its tokens stop working on every instance.
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 404, description = "No such session of the caller")))]
+pub async fn revoke_session(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.revoke_session(&caller.0, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Ends every session of the caller except the current one.
+#[utoipa::path(delete, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+pub async fn revoke_others(
+    state: web::Data<AppState>,
+    caller: CallerToken,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.revoke_other_sessions(&caller.0).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -8,3 +8,4 @@ mod identity;
 mod operations;
 mod organizations;
 mod rate_limit;
+mod sessions;
