@@ -24,6 +24,15 @@ pub enum AuthError {
     /// The token or its session was revoked, or the user disabled.
     #[error("the session has ended; log in again")]
     Revoked,
+    /// Too many codes asked for: cool-down or hourly limit.
+    #[error("too many codes requested; try again in {retry_after_secs} seconds")]
+    TooManyCodes {
+        /// Seconds until another code may be sent.
+        retry_after_secs: u64,
+    },
+    /// A one-time code that is wrong, expired, burned or already used.
+    #[error("the code is wrong or expired; request a new one")]
+    InvalidOtp,
     /// The refresh token is unknown, expired, or its session ended.
     #[error("the refresh token is invalid or expired; log in again")]
     InvalidRefreshToken,
@@ -73,8 +82,9 @@ impl DomainError for AuthError {
             | Self::TokenExpired
             | Self::Revoked
             | Self::InvalidRefreshToken
+            | Self::InvalidOtp
             | Self::RefreshTokenReused => ErrorKind::Unauthenticated,
-            Self::Locked { .. } => ErrorKind::RateLimited,
+            Self::Locked { .. } | Self::TooManyCodes { .. } => ErrorKind::RateLimited,
             Self::Keys(_) => ErrorKind::Internal,
             Self::Settings(e) => e.kind(),
             Self::Infra(e) => e.kind(),
@@ -89,6 +99,8 @@ impl DomainError for AuthError {
             Self::TokenExpired => "token_expired",
             Self::Revoked => "session_revoked",
             Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::InvalidOtp => "invalid_otp",
+            Self::TooManyCodes { .. } => "otp_rate_limited",
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::Keys(_) => "internal_error",
             Self::Settings(e) => e.code(),
@@ -105,7 +117,9 @@ impl DomainError for AuthError {
 
     fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Self::Locked { retry_after_secs } => Some(*retry_after_secs),
+            Self::Locked { retry_after_secs } | Self::TooManyCodes { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
             _ => None,
         }
     }

@@ -75,6 +75,7 @@ pub struct Jwks {
 #[derive(Clone)]
 pub struct KeyRing {
     kid: String,
+    secret: [u8; 32],
     signing: EncodingKey,
     verifying: HashMap<String, DecodingKey>,
     jwks: Jwks,
@@ -148,7 +149,15 @@ impl KeyRing {
             });
             verifying.insert(kid, DecodingKey::from_ed_der(&raw));
         }
+        let secret = {
+            use sha2::Digest;
+            let mut hash = sha2::Sha256::new();
+            hash.update(b"commodity-trade/otp-hmac-key/v1");
+            hash.update(key.to_bytes());
+            hash.finalize().into()
+        };
         Ok(Self {
+            secret,
             kid,
             signing,
             verifying,
@@ -159,6 +168,12 @@ impl KeyRing {
     /// The id of the signing key.
     pub fn kid(&self) -> &str {
         &self.kid
+    }
+
+    /// A 32-byte secret derived from the signing key, shared by every instance
+    /// that shares the key: the HMAC key of one-time codes.
+    pub fn derived_secret(&self) -> &[u8; 32] {
+        &self.secret
     }
 
     /// The signing key.

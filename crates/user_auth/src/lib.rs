@@ -23,6 +23,7 @@ pub mod device;
 pub mod error;
 pub mod keys;
 pub mod lockout;
+pub mod otp;
 pub mod password;
 pub mod service;
 pub mod sessions;
@@ -31,7 +32,7 @@ pub mod tokens;
 pub use accounts::AccountService;
 pub use config::{AuthConfig, SigningKeySource};
 pub use error::AuthError;
-pub use service::{AuthService, Authenticated, ClientInfo, LoginRequest, SessionView, TokenPair};
+pub use service::{AuthService, Authenticated, ClientInfo, LoginRequest, OtpLogin, SessionView, TokenPair};
 
 /// The outbox topic of session changes.
 pub const TOPIC: &str = "session-events";

@@ -39,6 +39,35 @@ pub struct ClientInfo {
     pub request_id: Option<String>,
 }
 
+/// What a verified one-time code opens.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum OtpLogin {
+    /// A known EXTERNAL user: a session, as from a password login.
+    Session {
+        /// The token pair.
+        #[serde(flatten)]
+        tokens: TokenPair,
+        /// `dashboard`, or `complete_profile`.
+        next_step: &'static str,
+        /// Whether the profile is complete.
+        profile_complete: bool,
+    },
+    /// An unknown number: a token good only for onboarding.
+    Onboarding {
+        /// Short-lived JWT for the onboarding routes.
+        onboarding_token: String,
+        /// `Bearer`.
+        token_type: &'static str,
+        /// Seconds until it expires.
+        expires_in: i64,
+        /// `start_onboarding`.
+        next_step: &'static str,
+        /// Always false.
+        profile_complete: bool,
+    },
+}
+
 /// A new access and refresh token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenPair {
@@ -102,6 +131,7 @@ enum RefreshOutcome {
 #[derive(Clone)]
 pub struct AuthService<I: Infra> {
     infra: I,
+    otp_sender: Arc<dyn crate::otp::OtpSender>,
     config: Arc<AuthConfig>,
     keys: Arc<RwLock<KeyRing>>,
     /// When an unknown `kid` last caused a reload (Unix seconds), so forged
@@ -118,10 +148,77 @@ impl<I: Infra> AuthService<I> {
         let keys = KeyRing::load(infra.db(), &config, infra.clock().now()).await?;
         Ok(Self {
             infra,
+            otp_sender: Arc::new(crate::otp::LogSender),
             config: Arc::new(config),
             keys: Arc::new(RwLock::new(keys)),
             last_reload: Arc::default(),
         })
+    }
+
+    /// The same service delivering one-time codes through `sender`.
+    pub fn with_otp_sender(mut self, sender: Arc<dyn crate::otp::OtpSender>) -> Self {
+        self.otp_sender = sender;
+        self
+    }
+
+    /// Sends a one-time code to `mobile` (validated, +91 when 10 digits).
+    pub async fn send_otp(&self, mobile: &str, client: &ClientInfo) -> Result<(), AuthError> {
+        let mobile = settings::users::normalize_mobile(mobile)
+            .map_err(|m| infra::ValidationError::field("mobile", m))?;
+        let secret = *self.keys.read().await.derived_secret();
+        let address = client.ip.clone().unwrap_or_default();
+        crate::otp::send(
+            self.infra.kv(),
+            self.infra.clock(),
+            &secret,
+            self.otp_sender.as_ref(),
+            &mobile,
+            &address,
+        )
+        .await
+    }
+
+    /// Verifies a code: a known EXTERNAL user gets a session; an unknown number
+    /// gets a short-lived onboarding token.
+    pub async fn verify_otp(
+        &self,
+        mobile: &str,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<OtpLogin, AuthError> {
+        let mobile = settings::users::normalize_mobile(mobile)
+            .map_err(|m| infra::ValidationError::field("mobile", m))?;
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(infra::ValidationError::field("otp", "must be the 6 digits sent by SMS").into());
+        }
+        let secret = *self.keys.read().await.derived_secret();
+        crate::otp::verify(self.infra.kv(), self.infra.clock(), &secret, &mobile, code).await?;
+        let user = settings::users::entity::user::Entity::find()
+            .filter(settings::users::entity::user::Column::Mobile.eq(mobile.as_str()))
+            .one(self.infra.db())
+            .await?;
+        match user {
+            Some(user) if user.kind == UserKind::External.as_str() && user.is_active => {
+                let tokens = self.open_session(&user, client).await?;
+                Ok(OtpLogin::Session {
+                    tokens,
+                    next_step: "dashboard",
+                    profile_complete: true,
+                })
+            }
+            Some(_) => Err(AuthError::InvalidOtp),
+            None => {
+                let keys = self.keys.read().await.clone();
+                let token = tokens::issue_onboarding(&keys, &self.config, &mobile, self.infra.clock().now())?;
+                Ok(OtpLogin::Onboarding {
+                    onboarding_token: token,
+                    token_type: "Bearer",
+                    expires_in: tokens::ONBOARDING_TTL.num_seconds(),
+                    next_step: "start_onboarding",
+                    profile_complete: false,
+                })
+            }
+        }
     }
 
     /// The configuration in force.

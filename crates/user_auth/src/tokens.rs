@@ -110,3 +110,44 @@ pub fn verify(
     }
     Ok(claims)
 }
+
+/// How long an onboarding token lives.
+pub const ONBOARDING_TTL: chrono::Duration = chrono::Duration::minutes(30);
+
+/// The claims of an onboarding token: a verified mobile number and nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnboardingClaims {
+    /// The verified mobile number.
+    pub sub: String,
+    /// Always `onboarding`; access-token checks refuse these tokens.
+    pub purpose: String,
+    /// Token id.
+    pub jti: Uuid,
+    /// Issued at.
+    pub iat: i64,
+    /// Expires at.
+    pub exp: i64,
+    /// Issuer.
+    pub iss: String,
+}
+
+/// Signs an onboarding token for a verified `mobile`.
+pub fn issue_onboarding(
+    keys: &KeyRing,
+    config: &AuthConfig,
+    mobile: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AuthError> {
+    let claims = OnboardingClaims {
+        sub: mobile.to_owned(),
+        purpose: "onboarding".to_owned(),
+        jti: infra::ids::new_id(),
+        iat: now.timestamp(),
+        exp: (now + ONBOARDING_TTL).timestamp(),
+        iss: config.issuer.clone(),
+    };
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(keys.kid().to_owned());
+    jsonwebtoken::encode(&header, &claims, keys.signing())
+        .map_err(|e| AuthError::Keys(format!("signing failed: {e}")))
+}

@@ -15,6 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/auth")
             .route("/login", web::post().to(login))
             .route("/refresh", web::post().to(refresh))
+            .route("/otp/send", web::post().to(otp_send))
+            .route("/otp/verify", web::post().to(otp_verify))
             .route("/logout", web::post().to(logout))
             .route("/me", web::get().to(me))
             .route("/sessions", web::get().to(sessions))
@@ -147,4 +149,62 @@ pub async fn revoke_others(
 ) -> Result<HttpResponse, ApiError> {
     state.auth.revoke_other_sessions(&caller.0).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// OTP send body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtpSendBody {
+    /// Mobile number, such as +919876543210 (10 digits get +91).
+    pub mobile: String,
+}
+
+/// OTP verify body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtpVerifyBody {
+    /// The number the code was sent to.
+    pub mobile: String,
+    /// The 6-digit code.
+    pub otp: String,
+}
+
+/// Sends a 6-digit code by SMS (valid 5 minutes; resend after 60 s; 5 an hour
+/// per number, 20 per address). The answer never holds the code.
+#[utoipa::path(post, path = "/api/v1/auth/otp/send", tag = "auth", request_body = OtpSendBody, responses(
+    (status = 200, description = "`{\"sent\": true, \"expires_in\": 300, \"resend_after\": 60}`"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+    (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn otp_send(
+    state: web::Data<AppState>,
+    client: Client,
+    body: ApiJson<OtpSendBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.send_otp(&body.0.mobile, &client.0).await?;
+    let answer = serde_json::json!({
+        "sent": true,
+        "expires_in": user_auth::otp::CODE_LIFE.as_secs(),
+        "resend_after": user_auth::otp::RESEND_AFTER.as_secs(),
+    });
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// Verifies a code: a known EXTERNAL user gets a session (as from login) with
+/// `next_step` and `profile_complete`; an unknown number gets an
+/// `onboarding_token` and `next_step: start_onboarding`. Three wrong tries burn the code.
+#[utoipa::path(post, path = "/api/v1/auth/otp/verify", tag = "auth", request_body = OtpVerifyBody, responses(
+    (status = 200, description = "Tokens or an onboarding token, with next_step"),
+    (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn otp_verify(
+    state: web::Data<AppState>,
+    client: Client,
+    body: ApiJson<OtpVerifyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let login = state
+        .auth
+        .verify_otp(&body.0.mobile, &body.0.otp, &client.0)
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(login))
 }

@@ -201,7 +201,47 @@ async fn stale_if_match_is_412(t: TestInfra) {
     );
 }
 
+async fn otp_answers_never_hold_the_code(t: TestInfra) {
+    let app = spawn_app(t.infra().clone()).await;
+    let sent = app
+        .post("/api/v1/auth/otp/send", None, &json!({"mobile": "9876543210"}))
+        .await;
+    assert_eq!(sent.status(), 200);
+    let body: Value = sent.json().await.unwrap();
+    assert_eq!(body, json!({"sent": true, "expires_in": 300, "resend_after": 60}));
+    let again = app
+        .post("/api/v1/auth/otp/send", None, &json!({"mobile": "9876543210"}))
+        .await;
+    assert_eq!(again.status(), 429);
+    assert!(again.headers().contains_key("retry-after"));
+    let wrong = app
+        .post(
+            "/api/v1/auth/otp/verify",
+            None,
+            &json!({"mobile": "9876543210", "otp": "000000"}),
+        )
+        .await;
+    let wrong_too = app
+        .post(
+            "/api/v1/auth/otp/verify",
+            None,
+            &json!({"mobile": "9876543210", "otp": "999999"}),
+        )
+        .await;
+    let statuses = [wrong.status().as_u16(), wrong_too.status().as_u16()];
+    assert!(
+        statuses.contains(&401),
+        "at most one of two guesses can be right: {statuses:?}"
+    );
+    let bad = app
+        .post("/api/v1/auth/otp/send", None, &json!({"mobile": "12"}))
+        .await;
+    assert_eq!(bad.status(), 422);
+    assert_eq!(bad.json::<Value>().await.unwrap()["errors"][0]["field"], "mobile");
+}
+
 infra::backend_tests!(
+    otp_answers_never_hold_the_code,
     admin_creates_staff_who_is_refused_what_the_role_lacks,
     logout_ends_the_token_on_every_instance,
     routes_need_a_valid_token,
