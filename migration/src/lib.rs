@@ -13,6 +13,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_identity;
 mod m20261125_000003_organizations;
+mod m20261125_000004_sub_users;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_identity::Migration),
             Box::new(m20261125_000003_organizations::Migration),
+            Box::new(m20261125_000004_sub_users::Migration),
         ]
     }
 }

@@ -15,6 +15,8 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::auth::login, crate::routes::auth::refresh, crate::routes::auth::otp_send, crate::routes::auth::otp_verify, crate::routes::auth::logout, crate::routes::auth::me,
         crate::routes::auth::jwks,
         crate::routes::auth::sessions, crate::routes::auth::revoke_session, crate::routes::auth::revoke_others,
+        crate::routes::auth::sub_user_create, crate::routes::auth::sub_user_list, crate::routes::auth::sub_user_disable,
+        crate::routes::auth::sub_user_enable, crate::routes::auth::sub_user_delete,
         crate::routes::settings::roles::list,
         crate::routes::settings::users::create, crate::routes::settings::users::list, crate::routes::settings::users::get,
         crate::routes::settings::users::update, crate::routes::settings::users::disable,

@@ -30,6 +30,8 @@ pub struct AppState {
     pub roles: RoleService<AppInfra>,
     /// Organizations.
     pub organizations: OrganizationService<AppInfra>,
+    /// Sub-users of partner users.
+    pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// Rate-limit policies.
     pub limits: crate::http::rate_limit::Limits,
 }
@@ -40,7 +42,8 @@ impl AppState {
         let auth_config = config.auth()?;
         let auth = AuthService::start(infra.clone(), auth_config.clone()).await?;
         Ok(Self {
-            accounts: AccountService::new(infra.clone(), auth_config),
+            accounts: AccountService::new(infra.clone(), auth_config.clone()),
+            sub_users: user_auth::sub_users::SubUserService::new(infra.clone(), auth_config),
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),

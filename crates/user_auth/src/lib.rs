@@ -27,6 +27,7 @@ pub mod otp;
 pub mod password;
 pub mod service;
 pub mod sessions;
+pub mod sub_users;
 pub mod tokens;
 
 pub use accounts::AccountService;

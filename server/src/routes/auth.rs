@@ -19,6 +19,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/otp/verify", web::post().to(otp_verify))
             .route("/logout", web::post().to(logout))
             .route("/me", web::get().to(me))
+            .route("/sub-users", web::post().to(sub_user_create))
+            .route("/sub-users", web::get().to(sub_user_list))
+            .route("/sub-users/{user_id}", web::delete().to(sub_user_delete))
+            .route("/sub-users/{user_id}/disable", web::post().to(sub_user_disable))
+            .route("/sub-users/{user_id}/enable", web::post().to(sub_user_enable))
             .route("/sessions", web::get().to(sessions))
             .route("/sessions", web::delete().to(revoke_others))
             .route("/sessions/{session_id}", web::delete().to(revoke_session)),
@@ -207,4 +212,70 @@ pub async fn otp_verify(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(login))
+}
+
+/// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
+/// two; they inherit the partner and log in by OTP). For EXTERNAL users that are
+/// not sub-users themselves.
+#[utoipa::path(post, path = "/api/v1/auth/sub-users", tag = "auth", security(("bearer" = [])),
+    responses((status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
+pub async fn sub_user_create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<user_auth::sub_users::CreateSubUser>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state.sub_users.create(&caller.0, body.0).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// The caller's sub-users.
+#[utoipa::path(get, path = "/api/v1/auth/sub-users", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "`{\"items\": [...]}`")))]
+pub async fn sub_user_list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let items = state.sub_users.list(&caller.0).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}
+
+/// Disables one of the caller's sub-users; its sessions end at once.
+#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/disable", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
+pub async fn sub_user_disable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(
+        state
+            .sub_users
+            .set_active(&caller.0, id.into_inner(), false)
+            .await?,
+    ))
+}
+
+/// Enables one of the caller's sub-users again.
+#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/enable", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
+pub async fn sub_user_enable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(
+        state
+            .sub_users
+            .set_active(&caller.0, id.into_inner(), true)
+            .await?,
+    ))
+}
+
+/// Deletes one of the caller's sub-users, ending its sessions.
+#[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 404, description = "Not the caller's sub-user")))]
+pub async fn sub_user_delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state.sub_users.delete(&caller.0, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

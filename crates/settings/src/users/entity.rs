@@ -27,6 +27,8 @@ pub mod user {
         pub partner_id: Option<Uuid>,
         /// Disabled users cannot log in and their sessions end.
         pub is_active: bool,
+        /// The EXTERNAL user who created this sub-user.
+        pub parent_user_id: Option<Uuid>,
         /// Optimistic lock.
         pub version: i64,
         /// Creation time.

@@ -61,6 +61,7 @@ impl<I: Infra> UserService<I> {
                     organization_id: Set(input.organization_id),
                     partner_id: Set(input.partner_id),
                     is_active: Set(true),
+                    parent_user_id: Set(None),
                     version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),
@@ -381,7 +382,15 @@ pub async fn set_active(tx: &WriteTx, id: Uuid, active: bool) -> Result<User, Se
     if tx.actor().user_id == Some(id) && !active {
         return Err(SettingsError::OutOfScope("users cannot disable themselves"));
     }
-    let before = editable(tx, id).await?;
+    editable(tx, id).await?;
+    set_active_unchecked(tx, id, active).await
+}
+
+/// Sets a user active or not inside `tx` without checking the caller's rights;
+/// only for flows that authorized the caller themselves (a partner user
+/// managing the sub-users it created).
+pub async fn set_active_unchecked(tx: &WriteTx, id: Uuid, active: bool) -> Result<User, SettingsError> {
+    let before = find(tx.db(), id).await?.ok_or(SettingsError::NotFound("user"))?;
     if before.is_active != active {
         let mut row: user::ActiveModel = before.clone().into();
         row.is_active = Set(active);

@@ -86,6 +86,7 @@ async fn the_database_enforces_the_user_kind_rule(t: TestInfra) {
         organization_id: Set(None),
         partner_id: Set(None),
         is_active: Set(true),
+        parent_user_id: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),

@@ -4,5 +4,6 @@
 mod access;
 mod otp;
 mod sessions;
+mod sub_users;
 mod support;
 mod tokens;
