@@ -30,6 +30,12 @@ pub enum AuthError {
         /// Seconds until another code may be sent.
         retry_after_secs: u64,
     },
+    /// An authenticator (TOTP) code that is wrong or was already used.
+    #[error("the authenticator code is wrong or was already used; wait for the next one")]
+    InvalidTotp,
+    /// The account has a second factor: finish at /api/v1/auth/login/totp.
+    #[error("this account needs its authenticator code; finish the login at /api/v1/auth/login/totp")]
+    SecondFactorRequired,
     /// A one-time code that is wrong, expired, burned or already used.
     #[error("the code is wrong or expired; request a new one")]
     InvalidOtp,
@@ -83,6 +89,8 @@ impl DomainError for AuthError {
             | Self::Revoked
             | Self::InvalidRefreshToken
             | Self::InvalidOtp
+            | Self::InvalidTotp
+            | Self::SecondFactorRequired
             | Self::RefreshTokenReused => ErrorKind::Unauthenticated,
             Self::Locked { .. } | Self::TooManyCodes { .. } => ErrorKind::RateLimited,
             Self::Keys(_) => ErrorKind::Internal,
@@ -100,6 +108,8 @@ impl DomainError for AuthError {
             Self::Revoked => "session_revoked",
             Self::InvalidRefreshToken => "invalid_refresh_token",
             Self::InvalidOtp => "invalid_otp",
+            Self::InvalidTotp => "invalid_totp",
+            Self::SecondFactorRequired => "second_factor_required",
             Self::TooManyCodes { .. } => "otp_rate_limited",
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::Keys(_) => "internal_error",

@@ -25,15 +25,19 @@ pub mod keys;
 pub mod lockout;
 pub mod otp;
 pub mod password;
+pub mod second_factor;
 pub mod service;
 pub mod sessions;
 pub mod sub_users;
 pub mod tokens;
+pub mod totp;
 
 pub use accounts::AccountService;
 pub use config::{AuthConfig, SigningKeySource};
 pub use error::AuthError;
-pub use service::{AuthService, Authenticated, ClientInfo, LoginRequest, OtpLogin, SessionView, TokenPair};
+pub use service::{
+    AuthService, Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair,
+};
 
 /// The outbox topic of session changes.
 pub const TOPIC: &str = "session-events";

@@ -39,6 +39,23 @@ pub struct ClientInfo {
     pub request_id: Option<String>,
 }
 
+/// What a password login answers.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum LoginStep {
+    /// Logged in.
+    Done(TokenPair),
+    /// The account has a second factor: send its code with this token to `/auth/login/totp`.
+    SecondFactor {
+        /// Always true.
+        second_factor_required: bool,
+        /// Good for 5 minutes, only at `/auth/login/totp`.
+        second_factor_token: String,
+        /// Seconds until it expires.
+        expires_in: i64,
+    },
+}
+
 /// What a verified one-time code opens.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
@@ -226,6 +243,16 @@ impl<I: Infra> AuthService<I> {
         &self.config
     }
 
+    /// The infrastructure.
+    pub(crate) fn infra(&self) -> &I {
+        &self.infra
+    }
+
+    /// The keys in force now.
+    pub(crate) async fn keys(&self) -> KeyRing {
+        self.keys.read().await.clone()
+    }
+
     /// The public keys for `/.well-known/jwks.json`.
     pub async fn jwks(&self) -> Jwks {
         self.keys.read().await.jwks().clone()
@@ -238,9 +265,24 @@ impl<I: Infra> AuthService<I> {
         Ok(())
     }
 
-    /// Password login for INTERNAL and SUPER_ADMIN users. Five failures in the
-    /// window lock the account; the answer never says whether it exists.
+    /// Password login for INTERNAL and SUPER_ADMIN users without a second factor;
+    /// with one enabled it fails with [`AuthError::SecondFactorRequired`] (use
+    /// [`AuthService::begin_login`]).
     pub async fn login(&self, request: LoginRequest, client: &ClientInfo) -> Result<TokenPair, AuthError> {
+        match self.begin_login(request, client).await? {
+            LoginStep::Done(pair) => Ok(pair),
+            LoginStep::SecondFactor { .. } => Err(AuthError::SecondFactorRequired),
+        }
+    }
+
+    /// Password login. Five failures in the window lock the account; the answer
+    /// never says whether it exists. With the TOTP second factor enabled it
+    /// answers a second-factor token instead of a session.
+    pub async fn begin_login(
+        &self,
+        request: LoginRequest,
+        client: &ClientInfo,
+    ) -> Result<LoginStep, AuthError> {
         let email = normalize_email(&request.email).map_err(|m| infra::ValidationError::field("email", m))?;
         if request.password.is_empty() {
             return Err(infra::ValidationError::field("password", "must not be empty").into());
@@ -256,7 +298,15 @@ impl<I: Infra> AuthService<I> {
             return Err(AuthError::InvalidCredentials);
         };
         lockout::clear(kv, &email).await?;
-        self.open_session(&user, client).await
+        if user.totp_enabled {
+            let token = self.second_factor_token(user.id).await?;
+            return Ok(LoginStep::SecondFactor {
+                second_factor_required: true,
+                second_factor_token: token,
+                expires_in: tokens::SECOND_FACTOR_TTL.num_seconds(),
+            });
+        }
+        Ok(LoginStep::Done(self.open_session(&user, client).await?))
     }
 
     /// Opens a session for a user already identified (password or OTP) and answers its tokens.

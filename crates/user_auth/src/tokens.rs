@@ -113,13 +113,16 @@ pub fn verify(
 
 /// How long an onboarding token lives.
 pub const ONBOARDING_TTL: chrono::Duration = chrono::Duration::minutes(30);
+/// How long a second-factor token lives.
+pub const SECOND_FACTOR_TTL: chrono::Duration = chrono::Duration::minutes(5);
 
-/// The claims of an onboarding token: a verified mobile number and nothing else.
+/// The claims of a single-purpose token (onboarding, second factor): a subject
+/// and a purpose; access-token checks refuse these tokens.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OnboardingClaims {
-    /// The verified mobile number.
+pub struct PurposeClaims {
+    /// A verified mobile number (onboarding) or a user id (second factor).
     pub sub: String,
-    /// Always `onboarding`; access-token checks refuse these tokens.
+    /// `onboarding` or `second_factor`.
     pub purpose: String,
     /// Token id.
     pub jti: Uuid,
@@ -131,6 +134,55 @@ pub struct OnboardingClaims {
     pub iss: String,
 }
 
+/// Signs a token good only for `purpose`, naming `subject`, for `ttl`.
+pub fn issue_purpose(
+    keys: &KeyRing,
+    config: &AuthConfig,
+    subject: &str,
+    purpose: &str,
+    ttl: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<String, AuthError> {
+    let claims = PurposeClaims {
+        sub: subject.to_owned(),
+        purpose: purpose.to_owned(),
+        jti: infra::ids::new_id(),
+        iat: now.timestamp(),
+        exp: (now + ttl).timestamp(),
+        iss: config.issuer.clone(),
+    };
+    let mut header = Header::new(Algorithm::EdDSA);
+    header.kid = Some(keys.kid().to_owned());
+    jsonwebtoken::encode(&header, &claims, keys.signing())
+        .map_err(|e| AuthError::Keys(format!("signing failed: {e}")))
+}
+
+/// The subject of a token issued for `purpose`, checked like an access token.
+pub fn verify_purpose(
+    keys: &KeyRing,
+    config: &AuthConfig,
+    token: &str,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AuthError> {
+    let kid = key_id(token)?;
+    let key = keys.verifying(&kid).ok_or(AuthError::InvalidToken)?;
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_issuer(&[config.issuer.as_str()]);
+    validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+    validation.validate_exp = false;
+    let claims = jsonwebtoken::decode::<PurposeClaims>(token, key, &validation)
+        .map_err(|_| AuthError::InvalidToken)?
+        .claims;
+    if claims.purpose != purpose {
+        return Err(AuthError::InvalidToken);
+    }
+    if now.timestamp() > claims.exp + config.leeway.num_seconds() {
+        return Err(AuthError::TokenExpired);
+    }
+    Ok(claims.sub)
+}
+
 /// Signs an onboarding token for a verified `mobile`.
 pub fn issue_onboarding(
     keys: &KeyRing,
@@ -138,16 +190,5 @@ pub fn issue_onboarding(
     mobile: &str,
     now: DateTime<Utc>,
 ) -> Result<String, AuthError> {
-    let claims = OnboardingClaims {
-        sub: mobile.to_owned(),
-        purpose: "onboarding".to_owned(),
-        jti: infra::ids::new_id(),
-        iat: now.timestamp(),
-        exp: (now + ONBOARDING_TTL).timestamp(),
-        iss: config.issuer.clone(),
-    };
-    let mut header = Header::new(Algorithm::EdDSA);
-    header.kid = Some(keys.kid().to_owned());
-    jsonwebtoken::encode(&header, &claims, keys.signing())
-        .map_err(|e| AuthError::Keys(format!("signing failed: {e}")))
+    issue_purpose(keys, config, mobile, "onboarding", ONBOARDING_TTL, now)
 }

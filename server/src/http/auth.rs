@@ -20,6 +20,7 @@ use crate::state::AppState;
 /// Routes under `/api/v1` that take no access token.
 pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/auth/login",
+    "/api/v1/auth/login/totp",
     "/api/v1/auth/refresh",
     "/api/v1/auth/otp/send",
     "/api/v1/auth/otp/verify",

@@ -35,6 +35,7 @@ pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed")
 /// Routes whose answers hold secrets; never stored.
 const EXCLUDED: &[&str] = &[
     "/api/v1/auth/login",
+    "/api/v1/auth/login/totp",
     "/api/v1/auth/refresh",
     "/api/v1/auth/otp/send",
     "/api/v1/auth/otp/verify",

@@ -34,6 +34,7 @@ pub static RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 /// Token routes: limited per address before anything else, and closed when the store is down.
 const AUTH_ROUTES: &[&str] = &[
     "/api/v1/auth/login",
+    "/api/v1/auth/login/totp",
     "/api/v1/auth/refresh",
     "/api/v1/auth/otp/send",
     "/api/v1/auth/otp/verify",

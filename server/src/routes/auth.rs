@@ -14,6 +14,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/auth")
             .route("/login", web::post().to(login))
+            .route("/login/totp", web::post().to(login_totp))
+            .route("/totp/setup", web::post().to(totp_setup))
+            .route("/totp/confirm", web::post().to(totp_confirm))
+            .route("/totp/disable", web::post().to(totp_disable))
             .route("/refresh", web::post().to(refresh))
             .route("/otp/send", web::post().to(otp_send))
             .route("/otp/verify", web::post().to(otp_verify))
@@ -75,10 +79,10 @@ pub async fn login(
         email: body.0.email,
         password: body.0.password,
     };
-    let pair = state.auth.login(request, &client.0).await?;
+    let step = state.auth.begin_login(request, &client.0).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
-        .json(pair))
+        .json(step))
 }
 
 /// Exchanges a refresh token for a new pair. A token used twice (outside a
@@ -277,5 +281,74 @@ pub async fn sub_user_delete(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     state.sub_users.delete(&caller.0, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Second-factor login body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginTotpBody {
+    /// From the password login's answer.
+    pub second_factor_token: String,
+    /// The authenticator's current 6-digit code.
+    pub code: String,
+}
+
+/// A TOTP code.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCodeBody {
+    /// The authenticator's current 6-digit code.
+    pub code: String,
+}
+
+/// Finishes a password login with the authenticator code; a code is accepted once.
+#[utoipa::path(post, path = "/api/v1/auth/login/totp", tag = "auth", request_body = LoginTotpBody, responses(
+    (status = 200, body = TokenPairDoc), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn login_totp(
+    state: web::Data<AppState>,
+    client: Client,
+    body: ApiJson<LoginTotpBody>,
+) -> Result<HttpResponse, ApiError> {
+    let pair = state
+        .auth
+        .login_totp(&body.0.second_factor_token, &body.0.code, &client.0)
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(pair))
+}
+
+/// Starts setting up the authenticator second factor: answers `secret` and `provisioning_uri`.
+#[utoipa::path(post, path = "/api/v1/auth/totp/setup", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "`{secret, provisioning_uri}`")))]
+pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let setup = state.auth.totp_setup(&caller.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(setup))
+}
+
+/// Enables the second factor with a first code.
+#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+    responses((status = 204)))]
+pub async fn totp_confirm(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<TotpCodeBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.totp_confirm(&caller.0, &body.0.code).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Disables the second factor; needs a current code.
+#[utoipa::path(post, path = "/api/v1/auth/totp/disable", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+    responses((status = 204)))]
+pub async fn totp_disable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<TotpCodeBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.totp_disable(&caller.0, &body.0.code).await?;
     Ok(HttpResponse::NoContent().finish())
 }

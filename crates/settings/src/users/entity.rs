@@ -29,6 +29,12 @@ pub mod user {
         pub is_active: bool,
         /// The EXTERNAL user who created this sub-user.
         pub parent_user_id: Option<Uuid>,
+        /// Base32 TOTP secret (set up, maybe not yet confirmed).
+        pub totp_secret: Option<String>,
+        /// Whether logins need the TOTP code.
+        pub totp_enabled: bool,
+        /// The last TOTP time step accepted, so a code is never used twice.
+        pub totp_last_step: Option<i64>,
         /// Optimistic lock.
         pub version: i64,
         /// Creation time.

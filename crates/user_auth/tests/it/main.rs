@@ -7,3 +7,4 @@ mod sessions;
 mod sub_users;
 mod support;
 mod tokens;
+mod totp;

@@ -1,0 +1,185 @@
+//! The optional TOTP second factor of INTERNAL and SUPER_ADMIN users: set up
+//! (answers the provisioning URI), confirm with a first code, disable with a
+//! code; while enabled, a password login answers a short-lived second-factor
+//! token to finish at `/api/v1/auth/login/totp`. A code is accepted once: the
+//! last accepted time step is kept and only later steps pass.
+
+use infra::write::write;
+use infra::{Actor, Infra};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use settings::SettingsError;
+use settings::users::entity::user;
+use uuid::Uuid;
+
+use crate::error::AuthError;
+use crate::service::{AuthService, ClientInfo, TokenPair};
+use crate::{lockout, tokens, totp};
+
+/// What a TOTP set-up answers.
+#[derive(Clone, Debug, Serialize)]
+pub struct TotpSetup {
+    /// The base32 secret, for typing in.
+    pub secret: String,
+    /// The `otpauth://` URI, for a QR code.
+    pub provisioning_uri: String,
+}
+
+impl<I: Infra> AuthService<I> {
+    /// Starts TOTP set-up for the caller (INTERNAL or SUPER_ADMIN); confirm with a code to enable.
+    pub async fn totp_setup(&self, actor: &Actor) -> Result<TotpSetup, AuthError> {
+        let me = self.own_row(actor).await?;
+        if me.kind == "EXTERNAL" {
+            return Err(SettingsError::OutOfScope(
+                "the authenticator second factor is for INTERNAL and SUPER_ADMIN users",
+            )
+            .into());
+        }
+        if me.totp_enabled {
+            return Err(SettingsError::conflict(
+                "totp_already_enabled",
+                "the authenticator is already enabled; disable it first",
+            )
+            .into());
+        }
+        let secret = totp::generate_secret();
+        let account = me.email.clone().unwrap_or_else(|| me.id.to_string());
+        let uri = totp::provisioning_uri(&self.config().issuer, &account, &secret);
+        let stored = secret.clone();
+        write(self.infra(), actor, move |tx| {
+            Box::pin(async move {
+                user::Entity::update_many()
+                    .col_expr(user::Column::TotpSecret, Expr::value(stored))
+                    .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+                    .filter(user::Column::Id.eq(me.id))
+                    .exec(tx.db())
+                    .await?;
+                tx.audit("user.totp_setup", "user", &me.id.to_string(), None)
+                    .await?;
+                Ok::<_, AuthError>(())
+            })
+        })
+        .await?;
+        Ok(TotpSetup {
+            secret,
+            provisioning_uri: uri,
+        })
+    }
+
+    /// Enables the second factor with a first code from the authenticator.
+    pub async fn totp_confirm(&self, actor: &Actor, code: &str) -> Result<(), AuthError> {
+        self.totp_switch(actor, code, true).await
+    }
+
+    /// Disables the second factor; needs a current code.
+    pub async fn totp_disable(&self, actor: &Actor, code: &str) -> Result<(), AuthError> {
+        self.totp_switch(actor, code, false).await
+    }
+
+    async fn totp_switch(&self, actor: &Actor, code: &str, enable: bool) -> Result<(), AuthError> {
+        let me = self.own_row(actor).await?;
+        if me.totp_enabled == enable || me.totp_secret.is_none() {
+            let message = if enable {
+                "start with /api/v1/auth/totp/setup"
+            } else {
+                "the authenticator is not enabled"
+            };
+            return Err(SettingsError::conflict("totp_state", message).into());
+        }
+        self.spend_code(me.id, me.totp_secret.as_deref().unwrap_or_default(), code)
+            .await?;
+        write(self.infra(), actor, move |tx| {
+            Box::pin(async move {
+                let mut update =
+                    user::Entity::update_many().col_expr(user::Column::TotpEnabled, Expr::value(enable));
+                if !enable {
+                    update = update.col_expr(user::Column::TotpSecret, Expr::value(Option::<String>::None));
+                }
+                update.filter(user::Column::Id.eq(me.id)).exec(tx.db()).await?;
+                let action = if enable {
+                    "user.totp_enable"
+                } else {
+                    "user.totp_disable"
+                };
+                tx.audit(action, "user", &me.id.to_string(), None).await?;
+                Ok::<_, AuthError>(())
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// A token to finish a password login of `user_id` with its authenticator code.
+    pub(crate) async fn second_factor_token(&self, user_id: Uuid) -> Result<String, AuthError> {
+        let keys = self.keys().await;
+        tokens::issue_purpose(
+            &keys,
+            self.config(),
+            &user_id.to_string(),
+            "second_factor",
+            tokens::SECOND_FACTOR_TTL,
+            self.infra().clock().now(),
+        )
+    }
+
+    /// Finishes a login that needed the second factor.
+    pub async fn login_totp(
+        &self,
+        token: &str,
+        code: &str,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, AuthError> {
+        let keys = self.keys().await;
+        let subject = tokens::verify_purpose(
+            &keys,
+            self.config(),
+            token,
+            "second_factor",
+            self.infra().clock().now(),
+        )?;
+        let user_id: Uuid = subject.parse().map_err(|_| AuthError::InvalidToken)?;
+        let me = settings::users::find(self.infra().db(), user_id)
+            .await?
+            .filter(|u| u.is_active && u.totp_enabled)
+            .ok_or(AuthError::InvalidToken)?;
+        let email = me.email.clone().unwrap_or_default();
+        lockout::check(self.infra().kv(), self.infra().clock(), &email).await?;
+        if let Err(e) = self
+            .spend_code(me.id, me.totp_secret.as_deref().unwrap_or_default(), code)
+            .await
+        {
+            lockout::record_failure(self.infra().kv(), self.infra().clock(), self.config(), &email).await?;
+            return Err(e);
+        }
+        self.open_session(&me, client).await
+    }
+
+    /// Accepts `code` once: its step must be later than the last accepted one.
+    async fn spend_code(&self, user_id: Uuid, secret: &str, code: &str) -> Result<(), AuthError> {
+        let step =
+            totp::matching_step(secret, code, self.infra().clock().now()).ok_or(AuthError::InvalidTotp)?;
+        let result = user::Entity::update_many()
+            .col_expr(user::Column::TotpLastStep, Expr::value(step))
+            .filter(user::Column::Id.eq(user_id))
+            .filter(
+                user::Column::TotpLastStep
+                    .is_null()
+                    .or(user::Column::TotpLastStep.lt(step)),
+            )
+            .exec(self.infra().db())
+            .await?;
+        if result.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(AuthError::InvalidTotp)
+        }
+    }
+
+    async fn own_row(&self, actor: &Actor) -> Result<user::Model, AuthError> {
+        let id = actor.user_id.ok_or(AuthError::InvalidToken)?;
+        settings::users::find(self.infra().db(), id)
+            .await?
+            .ok_or(AuthError::Revoked)
+    }
+}

@@ -1,0 +1,91 @@
+//! The TOTP second factor: set-up, two-step login, replay within a step, disable.
+
+use infra::Infra;
+use infra::testing::TestInfra;
+use user_auth::{AuthError, ClientInfo, LoginStep, totp};
+
+use crate::support::{PASSWORD, admin, login, request, services};
+
+fn code_now(t: &TestInfra, secret: &str) -> String {
+    let step = t.clock().now().timestamp().div_euclid(totp::STEP_SECS);
+    totp::code_at(secret, step).unwrap()
+}
+
+async fn a_login_with_totp_takes_two_steps_and_codes_work_once(t: TestInfra) {
+    let s = services(&t).await;
+    admin(&s, "root@example.com").await;
+    let who = s
+        .auth
+        .authenticate(&login(&s, "root@example.com").await.access_token)
+        .await
+        .unwrap();
+    let setup = s.auth.totp_setup(&who.actor).await.unwrap();
+    assert!(setup.provisioning_uri.starts_with("otpauth://totp/"));
+    let wrong = if code_now(&t, &setup.secret) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    assert!(matches!(
+        s.auth.totp_confirm(&who.actor, wrong).await,
+        Err(AuthError::InvalidTotp)
+    ));
+    s.auth
+        .totp_confirm(&who.actor, &code_now(&t, &setup.secret))
+        .await
+        .unwrap();
+
+    assert!(matches!(
+        s.auth
+            .login(request("root@example.com", PASSWORD), &ClientInfo::default())
+            .await,
+        Err(AuthError::SecondFactorRequired)
+    ));
+    t.clock().advance(chrono::Duration::seconds(totp::STEP_SECS));
+    let LoginStep::SecondFactor {
+        second_factor_token, ..
+    } = s
+        .auth
+        .begin_login(request("root@example.com", PASSWORD), &ClientInfo::default())
+        .await
+        .unwrap()
+    else {
+        panic!("expected the second step");
+    };
+    assert!(
+        matches!(
+            s.auth.authenticate(&second_factor_token).await,
+            Err(AuthError::InvalidToken)
+        ),
+        "not an access token"
+    );
+    let code = code_now(&t, &setup.secret);
+    let pair = s
+        .auth
+        .login_totp(&second_factor_token, &code, &ClientInfo::default())
+        .await
+        .unwrap();
+    assert!(s.auth.authenticate(&pair.access_token).await.is_ok());
+    let replay = s
+        .auth
+        .login_totp(&second_factor_token, &code, &ClientInfo::default())
+        .await;
+    assert!(
+        matches!(replay, Err(AuthError::InvalidTotp)),
+        "the same code within its step is refused"
+    );
+
+    t.clock().advance(chrono::Duration::seconds(totp::STEP_SECS));
+    s.auth
+        .totp_disable(&who.actor, &code_now(&t, &setup.secret))
+        .await
+        .unwrap();
+    assert!(
+        s.auth
+            .login(request("root@example.com", PASSWORD), &ClientInfo::default())
+            .await
+            .is_ok()
+    );
+}
+
+infra::backend_tests!(a_login_with_totp_takes_two_steps_and_codes_work_once);
