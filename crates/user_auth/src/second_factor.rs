@@ -2,7 +2,8 @@
 //! (answers the provisioning URI), confirm with a first code, disable with a
 //! code; while enabled, a password login answers a short-lived second-factor
 //! token to finish at `/api/v1/auth/login/totp`. A code is accepted once: the
-//! last accepted time step is kept and only later steps pass.
+//! last accepted time step is kept and only later steps pass. Also the
+//! caller's own profile completion.
 
 use infra::write::write;
 use infra::{Actor, Infra};
@@ -174,6 +175,58 @@ impl<I: Infra> AuthService<I> {
         } else {
             Err(AuthError::InvalidTotp)
         }
+    }
+
+    /// Completes the caller's own profile: `full_name` (2..200) and optionally `email`.
+    pub async fn complete_profile(
+        &self,
+        actor: &Actor,
+        full_name: &str,
+        email: Option<&str>,
+    ) -> Result<settings::users::User, AuthError> {
+        let me = self.own_row(actor).await?;
+        let mut v = infra::Validator::new();
+        let name = full_name.trim().to_owned();
+        v.check(
+            (2..=200).contains(&name.chars().count()),
+            "full_name",
+            "must be 2 to 200 characters",
+        );
+        let email = email.and_then(|e| v.take("email", settings::users::normalize_email(e)));
+        v.finish()?;
+        write(self.infra(), actor, move |tx| {
+            Box::pin(async move {
+                if let Some(email) = &email {
+                    let taken = user::Entity::find()
+                        .filter(user::Column::Email.eq(email.as_str()))
+                        .filter(user::Column::Id.ne(me.id))
+                        .one(tx.db())
+                        .await?;
+                    if taken.is_some() {
+                        return Err(SettingsError::Taken {
+                            field: "email",
+                            value: email.clone(),
+                        }
+                        .into());
+                    }
+                }
+                let mut update = user::Entity::update_many()
+                    .col_expr(user::Column::FullName, Expr::value(name))
+                    .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+                    .col_expr(user::Column::UpdatedAt, Expr::value(tx.now()));
+                if let Some(email) = email {
+                    update = update.col_expr(user::Column::Email, Expr::value(email));
+                }
+                update.filter(user::Column::Id.eq(me.id)).exec(tx.db()).await?;
+                tx.audit("user.complete_profile", "user", &me.id.to_string(), None)
+                    .await?;
+                Ok::<_, AuthError>(())
+            })
+        })
+        .await?;
+        Ok(settings::users::UserService::new(self.infra().clone())
+            .get(&Actor::system(), me.id)
+            .await?)
     }
 
     async fn own_row(&self, actor: &Actor) -> Result<user::Model, AuthError> {

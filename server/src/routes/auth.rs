@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/auth")
             .route("/login", web::post().to(login))
             .route("/login/totp", web::post().to(login_totp))
+            .route("/profile", web::post().to(profile))
             .route("/totp/setup", web::post().to(totp_setup))
             .route("/totp/confirm", web::post().to(totp_confirm))
             .route("/totp/disable", web::post().to(totp_disable))
@@ -351,4 +352,29 @@ pub async fn totp_disable(
 ) -> Result<HttpResponse, ApiError> {
     state.auth.totp_disable(&caller.0, &body.0.code).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Profile body.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    /// 2..200 characters.
+    pub full_name: String,
+    /// Optional e-mail.
+    pub email: Option<String>,
+}
+
+/// Completes the caller's own profile (`full_name`, optional `email`).
+#[utoipa::path(post, path = "/api/v1/auth/profile", tag = "auth", security(("bearer" = [])), request_body = ProfileBody,
+    responses((status = 200, description = "The user"), (status = 422, description = "Invalid fields")))]
+pub async fn profile(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<ProfileBody>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state
+        .auth
+        .complete_profile(&caller.0, &body.0.full_name, body.0.email.as_deref())
+        .await?;
+    Ok(HttpResponse::Ok().json(user))
 }

@@ -127,4 +127,43 @@ async fn a_user_revokes_another_device_everywhere(t: TestInfra) {
     assert_eq!(events, 2, "one SessionRevoked event per ended session");
 }
 
-infra::backend_tests!(a_user_revokes_another_device_everywhere);
+async fn a_user_completes_its_own_profile(t: TestInfra) {
+    AccountService::new(t.infra().clone(), AuthConfig::default())
+        .create_super_admin("root@example.com", PASSWORD, "Root")
+        .await
+        .unwrap();
+    let app = spawn_app(t.infra().clone()).await;
+    let token = login_as(&app, "root@example.com", "curl/8.5.0").await;
+    let bad = app
+        .post(
+            "/api/v1/auth/profile",
+            Some(&token),
+            &json!({"full_name": "X", "email": "nope"}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let fields: Vec<Value> = bad.json::<Value>().await.unwrap()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].clone())
+        .collect();
+    assert_eq!(fields, [json!("full_name"), json!("email")]);
+    let ok = app
+        .post(
+            "/api/v1/auth/profile",
+            Some(&token),
+            &json!({"full_name": "Root Administrator"}),
+        )
+        .await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(
+        ok.json::<Value>().await.unwrap()["full_name"],
+        "Root Administrator"
+    );
+}
+
+infra::backend_tests!(
+    a_user_revokes_another_device_everywhere,
+    a_user_completes_its_own_profile
+);
