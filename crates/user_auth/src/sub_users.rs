@@ -152,11 +152,7 @@ impl<I: Infra> SubUserService<I> {
             .order_by_asc(user::Column::Id)
             .all(self.infra.db())
             .await?;
-        let mut users = Vec::with_capacity(rows.len());
-        for row in rows {
-            users.push(self.users.get(&Actor::system(), row.id).await?);
-        }
-        Ok(users)
+        Ok(settings::users::views(self.infra.db(), rows, self.infra.clock().now()).await?)
     }
 
     /// Disables or enables one of the caller's sub-users; disabling ends its sessions.

@@ -10,7 +10,7 @@ pub use input::{
     CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile,
 };
 pub use model::{Grant, User};
-pub use service::{UserService, find, find_by_email, set_active, set_active_unchecked};
+pub use service::{UserService, find, find_by_email, set_active, set_active_unchecked, views};
 
 /// The outbox topic of user changes.
 pub const TOPIC: &str = "user-events";

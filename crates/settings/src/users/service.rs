@@ -147,13 +147,8 @@ impl<I: Infra> UserService<I> {
         let rows = query.all(self.infra.db()).await?;
         let now = self.infra.clock().now();
         let page = Page::from_rows(rows, page, |r| r.id);
-        let mut items = Vec::with_capacity(page.items.len());
-        for row in page.items {
-            let (roles, grants) = extras(self.infra.db(), row.id, now).await?;
-            items.push(User::from_parts(row, roles, grants));
-        }
         Ok(Page {
-            items,
+            items: views(self.infra.db(), page.items, now).await?,
             next_cursor: page.next_cursor,
         })
     }
@@ -606,21 +601,30 @@ async fn revoke_grants<C: ConnectionTrait>(
     Ok(result.rows_affected)
 }
 
-async fn extras<C: ConnectionTrait>(
+/// The views of `rows`, their roles and grants in force read in two queries
+/// for the whole batch.
+pub async fn views<C: ConnectionTrait>(
     db: &C,
-    id: Uuid,
+    rows: Vec<user::Model>,
     now: DateTime<Utc>,
-) -> Result<(Vec<String>, Vec<user_capability::Model>), SettingsError> {
-    let roles = user_role::Entity::find()
-        .filter(user_role::Column::UserId.eq(id))
+) -> Result<Vec<User>, SettingsError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut roles: std::collections::HashMap<Uuid, Vec<String>> = std::collections::HashMap::new();
+    let role_rows = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(ids.clone()))
         .order_by_asc(user_role::Column::RoleCode)
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.role_code)
-        .collect();
-    let grants = user_capability::Entity::find()
-        .filter(user_capability::Column::UserId.eq(id))
+        .await?;
+    for r in role_rows {
+        roles.entry(r.user_id).or_default().push(r.role_code);
+    }
+    let mut grants: std::collections::HashMap<Uuid, Vec<user_capability::Model>> =
+        std::collections::HashMap::new();
+    let grant_rows = user_capability::Entity::find()
+        .filter(user_capability::Column::UserId.is_in(ids))
         .filter(user_capability::Column::RevokedAt.is_null())
         .filter(
             Condition::any()
@@ -630,11 +634,25 @@ async fn extras<C: ConnectionTrait>(
         .order_by_asc(user_capability::Column::CapabilityCode)
         .all(db)
         .await?;
-    Ok((roles, grants))
+    for g in grant_rows {
+        grants.entry(g.user_id).or_default().push(g);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (r, g) = (
+                roles.remove(&row.id).unwrap_or_default(),
+                grants.remove(&row.id).unwrap_or_default(),
+            );
+            User::from_parts(row, r, g)
+        })
+        .collect())
 }
 
 async fn load<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<User, SettingsError> {
     let row = find(db, id).await?.ok_or(SettingsError::NotFound("user"))?;
-    let (roles, grants) = extras(db, id, now).await?;
-    Ok(User::from_parts(row, roles, grants))
+    views(db, vec![row], now)
+        .await?
+        .pop()
+        .ok_or(SettingsError::NotFound("user"))
 }
