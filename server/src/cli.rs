@@ -18,6 +18,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Run only the outbox relay (publishes committed events to Redis Streams).
+    Relay,
     /// Administration tasks.
     Admin {
         /// The task.

@@ -38,6 +38,7 @@ pub const ENV_VARS: &[&str] = &[
     "RATE_LIMIT_AUTH",
     "TRUSTED_PROXIES",
     "CACHE_ENABLED",
+    "RELAY_ENABLED",
     "JWT_ISSUER",
     "JWT_SIGNING_KEY",
     "JWT_KEY_ID",
@@ -101,6 +102,8 @@ pub struct Config {
     pub trusted_proxies: String,
     /// Whether read caches keep values (switch off only to measure them).
     pub cache_enabled: bool,
+    /// Whether `server` also runs the outbox relay (off when `server relay` runs apart).
+    pub relay_enabled: bool,
     /// The `iss` of every token.
     pub jwt_issuer: String,
     /// Ed25519 private key, PKCS#8 PEM; unset means a development key kept in the database.
@@ -147,6 +150,7 @@ impl Default for Config {
             rate_limit_auth: "20/10".to_owned(),
             trusted_proxies: String::new(),
             cache_enabled: true,
+            relay_enabled: true,
             jwt_issuer: "commodity-trade".to_owned(),
             jwt_signing_key: None,
             jwt_key_id: None,

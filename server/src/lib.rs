@@ -10,6 +10,7 @@ pub mod config;
 pub mod http;
 pub mod metrics;
 pub mod openapi;
+pub mod relay;
 pub mod routes;
 pub mod state;
 pub mod telemetry;

@@ -9,6 +9,9 @@ use server::app::Application;
 use server::cli::{AdminTask, Cli, Command, KeysTask};
 use server::config::Config;
 
+/// How often the relay looks for events when no commit signals.
+const RELAY_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -54,10 +57,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
             tracing::info!("{}", config.describe());
+            let relay = config.relay_enabled;
             let app = Application::build(config).await?;
-            tracing::info!(port = app.port(), "serving");
+            if relay {
+                tokio::spawn(server::relay::run(app.infra().clone(), RELAY_POLL));
+            }
+            tracing::info!(port = app.port(), relay, "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped gracefully");
+        }
+        Command::Relay => {
+            let infra = migrated(&config).await?;
+            tracing::info!("relay starting (standing by while another instance leads)");
+            server::relay::run(infra, RELAY_POLL).await;
         }
         Command::Migrate => {
             migrated(&config).await?;

@@ -102,16 +102,39 @@ pub mod entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Appends events inside the caller's transaction and wakes the relay after commits.
-#[derive(Clone, Debug, Default)]
+/// Appends events inside the caller's transaction and wakes the relay after
+/// commits; in the embedded mode it is also the in-process bus the relay
+/// publishes to.
+#[derive(Clone, Debug)]
 pub struct Outbox {
     wake: Arc<Notify>,
+    bus: tokio::sync::broadcast::Sender<Arc<entity::Model>>,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Self {
+            wake: Arc::default(),
+            bus: tokio::sync::broadcast::channel(1024).0,
+        }
+    }
 }
 
 impl Outbox {
-    /// An outbox with its own wake-up signal.
+    /// An outbox with its own wake-up signal and bus.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Publishes a committed event on the in-process bus (embedded mode).
+    pub fn publish_local(&self, event: entity::Model) {
+        // No subscriber is fine: the row is published, nobody listens yet.
+        let _ = self.bus.send(Arc::new(event));
+    }
+
+    /// Receives events the relay publishes in process.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<entity::Model>> {
+        self.bus.subscribe()
     }
 
     /// Appends `event` on `conn` (the business transaction) with metadata from

@@ -8,4 +8,5 @@ mod identity;
 mod operations;
 mod organizations;
 mod rate_limit;
+mod relay;
 mod sessions;

@@ -1,0 +1,182 @@
+//! The outbox relay: publishes committed `outbox_events` rows to one Redis
+//! stream per topic (`{prefix}events:{topic}`, trimmed by age) and marks them
+//! published. One relay per database is active at a time (a session advisory
+//! lock on a connection of its own; others stand by and take over when it
+//! goes). Rows are claimed by status in id order, never by a high-water mark,
+//! so a late commit with an older id is still delivered; a row that fails is
+//! retried with exponential back-off and, after the last attempt, marked
+//! `failed`; later rows of its aggregate wait behind it.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::Utc;
+use infra::outbox::entity::{Column, Entity, Model};
+use infra::{AppInfra, Infra};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// Advisory lock key of the active relay.
+pub const RELAY_LOCK_KEY: i64 = 0x5452_4144_455f_5231;
+/// Rows claimed per pass.
+const BATCH: u64 = 200;
+/// Attempts before a row is marked failed.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long stream entries are kept.
+pub const STREAM_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// The stream a topic is published on (before the kv prefix).
+pub fn stream_key(topic: &str) -> String {
+    format!("events:{topic}")
+}
+
+/// Publishes one pass of due rows; answers how many were published.
+pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
+    let db = infra.db();
+    let now = infra.clock().now();
+    let rows = Entity::find()
+        .filter(Column::Status.eq("pending"))
+        .order_by_asc(Column::Id)
+        .limit(BATCH)
+        .all(db)
+        .await?;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    // Aggregates with a failed row, or a pending row not yet due, wait.
+    let mut blocked: HashSet<(String, String)> = Entity::find()
+        .filter(Column::Status.eq("failed"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.aggregate_type, r.aggregate_id))
+        .collect();
+    let mut published = 0;
+    for row in rows {
+        let aggregate = (row.aggregate_type.clone(), row.aggregate_id.clone());
+        if blocked.contains(&aggregate) {
+            continue;
+        }
+        if row.next_attempt_at > now {
+            blocked.insert(aggregate);
+            continue;
+        }
+        match publish(infra, &row).await {
+            Ok(()) => {
+                Entity::update_many()
+                    .col_expr(Column::Status, Expr::value("published"))
+                    .col_expr(Column::PublishedAt, Expr::value(Utc::now()))
+                    .filter(Column::Id.eq(row.id))
+                    .exec(db)
+                    .await?;
+                published += 1;
+            }
+            Err(e) => {
+                let attempts = row.attempts + 1;
+                let backoff = chrono::Duration::milliseconds(500 * 2_i64.pow(attempts.min(12) as u32));
+                let status = if attempts >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "pending"
+                };
+                tracing::warn!(event = %row.id, attempts, status, error = %e, "event not published");
+                Entity::update_many()
+                    .col_expr(Column::Attempts, Expr::value(attempts))
+                    .col_expr(Column::Status, Expr::value(status))
+                    .col_expr(Column::LastError, Expr::value(e.to_string()))
+                    .col_expr(Column::NextAttemptAt, Expr::value(now + backoff))
+                    .filter(Column::Id.eq(row.id))
+                    .exec(db)
+                    .await?;
+                blocked.insert(aggregate);
+            }
+        }
+    }
+    Ok(published)
+}
+
+/// Appends one row to its topic's stream, trimming entries older than the
+/// retention; embedded, publishes it on the in-process bus.
+async fn publish(infra: &AppInfra, row: &Model) -> Result<(), infra::KvError> {
+    let kv = infra.kv();
+    let Some(redis) = kv.as_redis() else {
+        infra.outbox().publish_local(row.clone());
+        return Ok(());
+    };
+    let mut c = redis.connection().await?;
+    let oldest = (Utc::now().timestamp_millis() - STREAM_RETENTION.as_millis() as i64).max(0);
+    let key = format!("{}{}", kv.prefix(), stream_key(&row.topic));
+    let fields: Vec<(&str, String)> = vec![
+        ("event_id", row.id.to_string()),
+        ("event_type", row.event_type.clone()),
+        ("aggregate_type", row.aggregate_type.clone()),
+        ("aggregate_id", row.aggregate_id.clone()),
+        ("version", row.version.to_string()),
+        ("payload", row.payload.to_string()),
+        ("metadata", row.metadata.to_string()),
+        ("idempotency_key", row.idempotency_key.clone().unwrap_or_default()),
+        ("created_at", row.created_at.to_rfc3339()),
+    ];
+    let mut cmd = deadpool_redis::redis::cmd("XADD");
+    cmd.arg(&key).arg("MINID").arg("~").arg(oldest).arg("*");
+    for (name, value) in &fields {
+        cmd.arg(*name).arg(value);
+    }
+    cmd.query_async::<String>(&mut c)
+        .await
+        .map_err(|e| infra::KvError::Unavailable(e.to_string()))?;
+    Ok(())
+}
+
+/// Runs the relay until the process ends: waits for leadership (PostgreSQL),
+/// then publishes whenever a commit signals or every `poll`.
+pub async fn run(infra: AppInfra, poll: Duration) {
+    loop {
+        match lead(&infra, poll).await {
+            Ok(()) => {}
+            Err(e) => tracing::warn!(error = %e, "relay stopped; retrying"),
+        }
+        tokio::time::sleep(poll).await;
+    }
+}
+
+async fn lead(infra: &AppInfra, poll: Duration) -> Result<(), infra::InfraError> {
+    let wake = infra.outbox().wakeups();
+    if infra.backend() != DbBackend::Postgres {
+        // Embedded: one process, one relay; woken in process after each commit.
+        loop {
+            while relay_once(infra).await? == BATCH as usize {}
+            let _ = tokio::time::timeout(poll, wake.notified()).await;
+        }
+    }
+    let config_error = |e: sea_orm::sqlx::Error| infra::InfraError::Config(format!("relay: {e}"));
+    let pool = infra.db().get_postgres_connection_pool();
+    // Leadership is a session lock on a connection this relay keeps: if the
+    // process dies, the connection and the lock go with it.
+    let mut holder = pool.acquire().await.map_err(config_error)?;
+    let leads: bool = sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+        .bind(RELAY_LOCK_KEY)
+        .fetch_one(&mut *holder)
+        .await
+        .map_err(config_error)?;
+    if !leads {
+        return Ok(()); // another instance leads; stand by
+    }
+    tracing::info!("relay active");
+    let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool)
+        .await
+        .map_err(config_error)?;
+    listener
+        .listen(infra::outbox::NOTIFY_CHANNEL)
+        .await
+        .map_err(config_error)?;
+    loop {
+        while relay_once(infra).await? == BATCH as usize {}
+        let _ = tokio::time::timeout(poll, listener.recv()).await;
+        // Keep the lock's connection alive and check it is still ours.
+        sea_orm::sqlx::query("SELECT 1")
+            .execute(&mut *holder)
+            .await
+            .map_err(config_error)?;
+    }
+}

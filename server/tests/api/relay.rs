@@ -1,0 +1,141 @@
+//! The outbox relay: delivery, rollback, order per aggregate, a store outage.
+
+use std::time::Duration;
+
+use infra::outbox::entity::{Column, Entity};
+use infra::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use infra::testing::{Backend, TestInfra};
+use infra::{Actor, Infra, Kv, kv::RedisKv};
+use server::relay::{relay_once, stream_key};
+use settings::organizations::{CreateOrganization, OrganizationService, UpdateOrganization};
+
+async fn stream_ids(t: &TestInfra, topic: &str) -> Vec<String> {
+    let redis = t.kv().as_redis().unwrap();
+    let mut c = redis.connection().await.unwrap();
+    let key = format!("{}{}", t.kv().prefix(), stream_key(topic));
+    let entries: Vec<(String, Vec<(String, String)>)> = deadpool_redis::redis::cmd("XRANGE")
+        .arg(&key)
+        .arg("-")
+        .arg("+")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    entries
+        .into_iter()
+        .map(|(_, fields)| fields.into_iter().find(|(k, _)| k == "event_id").unwrap().1)
+        .collect()
+}
+
+async fn org_with_two_updates(t: &TestInfra) {
+    let orgs = OrganizationService::new(t.infra().clone());
+    let input = CreateOrganization {
+        name: "Shree Cotton".into(),
+        legal_name: "Shree Cotton Pvt Ltd".into(),
+        ..Default::default()
+    };
+    let org = orgs.create(&Actor::system(), input).await.unwrap().value;
+    for name in ["Shree Cotton Ltd", "Shree Cotton Limited"] {
+        let change = UpdateOrganization {
+            legal_name: Some(name.into()),
+            ..Default::default()
+        };
+        orgs.update(&Actor::system(), org.id, change, None).await.unwrap();
+    }
+}
+
+async fn committed_events_are_delivered_in_order(t: TestInfra) {
+    let mut bus = t.outbox().subscribe();
+    org_with_two_updates(&t).await;
+    // A rolled-back change leaves nothing to deliver.
+    let orgs = OrganizationService::new(t.infra().clone());
+    let dup = CreateOrganization {
+        name: "Shree Cotton".into(),
+        legal_name: "Another".into(),
+        ..Default::default()
+    };
+    assert!(orgs.create(&Actor::system(), dup).await.is_err());
+    assert_eq!(relay_once(t.infra()).await.unwrap(), 3);
+    assert_eq!(relay_once(t.infra()).await.unwrap(), 0, "nothing twice");
+    let rows = Entity::find().order_by_asc(Column::Id).all(t.db()).await.unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "published" && r.published_at.is_some())
+    );
+    let expected: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+    match t.backend() {
+        Backend::Postgres => assert_eq!(stream_ids(&t, "organization-events").await, expected),
+        Backend::Embedded => {
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                seen.push(bus.recv().await.unwrap().id.to_string());
+            }
+            assert_eq!(seen, expected);
+        }
+    }
+}
+
+async fn an_outage_holds_the_aggregate_then_drains_in_order(t: TestInfra) {
+    if t.backend() == Backend::Embedded {
+        return; // the in-process bus cannot be down
+    }
+    org_with_two_updates(&t).await;
+    let dead = RedisKv::connect("redis://127.0.0.1:1", 1, Duration::from_millis(200)).unwrap();
+    let down = t.infra().clone().with_kv(Kv::redis(dead, t.kv().prefix()));
+    assert_eq!(relay_once(&down).await.unwrap(), 0);
+    let rows = Entity::find().order_by_asc(Column::Id).all(t.db()).await.unwrap();
+    assert_eq!(rows[0].attempts, 1, "the first event was tried");
+    assert!(rows[0].last_error.is_some());
+    assert!(
+        rows[1..].iter().all(|r| r.attempts == 0),
+        "later events of the aggregate wait behind it"
+    );
+    assert_eq!(relay_once(t.infra()).await.unwrap(), 0, "not before its back-off");
+    t.clock().advance(chrono::Duration::seconds(5));
+    assert_eq!(relay_once(t.infra()).await.unwrap(), 3, "the backlog drains");
+    let expected: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+    assert_eq!(stream_ids(&t, "organization-events").await, expected, "in order");
+}
+
+async fn a_running_relay_delivers_within_a_second(t: TestInfra) {
+    let relays = [
+        tokio::spawn(server::relay::run(t.infra().clone(), Duration::from_secs(1))),
+        tokio::spawn(server::relay::run(
+            t.another_instance().await,
+            Duration::from_secs(1),
+        )),
+    ];
+    org_with_two_updates(&t).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let pending = Entity::find()
+            .filter(Column::Status.ne("published"))
+            .all(t.db())
+            .await
+            .unwrap();
+        if pending.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} events still pending",
+            pending.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if t.backend() == Backend::Postgres {
+        assert_eq!(
+            stream_ids(&t, "organization-events").await.len(),
+            3,
+            "two relays, each event once"
+        );
+    }
+    for relay in relays {
+        relay.abort();
+    }
+}
+
+infra::backend_tests!(
+    committed_events_are_delivered_in_order,
+    an_outage_holds_the_aggregate_then_drains_in_order,
+    a_running_relay_delivers_within_a_second,
+);
