@@ -5,6 +5,7 @@ mod binary;
 mod helpers;
 mod idempotency;
 mod identity;
+mod jobs;
 mod operations;
 mod organizations;
 mod rate_limit;
