@@ -18,6 +18,7 @@ pub struct Metrics {
     pool: IntGaugeVec,
     rejections: IntCounterVec,
     store_errors: IntCounterVec,
+    outbox: IntGaugeVec,
 }
 
 impl Metrics {
@@ -67,6 +68,14 @@ impl Metrics {
         registry.register(Box::new(pool.clone()))?;
         registry.register(Box::new(rejections.clone()))?;
         registry.register(Box::new(store_errors.clone()))?;
+        let outbox = IntGaugeVec::new(
+            Opts::new(
+                "outbox_events",
+                "Outbox rows by status (pending, failed), and the oldest pending row's age in seconds (oldest_pending_seconds)",
+            ),
+            &["status"],
+        )?;
+        registry.register(Box::new(outbox.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -74,6 +83,7 @@ impl Metrics {
             pool,
             rejections,
             store_errors,
+            outbox,
         })
     }
 
@@ -85,6 +95,19 @@ impl Metrics {
         self.latency
             .with_label_values(&[method, route])
             .observe(elapsed.as_secs_f64());
+    }
+
+    /// Records the outbox counts read for this scrape.
+    pub fn set_outbox(&self, stats: infra::outbox_admin::OutboxStats) {
+        self.outbox
+            .with_label_values(&["pending"])
+            .set(i64::try_from(stats.pending).unwrap_or(i64::MAX));
+        self.outbox
+            .with_label_values(&["failed"])
+            .set(i64::try_from(stats.failed).unwrap_or(i64::MAX));
+        self.outbox
+            .with_label_values(&["oldest_pending_seconds"])
+            .set(stats.oldest_pending_secs);
     }
 
     /// Counts a 429 under `policy`.

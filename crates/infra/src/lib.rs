@@ -40,6 +40,7 @@ mod infra;
 pub mod kv;
 pub mod money;
 pub mod outbox;
+pub mod outbox_admin;
 pub mod paging;
 pub mod write;
 

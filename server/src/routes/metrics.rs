@@ -8,6 +8,11 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses(
     (status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    use infra::Infra;
+    match infra::outbox_admin::stats(state.infra.db(), state.infra.clock().now()).await {
+        Ok(stats) => state.metrics.set_outbox(stats),
+        Err(e) => tracing::warn!(error = %e, "outbox counts unavailable for this scrape"),
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render(&state.infra))

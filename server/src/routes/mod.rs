@@ -1,5 +1,6 @@
 //! Route registration: operational routes at the root, modules under `/api/v1`.
 
+pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod metrics;
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(crate::http::auth::require_token))
                 .wrap(from_fn(crate::http::rate_limit::limit_by_address))
                 .configure(auth::configure)
+                .configure(admin::configure)
                 .configure(settings::configure),
         );
 }

@@ -139,3 +139,98 @@ infra::backend_tests!(
     an_outage_holds_the_aggregate_then_drains_in_order,
     a_running_relay_delivers_within_a_second,
 );
+
+async fn failed_events_are_listed_requeued_and_discarded(t: TestInfra) {
+    use infra::sea_orm::sea_query::Expr;
+    org_with_two_updates(&t).await;
+    // Make the first two give up, as after the last attempt.
+    let rows = Entity::find().order_by_asc(Column::Id).all(t.db()).await.unwrap();
+    for row in &rows[..2] {
+        Entity::update_many()
+            .col_expr(Column::Status, Expr::value("failed"))
+            .col_expr(Column::LastError, Expr::value("redis unreachable"))
+            .filter(Column::Id.eq(row.id))
+            .exec(t.db())
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        relay_once(t.infra()).await.unwrap(),
+        0,
+        "the third waits behind its failed aggregate"
+    );
+    user_auth::AccountService::new(t.infra().clone(), user_auth::AuthConfig::default())
+        .create_super_admin("root@example.com", "correct horse battery", "Root")
+        .await
+        .unwrap();
+    let app = crate::helpers::spawn_app(t.infra().clone()).await;
+    let pair: serde_json::Value = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"email": "root@example.com", "password": "correct horse battery"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = pair["access_token"].as_str().unwrap();
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("outbox_events{status=\"failed\"} 2"),
+        "{metrics}"
+    );
+    let listed: serde_json::Value = app
+        .get_with("/api/v1/admin/outbox/failed", token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["items"][0]["last_error"], "redis unreachable");
+    let requeue = format!("/api/v1/admin/outbox/{}/requeue", rows[0].id);
+    assert_eq!(
+        app.post(&requeue, Some(token), &serde_json::json!({}))
+            .await
+            .status(),
+        204
+    );
+    let discard = app
+        .client
+        .delete(format!("{}/api/v1/admin/outbox/{}", app.address, rows[1].id))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(discard.status(), 204);
+    relay_once(t.infra()).await.unwrap();
+    let after = Entity::find()
+        .filter(Column::AggregateType.eq("organization"))
+        .order_by_asc(Column::Id)
+        .all(t.db())
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = after.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["published", "published"],
+        "the requeued one and the one behind it went out; the discarded one is gone"
+    );
+    assert_eq!(after[0].id, rows[0].id);
+    assert_eq!(
+        app.post(&requeue, Some(token), &serde_json::json!({}))
+            .await
+            .status(),
+        404,
+        "nothing failed any more"
+    );
+    let audit = infra::audit::entity::Entity::find()
+        .filter(infra::audit::entity::Column::Action.eq("outbox.discard"))
+        .one(t.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(audit.details.unwrap()["event_type"], rows[1].event_type.as_str());
+}
+
+infra::backend_tests!(failed_events_are_listed_requeued_and_discarded);

@@ -1,0 +1,71 @@
+//! `/api/v1/admin`: operating the platform. Capability: EVENTS_MANAGE.
+
+use actix_web::{HttpResponse, web};
+use infra::PageRequest;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::http::auth::Caller;
+use crate::http::problem::ApiError;
+use crate::state::AppState;
+
+/// Registers the admin routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/admin/outbox")
+            .route("/failed", web::get().to(failed))
+            .route("/{event_id}/requeue", web::post().to(requeue))
+            .route("/{event_id}", web::delete().to(discard)),
+    );
+}
+
+/// Query of the failed list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Events the relay gave up on, oldest first. Capability: EVENTS_MANAGE.
+#[utoipa::path(get, path = "/api/v1/admin/outbox/failed", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
+    responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
+pub async fn failed(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let rows = infra::outbox_admin::failed(&state.infra, &caller.0, page).await?;
+    let page = rows.map(|r| {
+        serde_json::json!({
+            "id": r.id, "topic": r.topic, "event_type": r.event_type, "aggregate_type": r.aggregate_type,
+            "aggregate_id": r.aggregate_id, "attempts": r.attempts, "last_error": r.last_error, "created_at": r.created_at,
+        })
+    });
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Puts a failed event back in line (attempts reset). Capability: EVENTS_MANAGE.
+#[utoipa::path(post, path = "/api/v1/admin/outbox/{event_id}/requeue", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
+    responses((status = 204), (status = 404, description = "No failed event with this id")))]
+pub async fn requeue(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    infra::outbox_admin::requeue(&state.infra, &caller.0, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Discards a failed event (the audit row keeps it). Capability: EVENTS_MANAGE.
+#[utoipa::path(delete, path = "/api/v1/admin/outbox/{event_id}", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
+    responses((status = 204), (status = 404, description = "No failed event with this id")))]
+pub async fn discard(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    infra::outbox_admin::discard(&state.infra, &caller.0, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
