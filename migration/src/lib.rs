@@ -15,6 +15,7 @@ mod m20261125_000002_identity;
 mod m20261125_000003_organizations;
 mod m20261125_000004_sub_users;
 mod m20261125_000005_totp;
+mod m20261125_000006_inbox;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_organizations::Migration),
             Box::new(m20261125_000004_sub_users::Migration),
             Box::new(m20261125_000005_totp::Migration),
+            Box::new(m20261125_000006_inbox::Migration),
         ]
     }
 }

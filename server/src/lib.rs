@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod consumers;
 pub mod http;
 pub mod jobs;
 pub mod metrics;

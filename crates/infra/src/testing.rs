@@ -57,6 +57,22 @@ macro_rules! backend_tests {
     )+};
 }
 
+/// Runs each named `async fn(TestInfra)` on PostgreSQL + Redis only
+/// (`NAME::postgres`), for behaviour the embedded backend does not have.
+#[macro_export]
+macro_rules! postgres_tests {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if let Some(t) = $crate::testing::TestInfra::postgres().await {
+                    super::$name(t).await;
+                }
+            }
+        }
+    )+};
+}
+
 /// An isolated [`AppInfra`] for one test, removed when dropped.
 pub struct TestInfra {
     infra: AppInfra,

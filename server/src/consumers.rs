@@ -1,0 +1,311 @@
+//! Event consumers over Redis Streams consumer groups (in process when
+//! embedded): read, apply, acknowledge. Each event is applied once per
+//! consumer: its id goes into table `inbox` in the same transaction as the
+//! effect. Entries a dead consumer left pending are reclaimed (XAUTOCLAIM);
+//! an entry delivered more than `max_deliveries` times goes to the topic's
+//! dead-letter stream `{prefix}events-dead:{topic}` and is acknowledged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use deadpool_redis::redis::{self, AsyncConnectionConfig, Value as RedisValue};
+use infra::write::{WriteTx, write};
+use infra::{Actor, AppInfra, Infra, InfraError};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use uuid::Uuid;
+
+use crate::relay::stream_key;
+
+/// An event as a consumer receives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivered {
+    /// The outbox event id (the dedupe key).
+    pub event_id: Uuid,
+    /// The topic.
+    pub topic: String,
+    /// PascalCase past tense.
+    pub event_type: String,
+    /// Kind of entity.
+    pub aggregate_type: String,
+    /// Entity id.
+    pub aggregate_id: String,
+    /// The body.
+    pub payload: serde_json::Value,
+}
+
+/// Something that reacts to events.
+#[async_trait::async_trait]
+pub trait Consumer: Send + Sync + 'static {
+    /// Stable name: the consumer group and the inbox key.
+    fn name(&self) -> &'static str;
+    /// The topics it reads.
+    fn topics(&self) -> Vec<&'static str>;
+    /// Applies one event inside `tx` (record an audit row for the effect).
+    async fn apply(&self, tx: &WriteTx, event: &Delivered) -> Result<(), InfraError>;
+}
+
+/// How a consumer reads.
+#[derive(Clone, Debug)]
+pub struct ConsumerOptions {
+    /// This process's name within the group.
+    pub consumer_id: String,
+    /// Entries idle this long in another consumer's hands are reclaimed.
+    pub claim_idle: Duration,
+    /// Deliveries after which an entry goes to the dead-letter stream.
+    pub max_deliveries: u64,
+    /// How long one read waits for new entries.
+    pub block: Duration,
+}
+
+impl Default for ConsumerOptions {
+    fn default() -> Self {
+        Self {
+            consumer_id: infra::ids::new_id().to_string(),
+            claim_idle: Duration::from_secs(30),
+            max_deliveries: 5,
+            block: Duration::from_secs(1),
+        }
+    }
+}
+
+enum Outcome {
+    Applied,
+    Duplicate,
+}
+
+#[derive(Debug)]
+enum ApplyError {
+    Duplicate,
+    Infra(InfraError),
+}
+
+impl From<InfraError> for ApplyError {
+    fn from(e: InfraError) -> Self {
+        Self::Infra(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for ApplyError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Infra(e.into())
+    }
+}
+
+/// Applies `event` with `consumer` unless its inbox already holds it.
+async fn apply_once(
+    infra: &AppInfra,
+    consumer: Arc<dyn Consumer>,
+    event: Delivered,
+) -> Result<Outcome, InfraError> {
+    let name = consumer.name();
+    let result = write(infra, &Actor::system(), move |tx| {
+        Box::pin(async move {
+            let backend = tx.db().get_database_backend();
+            let sql = match backend {
+                DbBackend::Postgres => "INSERT INTO inbox (consumer, event_id, processed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                _ => "INSERT INTO inbox (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            };
+            let inserted = tx
+                .db()
+                .execute_raw(Statement::from_sql_and_values(backend, sql, [name.into(), event.event_id.into(), tx.now().into()]))
+                .await?;
+            if inserted.rows_affected() == 0 {
+                return Err(ApplyError::Duplicate);
+            }
+            consumer.apply(tx, &event).await?;
+            Ok(())
+        })
+    })
+    .await;
+    match result {
+        Ok(_) => Ok(Outcome::Applied),
+        Err(ApplyError::Duplicate) => Ok(Outcome::Duplicate),
+        Err(ApplyError::Infra(e)) => Err(e),
+    }
+}
+
+fn field(fields: &[(String, String)], name: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
+}
+
+fn delivered(topic: &str, fields: &[(String, String)]) -> Option<Delivered> {
+    Some(Delivered {
+        event_id: field(fields, "event_id").parse().ok()?,
+        topic: topic.to_owned(),
+        event_type: field(fields, "event_type"),
+        aggregate_type: field(fields, "aggregate_type"),
+        aggregate_id: field(fields, "aggregate_id"),
+        payload: serde_json::from_str(&field(fields, "payload")).unwrap_or_default(),
+    })
+}
+
+type Entry = (String, Vec<(String, String)>);
+
+/// Runs `consumer` until the process ends.
+pub async fn run(infra: AppInfra, consumer: Arc<dyn Consumer>, options: ConsumerOptions) {
+    loop {
+        let result = match infra.config().redis_url.clone() {
+            Some(url) => run_redis(&infra, consumer.clone(), &options, &url).await,
+            None => run_local(&infra, consumer.clone()).await,
+        };
+        if let Err(e) = result {
+            tracing::warn!(consumer = consumer.name(), error = %e, "consumer stopped; restarting");
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn run_local(infra: &AppInfra, consumer: Arc<dyn Consumer>) -> Result<(), InfraError> {
+    let mut bus = infra.outbox().subscribe();
+    let topics = consumer.topics();
+    loop {
+        let Ok(row) = bus.recv().await else { return Ok(()) };
+        if !topics.contains(&row.topic.as_str()) {
+            continue;
+        }
+        let event = Delivered {
+            event_id: row.id,
+            topic: row.topic.clone(),
+            event_type: row.event_type.clone(),
+            aggregate_type: row.aggregate_type.clone(),
+            aggregate_id: row.aggregate_id.clone(),
+            payload: row.payload.clone(),
+        };
+        apply_once(infra, consumer.clone(), event).await?;
+    }
+}
+
+fn kv_error(e: redis::RedisError) -> InfraError {
+    InfraError::Kv(infra::KvError::Unavailable(e.to_string()))
+}
+
+async fn run_redis(
+    infra: &AppInfra,
+    consumer: Arc<dyn Consumer>,
+    options: &ConsumerOptions,
+    url: &str,
+) -> Result<(), InfraError> {
+    // Blocking reads get their own connection without the pool's response timeout.
+    let client = redis::Client::open(url).map_err(kv_error)?;
+    let config = AsyncConnectionConfig::new().set_response_timeout(None);
+    let mut conn = client
+        .get_multiplexed_async_connection_with_config(&config)
+        .await
+        .map_err(kv_error)?;
+    let prefix = infra.kv().prefix().to_owned();
+    let group = consumer.name();
+    let streams: Vec<(String, &str)> = consumer
+        .topics()
+        .into_iter()
+        .map(|t| (format!("{prefix}{}", stream_key(t)), t))
+        .collect();
+    for (key, _) in &streams {
+        let created: Result<String, _> = redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(key)
+            .arg(group)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async(&mut conn)
+            .await;
+        if let Err(e) = created
+            && !e.to_string().contains("BUSYGROUP")
+        {
+            return Err(kv_error(e));
+        }
+    }
+    loop {
+        for (key, topic) in &streams {
+            let claimed: (String, Vec<Entry>, RedisValue) = redis::cmd("XAUTOCLAIM")
+                .arg(key)
+                .arg(group)
+                .arg(&options.consumer_id)
+                .arg(options.claim_idle.as_millis() as u64)
+                .arg("0-0")
+                .arg("COUNT")
+                .arg(50)
+                .query_async(&mut conn)
+                .await
+                .map_err(kv_error)?;
+            handle(infra, &consumer, options, &mut conn, key, topic, claimed.1).await?;
+            let read: Option<Vec<(String, Vec<Entry>)>> = redis::cmd("XREADGROUP")
+                .arg("GROUP")
+                .arg(group)
+                .arg(&options.consumer_id)
+                .arg("COUNT")
+                .arg(50)
+                .arg("BLOCK")
+                .arg((options.block.as_millis() as u64 / streams.len().max(1) as u64).max(1))
+                .arg("STREAMS")
+                .arg(key)
+                .arg(">")
+                .query_async(&mut conn)
+                .await
+                .map_err(kv_error)?;
+            for (_, entries) in read.unwrap_or_default() {
+                handle(infra, &consumer, options, &mut conn, key, topic, entries).await?;
+            }
+        }
+    }
+}
+
+async fn handle(
+    infra: &AppInfra,
+    consumer: &Arc<dyn Consumer>,
+    options: &ConsumerOptions,
+    conn: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+    topic: &str,
+    entries: Vec<Entry>,
+) -> Result<(), InfraError> {
+    let group = consumer.name();
+    for (entry_id, fields) in entries {
+        let pending: Vec<(String, String, u64, u64)> = redis::cmd("XPENDING")
+            .arg(key)
+            .arg(group)
+            .arg(&entry_id)
+            .arg(&entry_id)
+            .arg(1)
+            .query_async(conn)
+            .await
+            .map_err(kv_error)?;
+        let deliveries = pending.first().map_or(1, |p| p.3);
+        let event = delivered(topic, &fields);
+        let done = match &event {
+            None => true, // unreadable entry: nothing to apply
+            Some(_) if deliveries > options.max_deliveries => {
+                let dead = format!("{}events-dead:{topic}", infra.kv().prefix());
+                let mut add = redis::cmd("XADD");
+                add.arg(&dead).arg("*");
+                for (k, v) in &fields {
+                    add.arg(k).arg(v);
+                }
+                add.arg("consumer").arg(group).arg("deliveries").arg(deliveries);
+                add.query_async::<String>(conn).await.map_err(kv_error)?;
+                tracing::warn!(consumer = group, entry = %entry_id, deliveries, "event moved to the dead-letter stream");
+                true
+            }
+            Some(event) => match apply_once(infra, consumer.clone(), event.clone()).await {
+                Ok(_) => true,
+                Err(e) => {
+                    tracing::warn!(consumer = group, entry = %entry_id, error = %e, "event not applied; it will be delivered again");
+                    false
+                }
+            },
+        };
+        if done {
+            let _: i64 = redis::cmd("XACK")
+                .arg(key)
+                .arg(group)
+                .arg(&entry_id)
+                .query_async(conn)
+                .await
+                .map_err(kv_error)?;
+        }
+    }
+    Ok(())
+}
