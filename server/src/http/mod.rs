@@ -7,4 +7,5 @@ pub mod etag;
 pub mod idempotency;
 pub mod json;
 pub mod problem;
+pub mod query;
 pub mod rate_limit;

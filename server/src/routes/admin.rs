@@ -1,12 +1,11 @@
 //! `/api/v1/admin`: operating the platform. Capability: EVENTS_MANAGE.
 
 use actix_web::{HttpResponse, web};
-use infra::PageRequest;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
 use crate::http::problem::ApiError;
+use crate::http::query::{ApiQuery, PageQuery};
 use crate::state::AppState;
 
 /// Registers the admin routes.
@@ -19,23 +18,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Query of the failed list.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
 /// Events the relay gave up on, oldest first. Capability: EVENTS_MANAGE.
 #[utoipa::path(get, path = "/api/v1/admin/outbox/failed", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
 pub async fn failed(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    query: ApiQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = query.0.request()?;
     let rows = infra::outbox_admin::failed(&state.infra, &caller.0, page).await?;
     let page = rows.map(|r| {
         serde_json::json!({

@@ -190,4 +190,46 @@ async fn a_cached_organization_is_never_served_stale_after_an_update(t: TestInfr
     );
 }
 
-infra::backend_tests!(a_cached_organization_is_never_served_stale_after_an_update);
+async fn list_filters_work_and_bad_parameters_are_named(t: TestInfra) {
+    let (app, token) = admin_app(&t).await;
+    created(
+        &app,
+        &token,
+        "/api/v1/settings/organizations",
+        json!({"name": "Shree Cotton", "legal_name": "Shree Cotton Pvt Ltd"}),
+    )
+    .await;
+    let active: Value = app
+        .get_with("/api/v1/settings/organizations?active=true&name=shree", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(active["items"].as_array().unwrap().len(), 1);
+    let inactive: Value = app
+        .get_with("/api/v1/settings/organizations?active=false", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inactive["items"].as_array().unwrap().len(), 0);
+    let users: Value = app
+        .get_with("/api/v1/settings/users?active=true&kind=SUPER_ADMIN", &token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(users["items"].as_array().unwrap().len(), 1);
+    let bad = app
+        .get_with("/api/v1/settings/organizations?limit=many", &token)
+        .await;
+    assert_eq!(bad.status(), 400);
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["code"], "malformed_query");
+    assert_eq!(problem["errors"][0]["field"], "limit");
+}
+
+infra::backend_tests!(
+    a_cached_organization_is_never_served_stale_after_an_update,
+    list_filters_work_and_bad_parameters_are_named
+);

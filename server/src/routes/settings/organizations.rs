@@ -18,6 +18,7 @@ use crate::http::auth::Caller;
 use crate::http::etag::{if_match, versioned};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
+use crate::http::query::{ApiQuery, PageQuery};
 use crate::state::AppState;
 
 /// Registers the organization routes.
@@ -61,8 +62,8 @@ pub async fn create(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    #[serde(flatten)]
-    filter: OrganizationFilter,
+    name: Option<String>,
+    active: Option<bool>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -73,11 +74,15 @@ pub struct ListQuery {
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ListQuery>,
+    query: ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let query = query.0;
     let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
-    Ok(HttpResponse::Ok().json(state.organizations.list(&caller.0, query.filter, page).await?))
+    let filter = OrganizationFilter {
+        name: query.name,
+        active: query.active,
+    };
+    Ok(HttpResponse::Ok().json(state.organizations.list(&caller.0, filter, page).await?))
 }
 
 /// One organization. Capability: ORG_READ.
@@ -167,14 +172,6 @@ fn child_answer<C: Child>(status: StatusCode, view: &C::View, location: Option<S
     versioned(status, view, C::version(view), location)
 }
 
-/// Query of a child list.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    cursor: Option<String>,
-}
-
 async fn child_create<C: Child>(
     state: web::Data<AppState>,
     caller: Caller,
@@ -194,9 +191,9 @@ async fn child_list<C: Child>(
     state: web::Data<AppState>,
     caller: Caller,
     org_id: web::Path<Uuid>,
-    query: web::Query<PageQuery>,
+    query: ApiQuery<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = query.0.request()?;
     Ok(HttpResponse::Ok().json(
         service::<C>(&state)
             .list(&caller.0, org_id.into_inner(), page)

@@ -11,6 +11,7 @@ use crate::http::auth::Caller;
 use crate::http::etag::{if_match, versioned};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
+use crate::http::query::ApiQuery;
 use crate::state::AppState;
 
 /// Registers the user routes.
@@ -58,8 +59,11 @@ pub async fn create(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    #[serde(flatten)]
-    filter: UserFilter,
+    kind: Option<String>,
+    organization_id: Option<Uuid>,
+    partner_id: Option<Uuid>,
+    active: Option<bool>,
+    q: Option<String>,
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -70,11 +74,18 @@ pub struct ListQuery {
 pub async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ListQuery>,
+    query: ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let query = query.into_inner();
+    let query = query.0;
     let page = PageRequest::parse(query.limit, query.cursor.as_deref()).map_err(ApiError::from)?;
-    let users = state.users.list(&caller.0, query.filter, page).await?;
+    let filter = UserFilter {
+        kind: query.kind,
+        organization_id: query.organization_id,
+        partner_id: query.partner_id,
+        active: query.active,
+        q: query.q,
+    };
+    let users = state.users.list(&caller.0, filter, page).await?;
     Ok(HttpResponse::Ok().json(users))
 }
 
