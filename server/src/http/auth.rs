@@ -94,14 +94,21 @@ pub struct Caller(pub Actor);
 /// The authenticated caller with the claims of its token.
 pub struct CallerToken(pub Authenticated);
 
+/// The authenticated caller, its actor completed with this request's id,
+/// client address and idempotency key.
 fn authenticated(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    req.extensions().get::<Authenticated>().cloned().ok_or_else(|| {
+    let mut who = req.extensions().get::<Authenticated>().cloned().ok_or_else(|| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "this route needs an access token",
         )
-    })
+    })?;
+    let client = client_info(req);
+    who.actor.request_id = client.request_id;
+    who.actor.client_addr = client.ip;
+    who.actor.idempotency = req.extensions().get::<infra::IdempotencyKey>().cloned();
+    Ok(who)
 }
 
 impl FromRequest for Caller {
@@ -109,14 +116,7 @@ impl FromRequest for Caller {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticated(req).map(|who| {
-            let client = client_info(req);
-            let mut actor = who.actor;
-            actor.request_id = client.request_id;
-            actor.client_addr = client.ip;
-            actor.idempotency = req.extensions().get::<infra::IdempotencyKey>().cloned();
-            Caller(actor)
-        }))
+        ready(authenticated(req).map(|who| Caller(who.actor)))
     }
 }
 
@@ -125,12 +125,7 @@ impl FromRequest for CallerToken {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticated(req).map(|mut who| {
-            let client = client_info(req);
-            who.actor.request_id = client.request_id;
-            who.actor.client_addr = client.ip;
-            CallerToken(who)
-        }))
+        ready(authenticated(req).map(CallerToken))
     }
 }
 
