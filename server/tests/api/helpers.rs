@@ -84,3 +84,29 @@ pub async fn spawn_with(infra: AppInfra, config: Config) -> TestApp {
         .expect("client");
     TestApp { address, client }
 }
+
+/// The password of test accounts.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Creates a SUPER_ADMIN `email` with [`PASSWORD`].
+pub async fn create_admin(infra: &AppInfra, email: &str) {
+    user_auth::AccountService::new(infra.clone(), user_auth::AuthConfig::default())
+        .create_super_admin(email, PASSWORD, "Administrator")
+        .await
+        .expect("create the administrator");
+}
+
+/// Logs `email` in over HTTP and answers its access token.
+pub async fn login(app: &TestApp, email: &str) -> String {
+    let pair: serde_json::Value = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"email": email, "password": PASSWORD}),
+        )
+        .await
+        .json()
+        .await
+        .expect("a login answer");
+    pair["access_token"].as_str().expect("an access token").to_owned()
+}

@@ -5,37 +5,21 @@ use infra::Infra;
 use infra::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use infra::testing::TestInfra;
 use serde_json::{Value, json};
-use user_auth::{AccountService, AuthConfig};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, create_admin, login, spawn_app};
 
-const PASSWORD: &str = "correct horse battery";
 const ORGS: &str = "/api/v1/settings/organizations";
 
 async fn admin(t: &TestInfra, app: &TestApp) -> String {
-    let accounts = AccountService::new(t.infra().clone(), AuthConfig::default());
     if settings::users::entity::user::Entity::find()
         .count(t.db())
         .await
         .unwrap()
         == 0
     {
-        accounts
-            .create_super_admin("root@example.com", PASSWORD, "Root")
-            .await
-            .unwrap();
+        create_admin(t.infra(), "root@example.com").await;
     }
-    let pair: Value = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "root@example.com", "password": PASSWORD}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    pair["access_token"].as_str().unwrap().to_owned()
+    login(app, "root@example.com").await
 }
 
 async fn post_keyed(app: &TestApp, token: &str, key: &str, body: &Value) -> reqwest::Response {

@@ -3,29 +3,13 @@
 use futures::future::join_all;
 use infra::testing::TestInfra;
 use serde_json::{Value, json};
-use user_auth::{AccountService, AuthConfig};
 
-use crate::helpers::{TestApp, spawn_app};
-
-const PASSWORD: &str = "correct horse battery";
+use crate::helpers::{TestApp, create_admin, login, spawn_app};
 
 async fn admin_app(t: &TestInfra) -> (TestApp, String) {
-    AccountService::new(t.infra().clone(), AuthConfig::default())
-        .create_super_admin("root@example.com", PASSWORD, "Root")
-        .await
-        .unwrap();
+    create_admin(t.infra(), "root@example.com").await;
     let app = spawn_app(t.infra().clone()).await;
-    let pair: Value = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "root@example.com", "password": PASSWORD}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = pair["access_token"].as_str().unwrap().to_owned();
+    let token = login(&app, "root@example.com").await;
     (app, token)
 }
 

@@ -7,11 +7,8 @@ use infra::testing::TestInfra;
 use infra::{Kv, kv::RedisKv};
 use serde_json::{Value, json};
 use server::config::Config;
-use user_auth::{AccountService, AuthConfig};
 
-use crate::helpers::{TestApp, spawn_with};
-
-const PASSWORD: &str = "correct horse battery";
+use crate::helpers::{PASSWORD, create_admin, login, spawn_with};
 
 fn limited(anonymous: &str, tiers: &str) -> Config {
     Config {
@@ -19,20 +16,6 @@ fn limited(anonymous: &str, tiers: &str) -> Config {
         rate_limit_tiers: tiers.into(),
         ..Config::default()
     }
-}
-
-async fn login(app: &TestApp) -> String {
-    let pair: Value = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &json!({"email": "root@example.com", "password": PASSWORD}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    pair["access_token"].as_str().unwrap().to_owned()
 }
 
 async fn anonymous_quota_is_exact_and_shared_by_two_instances(t: TestInfra) {
@@ -74,12 +57,9 @@ async fn anonymous_quota_is_exact_and_shared_by_two_instances(t: TestInfra) {
 }
 
 async fn users_are_limited_by_tier(t: TestInfra) {
-    AccountService::new(t.infra().clone(), AuthConfig::default())
-        .create_super_admin("root@example.com", PASSWORD, "Root")
-        .await
-        .unwrap();
+    create_admin(t.infra(), "root@example.com").await;
     let app = spawn_with(t.infra().clone(), limited("60/20", "ADMIN=60/3")).await;
-    let token = login(&app).await;
+    let token = login(&app, "root@example.com").await;
     for _ in 0..3 {
         let ok = app.get_with("/api/v1/auth/me", &token).await;
         assert_eq!(ok.status(), 200);
@@ -109,12 +89,9 @@ async fn preflight_requests_are_not_counted(t: TestInfra) {
 }
 
 async fn a_dead_store_fails_open_for_traffic_and_closed_for_login(t: TestInfra) {
-    AccountService::new(t.infra().clone(), AuthConfig::default())
-        .create_super_admin("root@example.com", PASSWORD, "Root")
-        .await
-        .unwrap();
+    create_admin(t.infra(), "root@example.com").await;
     let healthy = spawn_with(t.infra().clone(), Config::default()).await;
-    let token = login(&healthy).await;
+    let token = login(&healthy, "root@example.com").await;
     let dead = RedisKv::connect("redis://127.0.0.1:1", 1, Duration::from_millis(200)).unwrap();
     let app = spawn_with(
         t.infra().clone().with_kv(Kv::redis(dead, "down:")),

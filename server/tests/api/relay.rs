@@ -157,22 +157,9 @@ async fn failed_events_are_listed_requeued_and_discarded(t: TestInfra) {
         0,
         "the third waits behind its failed aggregate"
     );
-    user_auth::AccountService::new(t.infra().clone(), user_auth::AuthConfig::default())
-        .create_super_admin("root@example.com", "correct horse battery", "Root")
-        .await
-        .unwrap();
+    crate::helpers::create_admin(t.infra(), "root@example.com").await;
     let app = crate::helpers::spawn_app(t.infra().clone()).await;
-    let pair: serde_json::Value = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            &serde_json::json!({"email": "root@example.com", "password": "correct horse battery"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = pair["access_token"].as_str().unwrap();
+    let token = &crate::helpers::login(&app, "root@example.com").await;
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(
         metrics.contains("outbox_events{status=\"failed\"} 2"),
