@@ -3,15 +3,12 @@
 use chrono::{DateTime, Utc};
 use infra::Validator;
 use infra::write::WriteTx;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::children::Child;
-use super::entity::bank_account::{self as bank, Column};
+use super::children::{Child, clear_flag, is_first};
+use super::entity::bank_account as bank;
 use crate::error::SettingsError;
 use crate::tax_ids::is_ifsc;
 
@@ -129,17 +126,6 @@ fn check(
     }
 }
 
-async fn clear_default<C: ConnectionTrait>(db: &C, org_id: Uuid, keep: Uuid) -> Result<(), SettingsError> {
-    bank::Entity::update_many()
-        .col_expr(Column::IsDefault, Expr::value(false))
-        .filter(Column::OrganizationId.eq(org_id))
-        .filter(Column::Id.ne(keep))
-        .filter(Column::IsDefault.eq(true))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Bank accounts as an organization child.
 pub struct BankAccounts;
 
@@ -175,15 +161,11 @@ impl Child for BankAccounts {
         );
         v.finish()?;
         let db = tx.db();
-        let first = bank::Entity::find()
-            .filter(Column::OrganizationId.eq(org_id))
-            .count(db)
-            .await?
-            == 0;
+        let first = is_first::<bank::Entity, _>(db, org_id).await?;
         let id = infra::ids::new_id();
         let default = first || input.is_default.unwrap_or(false);
         if default {
-            clear_default(db, org_id, id).await?;
+            clear_flag::<bank::Entity, _>(db, org_id, id, "is_default").await?;
         }
         let row = bank::ActiveModel {
             id: Set(id),
@@ -232,7 +214,7 @@ impl Child for BankAccounts {
             return Ok(before.into());
         }
         if next.is_default {
-            clear_default(tx.db(), before.organization_id, before.id).await?;
+            clear_flag::<bank::Entity, _>(tx.db(), before.organization_id, before.id, "is_default").await?;
         }
         next.version += 1;
         next.updated_at = tx.now();

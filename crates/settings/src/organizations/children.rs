@@ -74,6 +74,36 @@ fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
 }
 
+/// Whether `org_id` has no child of table `E` yet (its first one gets the flag).
+pub(crate) async fn is_first<E: EntityTrait, D: ConnectionTrait>(
+    db: &D,
+    org_id: Uuid,
+) -> Result<bool, SettingsError> {
+    Ok(E::find()
+        .filter(col("organization_id").eq(org_id))
+        .one(db)
+        .await?
+        .is_none())
+}
+
+/// Clears boolean column `flag` on every other child of the organization, so
+/// at most one holds it (one primary GSTIN, one default account).
+pub(crate) async fn clear_flag<E: EntityTrait, D: ConnectionTrait>(
+    db: &D,
+    org_id: Uuid,
+    keep: Uuid,
+    flag: &'static str,
+) -> Result<(), SettingsError> {
+    E::update_many()
+        .col_expr(Alias::new(flag), Expr::value(false))
+        .filter(col("organization_id").eq(org_id))
+        .filter(col("id").ne(keep))
+        .filter(col(flag).eq(true))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 async fn find<C: Child, D: ConnectionTrait>(
     db: &D,
     org_id: Uuid,

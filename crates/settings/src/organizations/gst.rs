@@ -4,14 +4,11 @@
 use chrono::{DateTime, Utc};
 use infra::Validator;
 use infra::write::WriteTx;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::children::Child;
+use super::children::{Child, clear_flag, is_first};
 use super::entity::gst_registration::{self as gst, Column};
 use crate::error::SettingsError;
 use crate::tax_ids::parse_gstin;
@@ -92,18 +89,6 @@ fn check_branch(v: &mut Validator, branch: Option<&str>) {
     }
 }
 
-/// Clears the primary flag of every other registration of the organization.
-async fn clear_primary<C: ConnectionTrait>(db: &C, org_id: Uuid, keep: Uuid) -> Result<(), SettingsError> {
-    gst::Entity::update_many()
-        .col_expr(Column::IsPrimary, Expr::value(false))
-        .filter(Column::OrganizationId.eq(org_id))
-        .filter(Column::Id.ne(keep))
-        .filter(Column::IsPrimary.eq(true))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// GST registrations as an organization child.
 pub struct GstRegistrations;
 
@@ -144,15 +129,11 @@ impl Child for GstRegistrations {
                 value: gstin,
             });
         }
-        let first = gst::Entity::find()
-            .filter(Column::OrganizationId.eq(org_id))
-            .count(db)
-            .await?
-            == 0;
+        let first = is_first::<gst::Entity, _>(db, org_id).await?;
         let id = infra::ids::new_id();
         let primary = first || input.is_primary.unwrap_or(false);
         if primary {
-            clear_primary(db, org_id, id).await?;
+            clear_flag::<gst::Entity, _>(db, org_id, id, "is_primary").await?;
         }
         let row = gst::ActiveModel {
             id: Set(id),
@@ -189,7 +170,7 @@ impl Child for GstRegistrations {
             return Ok(before.into());
         }
         if next.is_primary {
-            clear_primary(tx.db(), before.organization_id, before.id).await?;
+            clear_flag::<gst::Entity, _>(tx.db(), before.organization_id, before.id, "is_primary").await?;
         }
         next.version += 1;
         next.updated_at = tx.now();
