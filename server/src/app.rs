@@ -41,6 +41,7 @@ impl Application {
         let state = AppState::new(config.clone(), infra.clone())
             .await
             .context("cannot load the token signing keys")?;
+        crate::realtime::start(&infra, &state.hub);
         let max_body = config.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()

@@ -39,6 +39,7 @@ pub const ENV_VARS: &[&str] = &[
     "TRUSTED_PROXIES",
     "CACHE_ENABLED",
     "RELAY_ENABLED",
+    "WS_HEARTBEAT_SECS",
     "JWT_ISSUER",
     "JWT_SIGNING_KEY",
     "JWT_KEY_ID",
@@ -104,6 +105,8 @@ pub struct Config {
     pub cache_enabled: bool,
     /// Whether `server` also runs the outbox relay (off when `server relay` runs apart).
     pub relay_enabled: bool,
+    /// WebSocket ping interval; a socket missing three answers in a row is closed.
+    pub ws_heartbeat_secs: u64,
     /// The `iss` of every token.
     pub jwt_issuer: String,
     /// Ed25519 private key, PKCS#8 PEM; unset means a development key kept in the database.
@@ -151,6 +154,7 @@ impl Default for Config {
             trusted_proxies: String::new(),
             cache_enabled: true,
             relay_enabled: true,
+            ws_heartbeat_secs: 30,
             jwt_issuer: "commodity-trade".to_owned(),
             jwt_signing_key: None,
             jwt_key_id: None,
@@ -207,6 +211,9 @@ impl Config {
         }
         if self.db_acquire_timeout_ms == 0 || self.redis_timeout_ms == 0 {
             return bad("DB_ACQUIRE_TIMEOUT_MS and REDIS_TIMEOUT_MS must be greater than 0");
+        }
+        if self.ws_heartbeat_secs == 0 {
+            return bad("WS_HEARTBEAT_SECS must be greater than 0");
         }
         if self.idempotency_retention_secs == 0 {
             return bad("IDEMPOTENCY_RETENTION_SECS must be greater than 0");

@@ -4,10 +4,15 @@
 //! effect. Entries a dead consumer left pending are reclaimed (XAUTOCLAIM);
 //! an entry delivered more than `max_deliveries` times goes to the topic's
 //! dead-letter stream `{prefix}events-dead:{topic}` and is acknowledged.
+//!
+//! Two kinds of reader share the loop: a [`Consumer`] whose effect is a
+//! database change (deduped through the inbox), and a [`Handler`] whose effect
+//! lies elsewhere (the real-time pusher), which must tolerate a repeat.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use deadpool_redis::redis::{self, AsyncConnectionConfig, Value as RedisValue};
 use infra::write::{WriteTx, write};
 use infra::{Actor, AppInfra, Infra, InfraError};
@@ -31,6 +36,22 @@ pub struct Delivered {
     pub aggregate_id: String,
     /// The body.
     pub payload: serde_json::Value,
+    /// When the change committed.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&infra::outbox::entity::Model> for Delivered {
+    fn from(row: &infra::outbox::entity::Model) -> Self {
+        Self {
+            event_id: row.id,
+            topic: row.topic.clone(),
+            event_type: row.event_type.clone(),
+            aggregate_type: row.aggregate_type.clone(),
+            aggregate_id: row.aggregate_id.clone(),
+            payload: row.payload.clone(),
+            created_at: row.created_at,
+        }
+    }
 }
 
 /// Something that reacts to events.
@@ -42,6 +63,34 @@ pub trait Consumer: Send + Sync + 'static {
     fn topics(&self) -> Vec<&'static str>;
     /// Applies one event inside `tx` (record an audit row for the effect).
     async fn apply(&self, tx: &WriteTx, event: &Delivered) -> Result<(), InfraError>;
+}
+
+/// Something that handles events outside the database: nothing dedupes for
+/// it, so handling an event twice must be harmless.
+#[async_trait::async_trait]
+pub trait Handler: Send + Sync + 'static {
+    /// Stable name: the consumer group.
+    fn name(&self) -> &'static str;
+    /// The topics it reads.
+    fn topics(&self) -> Vec<&'static str>;
+    /// Handles one event; an error leaves it pending for another delivery.
+    async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError>;
+}
+
+/// A [`Consumer`] as a [`Handler`]: applies each event once, through the inbox.
+struct Inboxed(Arc<dyn Consumer>);
+
+#[async_trait::async_trait]
+impl Handler for Inboxed {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn topics(&self) -> Vec<&'static str> {
+        self.0.topics()
+    }
+    async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError> {
+        apply_once(infra, self.0.clone(), event).await.map(|_| ())
+    }
 }
 
 /// How a consumer reads.
@@ -140,6 +189,9 @@ fn delivered(topic: &str, fields: &[(String, String)]) -> Option<Delivered> {
         aggregate_type: field(fields, "aggregate_type"),
         aggregate_id: field(fields, "aggregate_id"),
         payload: serde_json::from_str(&field(fields, "payload")).unwrap_or_default(),
+        created_at: DateTime::parse_from_rfc3339(&field(fields, "created_at"))
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now()),
     })
 }
 
@@ -147,35 +199,42 @@ type Entry = (String, Vec<(String, String)>);
 
 /// Runs `consumer` until the process ends.
 pub async fn run(infra: AppInfra, consumer: Arc<dyn Consumer>, options: ConsumerOptions) {
+    run_handler(infra, Arc::new(Inboxed(consumer)), options).await;
+}
+
+/// Runs `handler` until the process ends.
+pub async fn run_handler(infra: AppInfra, handler: Arc<dyn Handler>, options: ConsumerOptions) {
     loop {
         let result = match infra.config().redis_url.clone() {
-            Some(url) => run_redis(&infra, consumer.clone(), &options, &url).await,
-            None => run_local(&infra, consumer.clone()).await,
+            Some(url) => run_redis(&infra, handler.clone(), &options, &url).await,
+            None => run_local(&infra, handler.clone()).await,
         };
         if let Err(e) = result {
-            tracing::warn!(consumer = consumer.name(), error = %e, "consumer stopped; restarting");
+            tracing::warn!(consumer = handler.name(), error = %e, "consumer stopped; restarting");
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
 
-async fn run_local(infra: &AppInfra, consumer: Arc<dyn Consumer>) -> Result<(), InfraError> {
+async fn run_local(infra: &AppInfra, handler: Arc<dyn Handler>) -> Result<(), InfraError> {
     let mut bus = infra.outbox().subscribe();
-    let topics = consumer.topics();
+    let topics = handler.topics();
     loop {
-        let Ok(row) = bus.recv().await else { return Ok(()) };
-        if !topics.contains(&row.topic.as_str()) {
-            continue;
-        }
-        let event = Delivered {
-            event_id: row.id,
-            topic: row.topic.clone(),
-            event_type: row.event_type.clone(),
-            aggregate_type: row.aggregate_type.clone(),
-            aggregate_id: row.aggregate_id.clone(),
-            payload: row.payload.clone(),
+        let row = match bus.recv().await {
+            Ok(row) => row,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(
+                    consumer = handler.name(),
+                    missed,
+                    "consumer fell behind the in-process bus"
+                );
+                continue;
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
         };
-        apply_once(infra, consumer.clone(), event).await?;
+        if topics.contains(&row.topic.as_str()) {
+            handler.handle(infra, Delivered::from(&*row)).await?;
+        }
     }
 }
 
@@ -185,7 +244,7 @@ fn kv_error(e: redis::RedisError) -> InfraError {
 
 async fn run_redis(
     infra: &AppInfra,
-    consumer: Arc<dyn Consumer>,
+    consumer: Arc<dyn Handler>,
     options: &ConsumerOptions,
     url: &str,
 ) -> Result<(), InfraError> {
@@ -218,44 +277,55 @@ async fn run_redis(
             return Err(kv_error(e));
         }
     }
+    let mut last_claim: Option<std::time::Instant> = None;
     loop {
-        for (key, topic) in &streams {
-            let claimed: (String, Vec<Entry>, RedisValue) = redis::cmd("XAUTOCLAIM")
-                .arg(key)
-                .arg(group)
-                .arg(&options.consumer_id)
-                .arg(options.claim_idle.as_millis() as u64)
-                .arg("0-0")
-                .arg("COUNT")
-                .arg(50)
-                .query_async(&mut conn)
-                .await
-                .map_err(kv_error)?;
-            handle(infra, &consumer, options, &mut conn, key, topic, claimed.1).await?;
-            let read: Option<Vec<(String, Vec<Entry>)>> = redis::cmd("XREADGROUP")
-                .arg("GROUP")
-                .arg(group)
-                .arg(&options.consumer_id)
-                .arg("COUNT")
-                .arg(50)
-                .arg("BLOCK")
-                .arg((options.block.as_millis() as u64 / streams.len().max(1) as u64).max(1))
-                .arg("STREAMS")
-                .arg(key)
-                .arg(">")
-                .query_async(&mut conn)
-                .await
-                .map_err(kv_error)?;
-            for (_, entries) in read.unwrap_or_default() {
-                handle(infra, &consumer, options, &mut conn, key, topic, entries).await?;
+        if last_claim.is_none_or(|at| at.elapsed() >= options.claim_idle / 2) {
+            last_claim = Some(std::time::Instant::now());
+            for (key, topic) in &streams {
+                let claimed: (String, Vec<Entry>, RedisValue) = redis::cmd("XAUTOCLAIM")
+                    .arg(key)
+                    .arg(group)
+                    .arg(&options.consumer_id)
+                    .arg(options.claim_idle.as_millis() as u64)
+                    .arg("0-0")
+                    .arg("COUNT")
+                    .arg(50)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(kv_error)?;
+                handle(infra, &consumer, options, &mut conn, key, topic, claimed.1).await?;
             }
+        }
+        // One blocking read over every stream: an entry on any of them wakes it.
+        let mut read = redis::cmd("XREADGROUP");
+        read.arg("GROUP")
+            .arg(group)
+            .arg(&options.consumer_id)
+            .arg("COUNT")
+            .arg(100)
+            .arg("BLOCK")
+            .arg((options.block.as_millis() as u64).max(1))
+            .arg("STREAMS");
+        for (key, _) in &streams {
+            read.arg(key);
+        }
+        for _ in &streams {
+            read.arg(">");
+        }
+        let batches: Option<Vec<(String, Vec<Entry>)>> =
+            read.query_async(&mut conn).await.map_err(kv_error)?;
+        for (key, entries) in batches.unwrap_or_default() {
+            let Some((_, topic)) = streams.iter().find(|(k, _)| *k == key) else {
+                continue;
+            };
+            handle(infra, &consumer, options, &mut conn, &key, topic, entries).await?;
         }
     }
 }
 
 async fn handle(
     infra: &AppInfra,
-    consumer: &Arc<dyn Consumer>,
+    consumer: &Arc<dyn Handler>,
     options: &ConsumerOptions,
     conn: &mut redis::aio::MultiplexedConnection,
     key: &str,
@@ -289,7 +359,7 @@ async fn handle(
                 tracing::warn!(consumer = group, entry = %entry_id, deliveries, "event moved to the dead-letter stream");
                 true
             }
-            Some(event) => match apply_once(infra, consumer.clone(), event.clone()).await {
+            Some(event) => match consumer.handle(infra, event.clone()).await {
                 Ok(_) => true,
                 Err(e) => {
                     tracing::warn!(consumer = group, entry = %entry_id, error = %e, "event not applied; it will be delivered again");

@@ -12,6 +12,7 @@ pub mod http;
 pub mod jobs;
 pub mod metrics;
 pub mod openapi;
+pub mod realtime;
 pub mod relay;
 pub mod routes;
 pub mod state;

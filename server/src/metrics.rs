@@ -19,6 +19,7 @@ pub struct Metrics {
     rejections: IntCounterVec,
     store_errors: IntCounterVec,
     outbox: IntGaugeVec,
+    sockets: prometheus::IntGauge,
 }
 
 impl Metrics {
@@ -76,6 +77,8 @@ impl Metrics {
             &["status"],
         )?;
         registry.register(Box::new(outbox.clone()))?;
+        let sockets = prometheus::IntGauge::new("websocket_connections", "Open WebSockets on this instance")?;
+        registry.register(Box::new(sockets.clone()))?;
         Ok(Self {
             registry,
             requests,
@@ -84,7 +87,13 @@ impl Metrics {
             rejections,
             store_errors,
             outbox,
+            sockets,
         })
+    }
+
+    /// Records the open WebSockets for this scrape.
+    pub fn set_sockets(&self, open: usize) {
+        self.sockets.set(i64::try_from(open).unwrap_or(i64::MAX));
     }
 
     /// Counts one answered request.

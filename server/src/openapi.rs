@@ -14,7 +14,7 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::health::healthz, crate::routes::health::readyz, crate::routes::metrics::metrics,
         crate::routes::auth::login, crate::routes::auth::refresh, crate::routes::auth::otp_send, crate::routes::auth::otp_verify,
         crate::routes::auth::login_totp, crate::routes::auth::profile, crate::routes::auth::totp_setup, crate::routes::auth::totp_confirm, crate::routes::auth::totp_disable, crate::routes::auth::logout, crate::routes::auth::me,
-        crate::routes::auth::jwks,
+        crate::routes::auth::jwks, crate::routes::ws::connect,
         crate::routes::admin::failed, crate::routes::admin::requeue, crate::routes::admin::discard,
         crate::routes::auth::sessions, crate::routes::auth::revoke_session, crate::routes::auth::revoke_others,
         crate::routes::auth::sub_user_create, crate::routes::auth::sub_user_list, crate::routes::auth::sub_user_disable,
@@ -34,6 +34,7 @@ use crate::http::problem::{FieldProblem, Problem};
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Login, tokens and sessions"),
         (name = "settings", description = "Users, roles, organizations and master data"),
+        (name = "realtime", description = "WebSocket pushes of events"),
     )
 )]
 pub struct ApiDoc;

@@ -34,6 +34,8 @@ pub struct AppState {
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// Rate-limit policies.
     pub limits: crate::http::rate_limit::Limits,
+    /// This instance's WebSockets.
+    pub hub: crate::realtime::Hub,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),
             limits: config.limits()?,
+            hub: crate::realtime::Hub::new(infra.clone()),
             auth,
             metrics: Metrics::new()?,
             config: Arc::new(config),

@@ -455,6 +455,20 @@ impl<I: Infra> AuthService<I> {
         Ok(())
     }
 
+    /// Whether session `sid` of `user_id` may still be used: not revoked, not
+    /// expired, its user active. Long-lived connections (WebSockets) ask this
+    /// periodically, after their token was checked once at the start.
+    pub async fn check_session(&self, sid: Uuid, user_id: Uuid) -> Result<(), AuthError> {
+        match sessions::is_marked_revoked(self.infra.kv(), sid, Uuid::nil()).await {
+            Ok(true) => return Err(AuthError::Revoked),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
+        }
+        sessions::principal(&self.infra, sid, user_id, self.infra.clock().now())
+            .await
+            .map(|_| ())
+    }
+
     /// Verifies an access token and answers the caller with the capabilities in
     /// force now. Refuses revoked tokens and sessions (kv marks, then the session
     /// row, which stays authoritative when the kv store lost or missed a mark) and

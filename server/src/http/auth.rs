@@ -26,7 +26,19 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/auth/otp/verify",
 ];
 
+/// The route that also takes its token as the `access_token` query parameter
+/// (browsers cannot set headers on a WebSocket).
+pub const WEBSOCKET_ROUTE: &str = "/api/v1/ws";
+
 fn bearer(req: &ServiceRequest) -> Option<String> {
+    if req.path() == WEBSOCKET_ROUTE && req.headers().get(AUTHORIZATION).is_none() {
+        return serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "access_token")
+            .map(|(_, v)| v)
+            .filter(|t| !t.is_empty());
+    }
     let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

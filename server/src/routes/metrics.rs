@@ -13,6 +13,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         Ok(stats) => state.metrics.set_outbox(stats),
         Err(e) => tracing::warn!(error = %e, "outbox counts unavailable for this scrape"),
     }
+    state.metrics.set_sockets(state.hub.connections());
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render(&state.infra))

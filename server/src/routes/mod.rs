@@ -5,6 +5,7 @@ pub mod auth;
 pub mod health;
 pub mod metrics;
 pub mod settings;
+pub mod ws;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
@@ -25,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(crate::http::rate_limit::limit_by_address))
                 .configure(auth::configure)
                 .configure(admin::configure)
-                .configure(settings::configure),
+                .configure(settings::configure)
+                .configure(ws::configure),
         );
 }

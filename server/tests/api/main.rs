@@ -10,5 +10,6 @@ mod jobs;
 mod operations;
 mod organizations;
 mod rate_limit;
+mod realtime;
 mod relay;
 mod sessions;
