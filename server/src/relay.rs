@@ -31,6 +31,12 @@ pub fn stream_key(topic: &str) -> String {
 }
 
 /// Publishes one pass of due rows; answers how many were published.
+///
+/// The due rows of a pass go to Redis in one pipeline and are marked
+/// published in one statement after it succeeded: a relay killed in between
+/// leaves them pending, and the next one publishes them again (consumers
+/// dedupe by event id). When the pipeline fails, the first row of each
+/// aggregate counts an attempt and backs off; the rows behind it wait.
 pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
     let db = infra.db();
     let now = infra.clock().now();
@@ -51,7 +57,7 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
         .into_iter()
         .map(|r| (r.aggregate_type, r.aggregate_id))
         .collect();
-    let mut published = 0;
+    let mut due = Vec::with_capacity(rows.len());
     for row in rows {
         let aggregate = (row.aggregate_type.clone(), row.aggregate_id.clone());
         if blocked.contains(&aggregate) {
@@ -61,68 +67,96 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
             blocked.insert(aggregate);
             continue;
         }
-        match publish(infra, &row).await {
-            Ok(()) => {
-                Entity::update_many()
-                    .col_expr(Column::Status, Expr::value("published"))
-                    .col_expr(Column::PublishedAt, Expr::value(Utc::now()))
-                    .filter(Column::Id.eq(row.id))
-                    .exec(db)
-                    .await?;
-                published += 1;
+        due.push(row);
+    }
+    if due.is_empty() {
+        return Ok(0);
+    }
+    match publish(infra, &due).await {
+        Ok(()) => {
+            Entity::update_many()
+                .col_expr(Column::Status, Expr::value("published"))
+                .col_expr(Column::PublishedAt, Expr::value(Utc::now()))
+                .filter(Column::Id.is_in(due.iter().map(|r| r.id)))
+                .exec(db)
+                .await?;
+            Ok(due.len())
+        }
+        Err(e) => {
+            // The first row of each aggregate counts the attempt; the rows
+            // behind it wait for it, untouched.
+            let mut seen = HashSet::new();
+            for row in &due {
+                if seen.insert((&row.aggregate_type, &row.aggregate_id)) {
+                    back_off(infra, row, &e.to_string()).await?;
+                }
             }
-            Err(e) => {
-                let attempts = row.attempts + 1;
-                let backoff = chrono::Duration::milliseconds(500 * 2_i64.pow(attempts.min(12) as u32));
-                let status = if attempts >= MAX_ATTEMPTS {
-                    "failed"
-                } else {
-                    "pending"
-                };
-                tracing::warn!(event = %row.id, attempts, status, error = %e, "event not published");
-                Entity::update_many()
-                    .col_expr(Column::Attempts, Expr::value(attempts))
-                    .col_expr(Column::Status, Expr::value(status))
-                    .col_expr(Column::LastError, Expr::value(e.to_string()))
-                    .col_expr(Column::NextAttemptAt, Expr::value(now + backoff))
-                    .filter(Column::Id.eq(row.id))
-                    .exec(db)
-                    .await?;
-                blocked.insert(aggregate);
-            }
+            Ok(0)
         }
     }
-    Ok(published)
 }
 
-/// Appends one row to its topic's stream, trimming entries older than the
-/// retention; embedded, publishes it on the in-process bus.
-async fn publish(infra: &AppInfra, row: &Model) -> Result<(), infra::KvError> {
+/// Counts a failed attempt on `row`: later with exponential back-off, or
+/// `failed` after the last attempt.
+async fn back_off(infra: &AppInfra, row: &Model, error: &str) -> Result<(), infra::InfraError> {
+    let attempts = row.attempts + 1;
+    let backoff = chrono::Duration::milliseconds(500 * 2_i64.pow(attempts.min(12) as u32));
+    let status = if attempts >= MAX_ATTEMPTS {
+        "failed"
+    } else {
+        "pending"
+    };
+    tracing::warn!(event = %row.id, attempts, status, error, "event not published");
+    Entity::update_many()
+        .col_expr(Column::Attempts, Expr::value(attempts))
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::LastError, Expr::value(error))
+        .col_expr(Column::NextAttemptAt, Expr::value(infra.clock().now() + backoff))
+        .filter(Column::Id.eq(row.id))
+        .exec(infra.db())
+        .await?;
+    Ok(())
+}
+
+/// Appends `rows` to their topics' streams in one pipeline, trimming entries
+/// older than the retention; embedded, publishes them on the in-process bus.
+async fn publish(infra: &AppInfra, rows: &[Model]) -> Result<(), infra::KvError> {
     let kv = infra.kv();
     let Some(redis) = kv.as_redis() else {
-        infra.outbox().publish_local(row.clone());
+        for row in rows {
+            infra.outbox().publish_local(row.clone());
+        }
         return Ok(());
     };
-    let mut c = redis.connection().await?;
     let oldest = (Utc::now().timestamp_millis() - STREAM_RETENTION.as_millis() as i64).max(0);
-    let key = format!("{}{}", kv.prefix(), stream_key(&row.topic));
-    let fields: Vec<(&str, String)> = vec![
-        ("event_id", row.id.to_string()),
-        ("event_type", row.event_type.clone()),
-        ("aggregate_type", row.aggregate_type.clone()),
-        ("aggregate_id", row.aggregate_id.clone()),
-        ("version", row.version.to_string()),
-        ("payload", row.payload.to_string()),
-        ("metadata", row.metadata.to_string()),
-        ("idempotency_key", row.idempotency_key.clone().unwrap_or_default()),
-        ("created_at", row.created_at.to_rfc3339()),
-    ];
-    let mut cmd = deadpool_redis::redis::cmd("XADD");
-    cmd.arg(&key).arg("MINID").arg("~").arg(oldest).arg("*");
-    for (name, value) in &fields {
-        cmd.arg(*name).arg(value);
+    let mut pipe = deadpool_redis::redis::pipe();
+    for row in rows {
+        let key = format!("{}{}", kv.prefix(), stream_key(&row.topic));
+        let fields: [(&str, String); 9] = [
+            ("event_id", row.id.to_string()),
+            ("event_type", row.event_type.clone()),
+            ("aggregate_type", row.aggregate_type.clone()),
+            ("aggregate_id", row.aggregate_id.clone()),
+            ("version", row.version.to_string()),
+            ("payload", row.payload.to_string()),
+            ("metadata", row.metadata.to_string()),
+            ("idempotency_key", row.idempotency_key.clone().unwrap_or_default()),
+            ("created_at", row.created_at.to_rfc3339()),
+        ];
+        let cmd = pipe
+            .cmd("XADD")
+            .arg(&key)
+            .arg("MINID")
+            .arg("~")
+            .arg(oldest)
+            .arg("*");
+        for (name, value) in &fields {
+            cmd.arg(*name).arg(value);
+        }
+        cmd.ignore();
     }
-    cmd.query_async::<String>(&mut c)
+    let mut c = redis.connection().await?;
+    pipe.query_async::<()>(&mut c)
         .await
         .map_err(|e| infra::KvError::Unavailable(e.to_string()))?;
     Ok(())

@@ -12,7 +12,8 @@ use server::consumers::{Consumer, ConsumerOptions, Delivered, run};
 use server::relay::{relay_once, stream_key};
 use settings::organizations::{CreateOrganization, OrganizationService};
 
-struct Counting;
+/// Records one audit row per event it applies.
+pub(crate) struct Counting;
 
 #[async_trait::async_trait]
 impl Consumer for Counting {
@@ -44,7 +45,7 @@ impl Consumer for Poisoned {
     }
 }
 
-async fn effects(t: &TestInfra) -> u64 {
+pub(crate) async fn effects(t: &TestInfra) -> u64 {
     infra::audit::entity::Entity::find()
         .filter(infra::audit::entity::Column::Action.eq("test.consumed"))
         .count(t.db())
@@ -52,7 +53,7 @@ async fn effects(t: &TestInfra) -> u64 {
         .unwrap()
 }
 
-async fn wait_for(mut done: impl AsyncFnMut() -> bool, what: &str) {
+pub(crate) async fn wait_for(mut done: impl AsyncFnMut() -> bool, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !done().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
@@ -80,7 +81,7 @@ fn stream(t: &TestInfra) -> String {
     format!("{}{}", t.kv().prefix(), stream_key("organization-events"))
 }
 
-fn fast() -> ConsumerOptions {
+pub(crate) fn fast() -> ConsumerOptions {
     ConsumerOptions {
         claim_idle: Duration::from_millis(200),
         block: Duration::from_millis(100),

@@ -3,6 +3,7 @@
 
 mod binary;
 mod consumers;
+mod delivery;
 mod helpers;
 mod idempotency;
 mod identity;
