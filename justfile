@@ -17,9 +17,9 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Load benchmarks against the real server on PostgreSQL + Redis; figures are ratios (docs/performance.md).
+# Benchmarks on PostgreSQL + Redis: HTTP load and event delivery, figures as ratios (docs/performance.md).
 bench:
-    cargo bench -p server --bench http
+    cargo bench -p server --bench http --bench events
 
 # Start the local PostgreSQL and Redis when they are not answering.
 services-up:

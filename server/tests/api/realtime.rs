@@ -179,7 +179,7 @@ async fn a_client_on_one_instance_receives_a_write_made_on_another(t: TestInfra)
     let entity = format!("organization:{org}");
     assert_eq!(socket.ask("subscribe", &entity).await["event"], "subscribed");
     rename_org(&b, &on_b, &org, "Shree Cotton Limited").await;
-    let mut channels = vec![socket.next().await, socket.next().await];
+    let mut channels = [socket.next().await, socket.next().await];
     channels.sort_by_key(|m| m["channel"].as_str().unwrap().to_owned());
     assert_eq!(channels[0]["channel"], entity.as_str());
     assert_eq!(channels[1]["channel"], "topic:organization-events");
