@@ -8,6 +8,49 @@
 //! Two kinds of reader share the loop: a [`Consumer`] whose effect is a
 //! database change (deduped through the inbox), and a [`Handler`] whose effect
 //! lies elsewhere (the real-time pusher), which must tolerate a repeat.
+//!
+//! Another Rust service consumes the streams with this crate and the domain
+//! crates' types:
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use infra::write::WriteTx;
+//! use infra::{AppInfra, InfraConfig, InfraError};
+//! use server::consumers::{Consumer, ConsumerOptions, Delivered, run};
+//! use settings::organizations::{Organization, TOPIC};
+//!
+//! /// Keeps a copy of every new organization's name.
+//! struct Directory;
+//!
+//! #[async_trait::async_trait]
+//! impl Consumer for Directory {
+//!     fn name(&self) -> &'static str {
+//!         "directory" // the consumer group: one per service
+//!     }
+//!     fn topics(&self) -> Vec<&'static str> {
+//!         vec![TOPIC]
+//!     }
+//!     async fn apply(&self, tx: &WriteTx, event: &Delivered) -> Result<(), InfraError> {
+//!         if event.event_type == "OrganizationCreated" {
+//!             let org: Organization = serde_json::from_value(event.payload["organization"].clone())?;
+//!             // ... write the effect with tx.db(), in the same transaction as the inbox row
+//!             tx.audit("directory.add", "organization", &org.id.to_string(), None).await?;
+//!         }
+//!         Ok(())
+//!     }
+//! }
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let infra = AppInfra::connect(&InfraConfig::postgres_redis(
+//!     "postgres://localhost/directory",
+//!     "redis://127.0.0.1:6379",
+//! ))
+//! .await?;
+//! infra.migrate().await?; // the service's own database needs the `inbox` and `audit_log` tables
+//! run(infra, Arc::new(Directory), ConsumerOptions::default()).await;
+//! # Ok(()) }
+//! ```
 
 use std::sync::Arc;
 use std::time::Duration;
