@@ -110,8 +110,9 @@ fn xadd_rate(key: &str) -> f64 {
         .expect("redis-benchmark on the PATH (package redis-tools)");
     let text = String::from_utf8_lossy(&output.stdout);
     let line = text.lines().last().unwrap_or_default();
-    line.split("\",\"")
-        .nth(1)
+    // "test","rps", then six latency columns; the test name itself holds quotes and commas.
+    line.rsplit(',')
+        .nth(6)
         .and_then(|v| v.trim_matches('"').parse().ok())
         .unwrap_or_else(|| {
             panic!(

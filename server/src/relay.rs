@@ -2,7 +2,7 @@
 //! stream per topic (`{prefix}events:{topic}`, trimmed by age) and marks them
 //! published. One relay per database is active at a time (a session advisory
 //! lock on a connection of its own; others stand by and take over when it
-//! goes). Rows are claimed by status in id order, never by a high-water mark,
+//! goes). Rows are claimed by status in commit order, never by a high-water mark,
 //! so a late commit with an older id is still delivered; a row that fails is
 //! retried with exponential back-off and, after the last attempt, marked
 //! `failed`; later rows of its aggregate wait behind it.
@@ -30,6 +30,16 @@ pub fn stream_key(topic: &str) -> String {
     format!("events:{topic}")
 }
 
+/// The order rows committed in, per aggregate: PostgreSQL's `seq` (one
+/// database sequence), SQLite's `rowid` (writes are serialized). Not the id:
+/// UUID v7 follows the clock of whichever instance wrote the row.
+fn commit_order(backend: DbBackend) -> sea_orm::sea_query::SimpleExpr {
+    match backend {
+        DbBackend::Postgres => Expr::cust("seq"),
+        _ => Expr::cust("rowid"),
+    }
+}
+
 /// Publishes one pass of due rows; answers how many were published.
 ///
 /// The due rows of a pass go to Redis in one pipeline and are marked
@@ -42,7 +52,7 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
     let now = infra.clock().now();
     let rows = Entity::find()
         .filter(Column::Status.eq("pending"))
-        .order_by_asc(Column::Id)
+        .order_by_asc(commit_order(infra.backend()))
         .limit(BATCH)
         .all(db)
         .await?;

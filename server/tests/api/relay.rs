@@ -131,10 +131,82 @@ async fn a_running_relay_delivers_within_a_second(t: TestInfra) {
     }
 }
 
+async fn two_instances_keep_the_order_of_each_aggregate(t: TestInfra) {
+    let instances = [t.infra().clone(), t.another_instance().await];
+    let relays: Vec<_> = instances
+        .iter()
+        .map(|i| tokio::spawn(server::relay::run(i.clone(), Duration::from_millis(100))))
+        .collect();
+    let orgs = OrganizationService::new(t.infra().clone());
+    let mut ids = Vec::new();
+    for name in ["Shree Cotton", "Ganesh Fibres", "Laxmi Yarns"] {
+        let input = CreateOrganization {
+            name: name.into(),
+            legal_name: format!("{name} Ltd"),
+            ..Default::default()
+        };
+        ids.push(orgs.create(&Actor::system(), input).await.unwrap().value.id);
+    }
+    // Both instances change every organization at once, 10 times each.
+    let mut writers = Vec::new();
+    for (n, instance) in instances.iter().enumerate() {
+        for id in &ids {
+            let (service, id) = (OrganizationService::new(instance.clone()), *id);
+            writers.push(tokio::spawn(async move {
+                for round in 0..10 {
+                    let change = UpdateOrganization {
+                        legal_name: Some(format!("Instance {n} round {round} Ltd")),
+                        ..Default::default()
+                    };
+                    service.update(&Actor::system(), id, change, None).await.unwrap();
+                }
+            }));
+        }
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while Entity::find()
+        .filter(Column::Status.ne("published"))
+        .one(t.db())
+        .await
+        .unwrap()
+        .is_some()
+    {
+        assert!(std::time::Instant::now() < deadline, "events still pending");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let redis = t.kv().as_redis().unwrap();
+    let mut c = redis.connection().await.unwrap();
+    let key = format!("{}{}", t.kv().prefix(), stream_key("organization-events"));
+    let entries: Vec<(String, std::collections::HashMap<String, String>)> =
+        deadpool_redis::redis::cmd("XRANGE")
+            .arg(&key)
+            .arg("-")
+            .arg("+")
+            .query_async(&mut c)
+            .await
+            .unwrap();
+    assert_eq!(entries.len(), 3 + 60, "each event once");
+    for id in &ids {
+        let versions: Vec<i64> = entries
+            .iter()
+            .filter(|(_, f)| f["aggregate_id"] == id.to_string())
+            .map(|(_, f)| f["version"].parse().unwrap())
+            .collect();
+        assert_eq!(versions, (1..=21).collect::<Vec<i64>>(), "the order of {id}");
+    }
+    for relay in relays {
+        relay.abort();
+    }
+}
+
 infra::backend_tests!(
     committed_events_are_delivered_in_order,
     a_running_relay_delivers_within_a_second
 );
+infra::postgres_tests!(two_instances_keep_the_order_of_each_aggregate);
 // The in-process bus cannot be down: the outage is a Redis matter.
 infra::postgres_tests!(an_outage_holds_the_aggregate_then_drains_in_order);
 

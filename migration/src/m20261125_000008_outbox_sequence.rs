@@ -1,0 +1,48 @@
+//! A commit-ordered sequence for the relay on PostgreSQL.
+//!
+//! UUID v7 ids order events by the clock of the instance that wrote them, and
+//! two instances writing to one aggregate within the same millisecond (or with
+//! skewed clocks) may get ids in the wrong order. `seq` comes from one database
+//! sequence, taken when the row is inserted; writes to an aggregate hold its
+//! row lock until they commit, so within an aggregate `seq` follows commit
+//! order. SQLite needs nothing: its writes are serialized and `rowid` is
+//! insertion order.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261125_000008_outbox_sequence"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        db.execute_unprepared("ALTER TABLE outbox_events ADD COLUMN seq BIGSERIAL")
+            .await?;
+        db.execute_unprepared(
+            "CREATE INDEX ix_outbox_events_pending_seq ON outbox_events (seq) WHERE status = 'pending'",
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() != DbBackend::Postgres {
+            return Ok(());
+        }
+        manager
+            .get_connection()
+            .execute_unprepared("ALTER TABLE outbox_events DROP COLUMN seq")
+            .await?;
+        Ok(())
+    }
+}
