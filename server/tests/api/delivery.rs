@@ -14,10 +14,10 @@ use infra::sea_orm::{
 use infra::testing::{TestInfra, redis_url};
 use infra::{Actor, AppInfra, Infra};
 use server::consumers::run;
-use server::relay::stream_key;
 use settings::organizations::{CreateOrganization, OrganizationService, UpdateOrganization};
 
 use crate::consumers::{Counting, effects, fast, wait_for};
+use crate::relay::stream_ids;
 
 /// A child process killed when the test ends, however it ends.
 struct Process(Child);
@@ -79,22 +79,6 @@ async fn pending(infra: &AppInfra) -> u64 {
         .unwrap()
 }
 
-async fn stream_event_ids(infra: &AppInfra, topic: &str) -> Vec<String> {
-    let mut c = infra.kv().as_redis().unwrap().connection().await.unwrap();
-    let key = format!("{}{}", infra.kv().prefix(), stream_key(topic));
-    let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
-        .arg(&key)
-        .arg("-")
-        .arg("+")
-        .query_async(&mut c)
-        .await
-        .unwrap();
-    entries
-        .into_iter()
-        .map(|(_, fields)| fields.into_iter().find(|(k, _)| k == "event_id").unwrap().1)
-        .collect()
-}
-
 async fn create_orgs(infra: &AppInfra, from: usize, to: usize) -> Vec<uuid::Uuid> {
     let service = OrganizationService::new(infra.clone());
     let mut ids = Vec::new();
@@ -121,15 +105,12 @@ async fn nothing_is_lost_when_the_relay_is_killed(t: TestInfra) {
         .unwrap();
     let mut first = relay_process(&t);
     let deadline = Instant::now() + Duration::from_secs(60);
-    while stream_event_ids(t.infra(), "organization-events")
-        .await
-        .is_empty()
-    {
+    while stream_ids(t.infra(), "organization-events").await.is_empty() {
         assert!(Instant::now() < deadline, "the relay did not start publishing");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let published_before_kill = stream_event_ids(t.infra(), "organization-events").await.len();
+    let published_before_kill = stream_ids(t.infra(), "organization-events").await.len();
     assert_eq!(
         pending(t.infra()).await,
         EVENTS as u64,
@@ -156,7 +137,7 @@ async fn nothing_is_lost_when_the_relay_is_killed(t: TestInfra) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let ids = stream_event_ids(t.infra(), "organization-events").await;
+    let ids = stream_ids(t.infra(), "organization-events").await;
     let distinct: std::collections::HashSet<&String> = ids.iter().collect();
     assert_eq!(distinct.len(), EVENTS, "every event reached the stream");
     assert_eq!(
@@ -227,7 +208,7 @@ async fn the_backlog_drains_in_order_when_redis_returns(t: TestInfra) {
 
     let ids = create_orgs(&infra, 0, 2).await;
     let deadline = Instant::now() + Duration::from_secs(10);
-    while stream_event_ids(&infra, "organization-events").await.len() < 2 {
+    while stream_ids(&infra, "organization-events").await.len() < 2 {
         assert!(Instant::now() < deadline, "the first events were not relayed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -278,7 +259,7 @@ async fn the_backlog_drains_in_order_when_redis_returns(t: TestInfra) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // The new server starts empty: its stream holds the backlog, in outbox order per aggregate.
-    let published = stream_event_ids(&infra, "organization-events").await;
+    let published = stream_ids(&infra, "organization-events").await;
     let backlog: Vec<String> = Entity::find()
         .filter(Column::AggregateType.eq("organization"))
         .order_by_asc(Column::Id)

@@ -1,5 +1,6 @@
 //! The outbox relay: delivery, rollback, order per aggregate, a store outage.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use infra::outbox::entity::{Column, Entity};
@@ -9,20 +10,26 @@ use infra::{Actor, Infra, Kv, kv::RedisKv};
 use server::relay::{relay_once, stream_key};
 use settings::organizations::{CreateOrganization, OrganizationService, UpdateOrganization};
 
-async fn stream_ids(t: &TestInfra, topic: &str) -> Vec<String> {
-    let redis = t.kv().as_redis().unwrap();
-    let mut c = redis.connection().await.unwrap();
-    let key = format!("{}{}", t.kv().prefix(), stream_key(topic));
-    let entries: Vec<(String, Vec<(String, String)>)> = deadpool_redis::redis::cmd("XRANGE")
+/// Every entry of `topic`'s stream, oldest first, as its fields.
+pub(crate) async fn stream_entries(infra: &infra::AppInfra, topic: &str) -> Vec<HashMap<String, String>> {
+    let mut c = infra.kv().as_redis().unwrap().connection().await.unwrap();
+    let key = format!("{}{}", infra.kv().prefix(), stream_key(topic));
+    let entries: Vec<(String, HashMap<String, String>)> = deadpool_redis::redis::cmd("XRANGE")
         .arg(&key)
         .arg("-")
         .arg("+")
         .query_async(&mut c)
         .await
         .unwrap();
-    entries
+    entries.into_iter().map(|(_, fields)| fields).collect()
+}
+
+/// The event ids on `topic`'s stream, oldest first.
+pub(crate) async fn stream_ids(infra: &infra::AppInfra, topic: &str) -> Vec<String> {
+    stream_entries(infra, topic)
+        .await
         .into_iter()
-        .map(|(_, fields)| fields.into_iter().find(|(k, _)| k == "event_id").unwrap().1)
+        .map(|mut fields| fields.remove("event_id").unwrap())
         .collect()
 }
 
@@ -63,7 +70,7 @@ async fn committed_events_are_delivered_in_order(t: TestInfra) {
     );
     let expected: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
     match t.backend() {
-        Backend::Postgres => assert_eq!(stream_ids(&t, "organization-events").await, expected),
+        Backend::Postgres => assert_eq!(stream_ids(t.infra(), "organization-events").await, expected),
         Backend::Embedded => {
             let mut seen = Vec::new();
             for _ in 0..3 {
@@ -90,7 +97,11 @@ async fn an_outage_holds_the_aggregate_then_drains_in_order(t: TestInfra) {
     t.clock().advance(chrono::Duration::seconds(5));
     assert_eq!(relay_once(t.infra()).await.unwrap(), 3, "the backlog drains");
     let expected: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
-    assert_eq!(stream_ids(&t, "organization-events").await, expected, "in order");
+    assert_eq!(
+        stream_ids(t.infra(), "organization-events").await,
+        expected,
+        "in order"
+    );
 }
 
 async fn a_running_relay_delivers_within_a_second(t: TestInfra) {
@@ -121,7 +132,7 @@ async fn a_running_relay_delivers_within_a_second(t: TestInfra) {
     }
     if t.backend() == Backend::Postgres {
         assert_eq!(
-            stream_ids(&t, "organization-events").await.len(),
+            stream_ids(t.infra(), "organization-events").await.len(),
             3,
             "two relays, each event once"
         );
@@ -177,23 +188,13 @@ async fn two_instances_keep_the_order_of_each_aggregate(t: TestInfra) {
         assert!(std::time::Instant::now() < deadline, "events still pending");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let redis = t.kv().as_redis().unwrap();
-    let mut c = redis.connection().await.unwrap();
-    let key = format!("{}{}", t.kv().prefix(), stream_key("organization-events"));
-    let entries: Vec<(String, std::collections::HashMap<String, String>)> =
-        deadpool_redis::redis::cmd("XRANGE")
-            .arg(&key)
-            .arg("-")
-            .arg("+")
-            .query_async(&mut c)
-            .await
-            .unwrap();
+    let entries = stream_entries(t.infra(), "organization-events").await;
     assert_eq!(entries.len(), 3 + 60, "each event once");
     for id in &ids {
         let versions: Vec<i64> = entries
             .iter()
-            .filter(|(_, f)| f["aggregate_id"] == id.to_string())
-            .map(|(_, f)| f["version"].parse().unwrap())
+            .filter(|f| f["aggregate_id"] == id.to_string())
+            .map(|f| f["version"].parse().unwrap())
             .collect();
         assert_eq!(versions, (1..=21).collect::<Vec<i64>>(), "the order of {id}");
     }
