@@ -4,7 +4,7 @@
 //! `billing_amount = base_quantity × rate_per_unit ÷ rate-unit factor`, the
 //! one division done last. Results are rounded only here, for presentation,
 //! half away from zero: quantities to 4 places (the storage scale), money to
-//! 2 places (INR paise).
+//! 2 places (INR paise), always shown with both places.
 
 use infra::{Money, Quantity, Validator};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -60,6 +60,13 @@ pub struct Conversion {
 
 fn round(value: Decimal, places: u32) -> Decimal {
     value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Money always shows its two places (`480000.00`).
+fn money(value: Decimal) -> Decimal {
+    let mut rounded = round(value, MONEY_PLACES);
+    rounded.rescale(MONEY_PLACES);
+    rounded
 }
 
 fn too_large() -> SettingsError {
@@ -129,7 +136,7 @@ pub fn convert(
         base_unit: base_unit.to_owned(),
         rate_per_unit: price,
         rate_unit: rate,
-        rate_per_base_unit: round(per_base, QUANTITY_PLACES),
-        billing_amount: round(amount, MONEY_PLACES),
+        rate_per_base_unit: round(per_base, QUANTITY_PLACES).normalize(),
+        billing_amount: money(amount),
     })
 }
