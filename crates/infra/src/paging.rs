@@ -128,7 +128,7 @@ mod tests {
         let page = Page::from_rows(ids.clone(), req, |id| *id);
         assert_eq!(page.items.len(), 2);
         let next = PageRequest::parse(Some(2), page.next_cursor.as_deref());
-        assert_eq!(next.map(|p| p.after), Ok(Some(ids[1])));
+        assert_eq!(next.as_ref().map(|p| p.after), Ok(Some(ids[1])));
         let last = Page::from_rows(vec![ids[2]], req, |id| *id);
         assert_eq!(last.next_cursor, None);
         let sorted = Page::of_sorted(ids.clone(), next.unwrap_or(req), |id| *id);
