@@ -16,6 +16,7 @@ mod m20261125_000003_organizations;
 mod m20261125_000004_sub_users;
 mod m20261125_000005_totp;
 mod m20261125_000006_inbox;
+mod m20261125_000007_catalogue;
 mod m20261125_000008_outbox_sequence;
 
 /// Every migration of the project, in the order they apply.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_sub_users::Migration),
             Box::new(m20261125_000005_totp::Migration),
             Box::new(m20261125_000006_inbox::Migration),
+            Box::new(m20261125_000007_catalogue::Migration),
             Box::new(m20261125_000008_outbox_sequence::Migration),
         ]
     }

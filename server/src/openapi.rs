@@ -27,9 +27,17 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::settings::organizations::create, crate::routes::settings::organizations::list,
         crate::routes::settings::organizations::get, crate::routes::settings::organizations::update,
         crate::routes::settings::organizations::delete, crate::routes::settings::organizations::next_number,
+        crate::routes::settings::locations::create, crate::routes::settings::locations::list,
+        crate::routes::settings::locations::get, crate::routes::settings::locations::update,
+        crate::routes::settings::locations::delete,
+        crate::routes::settings::commodities::create, crate::routes::settings::commodities::list,
+        crate::routes::settings::commodities::search, crate::routes::settings::commodities::units,
+        crate::routes::settings::commodities::get, crate::routes::settings::commodities::update,
+        crate::routes::settings::commodities::delete, crate::routes::settings::commodities::calculate_conversion,
+        crate::routes::settings::commodities::upload, crate::routes::settings::commodities::download,
     ),
     components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerScheme, &OrganizationChildren),
+    modifiers(&BearerScheme, &OrganizationChildren, &CommodityParts),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Login, tokens and sessions"),
@@ -101,45 +109,137 @@ impl utoipa::Modify for OrganizationChildren {
             ),
         ] {
             let collection = format!("/api/v1/settings/organizations/{{org_id}}/{segment}");
-            let item = format!("{collection}/{{id}}");
-            let paths = &mut openapi.paths;
-            paths.add_path_operation(
-                &collection,
-                vec![HttpMethod::Post],
-                operation(&format!("Adds {what}."), "ORG_UPDATE", "201", &["org_id"]),
-            );
-            paths.add_path_operation(
-                &collection,
-                vec![HttpMethod::Get],
-                operation(&format!("Lists {what}."), "ORG_READ", "200", &["org_id"]),
-            );
-            paths.add_path_operation(
-                &item,
-                vec![HttpMethod::Get],
-                operation(
-                    &format!("One of the {what}."),
-                    "ORG_READ",
-                    "200",
-                    &["org_id", "id"],
-                ),
-            );
             let update = format!("Changes one of the {what}.{version_note}");
-            paths.add_path_operation(
-                &item,
-                vec![HttpMethod::Patch],
-                operation(&update, "ORG_UPDATE", "200", &["org_id", "id"]),
-            );
-            paths.add_path_operation(
-                &item,
-                vec![HttpMethod::Delete],
-                operation(
-                    &format!("Deletes one of the {what}."),
-                    "ORG_UPDATE",
-                    "200",
-                    &["org_id", "id"],
-                ),
-            );
+            let crud = Crud {
+                what,
+                update: &update,
+                read: "ORG_READ",
+                write: "ORG_UPDATE",
+                parent: &["org_id"],
+                item: "id",
+            };
+            crud.add(&mut openapi.paths, &collection);
         }
+    }
+}
+
+/// Documents the generic commodity children and trade-term masters.
+struct CommodityParts;
+
+impl utoipa::Modify for CommodityParts {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use settings::commodities::CommodityChild;
+        use settings::commodities::terms::{self, TermKind};
+        use settings::commodities::{commissions, parameters, varieties};
+        let base = "/api/v1/settings/commodities";
+        for (segment, what) in [
+            (
+                varieties::Varieties::SEGMENT,
+                "varieties (`code`, `name`, `is_standard`: at most one)",
+            ),
+            (
+                parameters::Parameters::SEGMENT,
+                "quality parameters (`name`, `param_type` NUMERIC/TEXT/RANGE, `unit`, `min_value` < `max_value`, `default_value` within, `is_mandatory`, `display_order`)",
+            ),
+            (
+                commissions::Commissions::SEGMENT,
+                "commission structures (`commission_type` PERCENTAGE/FIXED/TIERED, `rate`, `min_amount`, `max_amount`, `applies_to` BUYER/SELLER/BOTH, ordered non-overlapping `tiers`)",
+            ),
+        ] {
+            let update = format!("Changes one of the {what}.");
+            let crud = Crud {
+                what,
+                update: &update,
+                read: "COMMODITY_READ",
+                write: "COMMODITY_UPDATE",
+                parent: &["id"],
+                item: "child_id",
+            };
+            crud.add(&mut openapi.paths, &format!("{base}/{{id}}/{segment}"));
+        }
+        for (segment, what) in [
+            (
+                terms::TradeTypes::SEGMENT,
+                "trade types (`code`, `name`, `description`)",
+            ),
+            (terms::BargainTypes::SEGMENT, "bargain types (`needs_approval`)"),
+            (
+                terms::PassingTerms::SEGMENT,
+                "passing terms (`needs_quality_test`)",
+            ),
+            (
+                terms::WeightmentTerms::SEGMENT,
+                "weightment terms (`deduction_percent`)",
+            ),
+            (
+                terms::DeliveryTerms::SEGMENT,
+                "delivery terms (`freight_included`, `insurance_included`)",
+            ),
+            (
+                terms::PaymentTerms::SEGMENT,
+                "payment terms (`days`, `percentage`)",
+            ),
+        ] {
+            let update = format!("Changes one of the {what}; `code` cannot change.");
+            let crud = Crud {
+                what,
+                update: &update,
+                read: "COMMODITY_READ",
+                write: "COMMODITY_UPDATE",
+                parent: &[],
+                item: "term_id",
+            };
+            crud.add(&mut openapi.paths, &format!("{base}/terms/{segment}"));
+        }
+    }
+}
+
+/// The five operations of a generic collection: create, list, get, update, delete.
+struct Crud<'a> {
+    what: &'a str,
+    update: &'a str,
+    read: &'a str,
+    write: &'a str,
+    parent: &'a [&'a str],
+    item: &'a str,
+}
+
+impl Crud<'_> {
+    fn add(&self, paths: &mut utoipa::openapi::path::Paths, collection: &str) {
+        let item = format!("{collection}/{{{}}}", self.item);
+        let mut item_params = self.parent.to_vec();
+        item_params.push(self.item);
+        let what = self.what;
+        paths.add_path_operation(
+            collection,
+            vec![HttpMethod::Post],
+            operation(&format!("Adds {what}."), self.write, "201", self.parent),
+        );
+        paths.add_path_operation(
+            collection,
+            vec![HttpMethod::Get],
+            operation(&format!("Lists {what}."), self.read, "200", self.parent),
+        );
+        paths.add_path_operation(
+            &item,
+            vec![HttpMethod::Get],
+            operation(&format!("One of the {what}."), self.read, "200", &item_params),
+        );
+        paths.add_path_operation(
+            &item,
+            vec![HttpMethod::Patch],
+            operation(self.update, self.write, "200", &item_params),
+        );
+        paths.add_path_operation(
+            &item,
+            vec![HttpMethod::Delete],
+            operation(
+                &format!("Deletes one of the {what}."),
+                self.write,
+                "200",
+                &item_params,
+            ),
+        );
     }
 }
 
@@ -166,7 +266,7 @@ fn operation(
         .response(
             "404",
             ResponseBuilder::new()
-                .description("No such organization or item, or not visible")
+                .description("No such parent or item, or not visible")
                 .build(),
         )
         .response(

@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use infra::AppInfra;
+use settings::commodities::CommodityService;
+use settings::locations::LocationService;
 use settings::organizations::OrganizationService;
 use settings::roles::RoleService;
 use settings::users::UserService;
@@ -30,6 +32,10 @@ pub struct AppState {
     pub roles: RoleService<AppInfra>,
     /// Organizations.
     pub organizations: OrganizationService<AppInfra>,
+    /// Locations.
+    pub locations: LocationService<AppInfra>,
+    /// The commodity catalogue.
+    pub commodities: CommodityService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// Rate-limit policies.
@@ -49,6 +55,8 @@ impl AppState {
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),
+            locations: LocationService::new(infra.clone()),
+            commodities: CommodityService::new(infra.clone()),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone()),
             auth,

@@ -90,6 +90,17 @@ impl<T> Page<T> {
         }
     }
 
+    /// A page of a whole list held in memory and sorted by id (a cached
+    /// catalogue): the items after the cursor, at most `request.limit`.
+    pub fn of_sorted(items: Vec<T>, request: PageRequest, id_of: impl Fn(&T) -> Uuid) -> Self {
+        let rows = items
+            .into_iter()
+            .filter(|item| request.after.is_none_or(|after| id_of(item) > after))
+            .take(request.fetch() as usize)
+            .collect();
+        Self::from_rows(rows, request, id_of)
+    }
+
     /// The same page with each item converted.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {
@@ -117,8 +128,11 @@ mod tests {
         let page = Page::from_rows(ids.clone(), req, |id| *id);
         assert_eq!(page.items.len(), 2);
         let next = PageRequest::parse(Some(2), page.next_cursor.as_deref());
-        assert_eq!(next.map(|p| p.after), Ok(Some(ids[1])));
+        assert_eq!(next.as_ref().map(|p| p.after), Ok(Some(ids[1])));
         let last = Page::from_rows(vec![ids[2]], req, |id| *id);
         assert_eq!(last.next_cursor, None);
+        let sorted = Page::of_sorted(ids.clone(), next.unwrap_or(req), |id| *id);
+        assert_eq!(sorted.items, vec![ids[2]]);
+        assert_eq!(sorted.next_cursor, None);
     }
 }

@@ -1,7 +1,7 @@
 //! Settings: the master data every trade refers to, and who may do what.
 //!
-//! This crate holds users, roles and capabilities now; organizations,
-//! locations and commodities join it as they land. Services are generic over
+//! This crate holds users, roles and capabilities, organizations, locations
+//! and the commodity catalogue. Services are generic over
 //! [`infra::Infra`] and check the caller's capabilities themselves, so a
 //! library caller gets the same rules as an HTTP caller.
 //!
@@ -26,9 +26,14 @@
 //! ```
 
 pub mod capabilities;
+mod changes;
+pub mod commodities;
 pub mod error;
+pub mod locations;
 pub mod organizations;
+pub mod references;
 pub mod roles;
+mod rows;
 pub mod tax_ids;
 pub mod users;
 

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 
 use infra::write::{WriteTx, write};
 use infra::{Actor, Infra, NewEvent, Page, PageRequest, Written};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -70,20 +70,14 @@ pub trait Child: Send + Sync + 'static {
     }
 }
 
-fn col(name: &str) -> Expr {
-    Expr::col(Alias::new(name))
-}
+use crate::rows::col;
 
 /// Whether `org_id` has no child of table `E` yet (its first one gets the flag).
 pub(crate) async fn is_first<E: EntityTrait, D: ConnectionTrait>(
     db: &D,
     org_id: Uuid,
 ) -> Result<bool, SettingsError> {
-    Ok(E::find()
-        .filter(col("organization_id").eq(org_id))
-        .one(db)
-        .await?
-        .is_none())
+    crate::rows::is_first::<E, D>(db, "organization_id", org_id).await
 }
 
 /// Clears boolean column `flag` on every other child of the organization, so
@@ -94,14 +88,7 @@ pub(crate) async fn clear_flag<E: EntityTrait, D: ConnectionTrait>(
     keep: Uuid,
     flag: &'static str,
 ) -> Result<(), SettingsError> {
-    E::update_many()
-        .col_expr(Alias::new(flag), Expr::value(false))
-        .filter(col("organization_id").eq(org_id))
-        .filter(col("id").ne(keep))
-        .filter(col(flag).eq(true))
-        .exec(db)
-        .await?;
-    Ok(())
+    crate::rows::clear_flag::<E, D>(db, "organization_id", org_id, keep, flag).await
 }
 
 async fn find<C: Child, D: ConnectionTrait>(

@@ -295,21 +295,7 @@ fn apply(
     Ok((next, changes))
 }
 
-/// Fields whose values differ between two JSON objects, ignoring bookkeeping.
-pub(crate) fn diff(old: &Value, new: &Value) -> Map<String, Value> {
-    let mut changes = Map::new();
-    if let (Some(old), Some(new)) = (old.as_object(), new.as_object()) {
-        for (field, value) in new {
-            if matches!(field.as_str(), "version" | "updated_at" | "created_at") {
-                continue;
-            }
-            if old.get(field) != Some(value) {
-                changes.insert(field.clone(), json!({ "old": old.get(field), "new": value }));
-            }
-        }
-    }
-    changes
-}
+pub(crate) use crate::changes::diff;
 
 async fn ensure_name_free<C: ConnectionTrait>(
     db: &C,

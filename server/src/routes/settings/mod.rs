@@ -1,5 +1,8 @@
 //! `/api/v1/settings`.
 
+pub mod commodities;
+pub mod commodity_parts;
+pub mod locations;
 pub mod organizations;
 pub mod roles;
 pub mod users;
@@ -12,6 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/settings")
             .configure(users::configure)
             .configure(roles::configure)
-            .configure(organizations::configure),
+            .configure(organizations::configure)
+            .configure(locations::configure)
+            .configure(commodities::configure),
     );
 }

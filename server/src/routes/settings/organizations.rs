@@ -213,8 +213,9 @@ async fn child_get<C: Child>(
 
 /// The `version` member of an update body, read before the typed body.
 #[derive(Deserialize)]
-struct VersionOnly {
-    version: Option<i64>,
+pub(crate) struct VersionOnly {
+    /// The version the change is based on.
+    pub(crate) version: Option<i64>,
 }
 
 async fn child_update<C: Child>(

@@ -1,0 +1,269 @@
+//! `/api/v1/settings/commodities`: the catalogue, units and conversion, search,
+//! CSV bulk import and export; children and trade terms through the generic
+//! handlers of [`super::commodity_parts`]. Static paths are registered before
+//! `/{id}` so they are not taken for ids.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures::StreamExt;
+use infra::{FieldError, PageRequest};
+use serde::Deserialize;
+use settings::commodities::conversion::ConversionRequest;
+use settings::commodities::{Commodity, CommodityFilter, CreateCommodity, UpdateCommodity};
+use uuid::Uuid;
+
+use super::commodity_parts::{children, terms};
+use crate::http::auth::Caller;
+use crate::http::etag::{if_match, versioned};
+use crate::http::json::ApiJson;
+use crate::http::problem::ApiError;
+use crate::http::query::ApiQuery;
+use crate::state::AppState;
+
+/// The largest CSV file accepted.
+const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+
+/// Registers the commodity routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let mut scope = web::scope("/commodities")
+        .route("", web::post().to(create))
+        .route("", web::get().to(list))
+        .route("/units", web::get().to(units))
+        .route("/search", web::get().to(search))
+        .route("/bulk/upload", web::post().to(upload))
+        .route("/bulk/download", web::get().to(download));
+    scope = terms(scope);
+    scope = scope
+        .route("/{id}", web::get().to(get))
+        .route("/{id}", web::patch().to(update))
+        .route("/{id}", web::delete().to(delete))
+        .route("/{id}/calculate-conversion", web::post().to(calculate_conversion));
+    cfg.service(children(scope));
+}
+
+fn answer(status: StatusCode, commodity: &Commodity, location: Option<String>) -> HttpResponse {
+    versioned(status, commodity, commodity.version, location)
+}
+
+/// Creates a commodity; COTTON, WHEAT, RICE, OILSEEDS and YARN get their
+/// quality parameter templates. Capability: COMMODITY_CREATE.
+#[utoipa::path(post, path = "/api/v1/settings/commodities", tag = "settings", security(("bearer" = ["COMMODITY_CREATE"])),
+    responses((status = 201, description = "The commodity, with Location and ETag"),
+        (status = 409, description = "Name taken"), (status = 422, description = "Invalid fields")))]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CreateCommodity>,
+) -> Result<HttpResponse, ApiError> {
+    let commodity = state.commodities.create(&caller.0, body.0).await?.value;
+    let location = format!("/api/v1/settings/commodities/{}", commodity.id);
+    Ok(answer(StatusCode::CREATED, &commodity, Some(location)))
+}
+
+/// Query of the commodity list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    category: Option<String>,
+    hsn_code: Option<String>,
+    active: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Query of the commodity search.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    q: Option<String>,
+    category: Option<String>,
+    hsn_code: Option<String>,
+    active: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+/// Lists live commodities by id (`category`, `hsn_code` prefix, `active`). Capability: COMMODITY_READ.
+#[utoipa::path(get, path = "/api/v1/settings/commodities", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+    responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ApiQuery<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
+    let filter = CommodityFilter {
+        category: q.category,
+        hsn_code: q.hsn_code,
+        active: q.active,
+    };
+    Ok(HttpResponse::Ok().json(state.commodities.list(&caller.0, filter, page).await?))
+}
+
+/// Searches names by `q` (case-insensitive): exact matches, then prefixes, then
+/// contains; with `category`, `hsn_code`, `active`, paginated. Capability: COMMODITY_READ.
+#[utoipa::path(get, path = "/api/v1/settings/commodities/search", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+    responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`, best first")))]
+pub async fn search(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ApiQuery<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let page = PageRequest::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
+    let filter = CommodityFilter {
+        category: q.category,
+        hsn_code: q.hsn_code,
+        active: q.active,
+    };
+    let found = state
+        .commodities
+        .search(&caller.0, q.q.as_deref(), filter, page)
+        .await?;
+    Ok(HttpResponse::Ok().json(found))
+}
+
+/// Every unit: `code`, `base_unit`, `factor` (exact decimal string), `category`. Capability: COMMODITY_READ.
+#[utoipa::path(get, path = "/api/v1/settings/commodities/units", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+    responses((status = 200, description = "`{\"items\": [{code, base_unit, factor, category}]}`")))]
+pub async fn units(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let units = state.commodities.units(&caller.0).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": units.0 })))
+}
+
+/// One commodity. Capability: COMMODITY_READ.
+#[utoipa::path(get, path = "/api/v1/settings/commodities/{id}", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+    responses((status = 200, description = "The commodity, with ETag"), (status = 404, description = "Not found")))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let commodity = state.commodities.get(&caller.0, id.into_inner()).await?;
+    Ok(answer(StatusCode::OK, &commodity, None))
+}
+
+/// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: COMMODITY_UPDATE.
+#[utoipa::path(patch, path = "/api/v1/settings/commodities/{id}", tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
+    responses((status = 200, description = "The commodity"), (status = 412, description = "Stale version"),
+        (status = 422, description = "Invalid fields")))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<UpdateCommodity>,
+) -> Result<HttpResponse, ApiError> {
+    let commodity = state
+        .commodities
+        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
+        .await?
+        .value;
+    Ok(answer(StatusCode::OK, &commodity, None))
+}
+
+/// Soft-deletes a commodity; 409 `commodity_in_use` while commission structures
+/// (or other registered references) refer to it. Capability: COMMODITY_UPDATE.
+#[utoipa::path(delete, path = "/api/v1/settings/commodities/{id}", tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
+    responses((status = 200, description = "The deleted commodity"), (status = 409, description = "Still referenced")))]
+pub async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let commodity = state.commodities.delete(&caller.0, id.into_inner()).await?.value;
+    Ok(answer(StatusCode::OK, &commodity, None))
+}
+
+/// Converts `trade_quantity` `trade_unit` to the base unit and prices it at
+/// `rate_per_unit` per `rate_unit`: `base_quantity` (4 places), `base_unit`,
+/// `billing_amount` (2 places), exact decimals as strings; a unit of another
+/// base is 422. Capability: COMMODITY_READ.
+#[utoipa::path(post, path = "/api/v1/settings/commodities/{id}/calculate-conversion", tag = "settings",
+    security(("bearer" = ["COMMODITY_READ"])),
+    responses((status = 200, description = "`{base_quantity, base_unit, billing_amount, rate_per_base_unit, ...}`"),
+        (status = 422, description = "Unknown unit, or a unit of another base (naming both units)")))]
+pub async fn calculate_conversion(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: ApiJson<ConversionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let converted = state
+        .commodities
+        .calculate_conversion(&caller.0, id.into_inner(), body.0)
+        .await?;
+    Ok(HttpResponse::Ok().json(converted))
+}
+
+fn bad_file(detail: impl Into<String>) -> ApiError {
+    let detail = detail.into();
+    ApiError::malformed(
+        "malformed_upload",
+        detail.clone(),
+        vec![FieldError::new("file", detail)],
+    )
+}
+
+/// The bytes of multipart field `file`.
+async fn file_field(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, ApiError> {
+    let mut form = Multipart::new(req.headers(), payload);
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| {
+            bad_file(format!(
+                "send a multipart/form-data body with a field named file: {e}"
+            ))
+        })?;
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| bad_file(format!("the file could not be read: {e}")))?;
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Err(ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the file is larger than 5 MiB; split it",
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(bytes);
+    }
+    Err(bad_file("send the CSV as a multipart/form-data field named file"))
+}
+
+/// Imports commodities from the CSV in multipart field `file`: every row is
+/// validated first; any bad row means nothing is written and the 422 lists each
+/// as `lines[N].field`. A row naming a live commodity updates it. Capabilities:
+/// COMMODITY_CREATE and COMMODITY_UPDATE.
+#[utoipa::path(post, path = "/api/v1/settings/commodities/bulk/upload", tag = "settings",
+    security(("bearer" = ["COMMODITY_CREATE", "COMMODITY_UPDATE"])),
+    responses((status = 200, description = "`{created, updated, unchanged, ids}`"),
+        (status = 400, description = "No multipart field named file"),
+        (status = 422, description = "Bad rows, each named with its line")))]
+pub async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = file_field(&req, payload).await?;
+    let report = state.commodities.import_csv(&caller.0, &bytes).await?.value;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Every live commodity as CSV (the columns the upload takes), ordered by name. Capability: COMMODITY_READ.
+#[utoipa::path(get, path = "/api/v1/settings/commodities/bulk/download", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+    responses((status = 200, description = "text/csv")))]
+pub async fn download(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let csv = state.commodities.export_csv(&caller.0).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"commodities.csv\""))
+        .body(csv))
+}

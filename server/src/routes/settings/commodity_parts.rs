@@ -1,0 +1,222 @@
+//! The generic handlers of commodity children (`/commodities/{id}/varieties`,
+//! `/parameters`, `/commission-structures`) and of the six trade-term masters
+//! (`/commodities/terms/{kind}`): one set of handlers per shape, mounted once
+//! per kind.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, Scope, web};
+use infra::AppInfra;
+use serde::Deserialize;
+use settings::commodities::commissions::Commissions;
+use settings::commodities::parameters::Parameters;
+use settings::commodities::terms::{
+    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermKind, TermService, TradeTerm,
+    TradeTypes, WeightmentTerms,
+};
+use settings::commodities::varieties::Varieties;
+use settings::commodities::{CommodityChild, CommodityChildService};
+use uuid::Uuid;
+
+use super::organizations::VersionOnly;
+use crate::http::auth::Caller;
+use crate::http::etag::{if_match, versioned};
+use crate::http::json::ApiJson;
+use crate::http::problem::ApiError;
+use crate::http::query::{ApiQuery, PageQuery};
+use crate::state::AppState;
+
+/// Adds the routes of every commodity child kind.
+pub fn children(scope: Scope) -> Scope {
+    let scope = child_routes::<Varieties>(scope);
+    let scope = child_routes::<Parameters>(scope);
+    child_routes::<Commissions>(scope)
+}
+
+/// Adds the routes of every trade-term kind.
+pub fn terms(scope: Scope) -> Scope {
+    let scope = term_routes::<TradeTypes>(scope);
+    let scope = term_routes::<BargainTypes>(scope);
+    let scope = term_routes::<PassingTerms>(scope);
+    let scope = term_routes::<WeightmentTerms>(scope);
+    let scope = term_routes::<DeliveryTerms>(scope);
+    term_routes::<PaymentTerms>(scope)
+}
+
+/// The five routes of child kind `C` under `/{id}/{C::SEGMENT}`.
+fn child_routes<C: CommodityChild>(scope: Scope) -> Scope {
+    let base = format!("/{{id}}/{}", C::SEGMENT);
+    let item = format!("{base}/{{child_id}}");
+    scope
+        .route(&base, web::post().to(child_create::<C>))
+        .route(&base, web::get().to(child_list::<C>))
+        .route(&item, web::get().to(child_get::<C>))
+        .route(&item, web::patch().to(child_update::<C>))
+        .route(&item, web::delete().to(child_delete::<C>))
+}
+
+fn child_service<C: CommodityChild>(state: &AppState) -> CommodityChildService<AppInfra, C> {
+    CommodityChildService::new(state.infra.clone())
+}
+
+fn child_answer<C: CommodityChild>(
+    status: StatusCode,
+    view: &C::View,
+    location: Option<String>,
+) -> HttpResponse {
+    versioned(status, view, C::version(view), location)
+}
+
+async fn child_create<C: CommodityChild>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<C::Create>,
+) -> Result<HttpResponse, ApiError> {
+    let view = child_service::<C>(&state)
+        .create(&caller.0, id.into_inner(), body.0)
+        .await?
+        .value;
+    let location = format!("{}/{}", req.path().trim_end_matches('/'), C::id(&view));
+    Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
+}
+
+async fn child_list<C: CommodityChild>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+    query: ApiQuery<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = query.0.request()?;
+    let items = child_service::<C>(&state)
+        .list(&caller.0, id.into_inner(), page)
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+async fn child_get<C: CommodityChild>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, child_id) = path.into_inner();
+    let view = child_service::<C>(&state).get(&caller.0, id, child_id).await?;
+    Ok(child_answer::<C>(StatusCode::OK, &view, None))
+}
+
+async fn child_update<C: CommodityChild>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (id, child_id) = path.into_inner();
+    let version = crate::http::json::parse::<VersionOnly>(&body)?.version;
+    let input = crate::http::json::parse::<C::Update>(&body)?;
+    let expected = if_match(&req)?.or(version);
+    let view = child_service::<C>(&state)
+        .update(&caller.0, id, child_id, input, expected)
+        .await?
+        .value;
+    Ok(child_answer::<C>(StatusCode::OK, &view, None))
+}
+
+async fn child_delete<C: CommodityChild>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, child_id) = path.into_inner();
+    let view = child_service::<C>(&state)
+        .delete(&caller.0, id, child_id)
+        .await?
+        .value;
+    Ok(child_answer::<C>(StatusCode::OK, &view, None))
+}
+
+/// The five routes of term kind `K` under `/terms/{K::SEGMENT}`.
+fn term_routes<K: TermKind>(scope: Scope) -> Scope {
+    let base = format!("/terms/{}", K::SEGMENT);
+    let item = format!("{base}/{{term_id}}");
+    scope
+        .route(&base, web::post().to(term_create::<K>))
+        .route(&base, web::get().to(term_list::<K>))
+        .route(&item, web::get().to(term_get::<K>))
+        .route(&item, web::patch().to(term_update::<K>))
+        .route(&item, web::delete().to(term_delete::<K>))
+}
+
+fn term_service<K: TermKind>(state: &AppState) -> TermService<AppInfra, K> {
+    TermService::new(state.infra.clone())
+}
+
+fn term_answer(status: StatusCode, term: &TradeTerm, location: Option<String>) -> HttpResponse {
+    versioned(status, term, term.version, location)
+}
+
+async fn term_create<K: TermKind>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: ApiJson<TermInput>,
+) -> Result<HttpResponse, ApiError> {
+    let term = term_service::<K>(&state).create(&caller.0, body.0).await?.value;
+    let location = format!("{}/{}", req.path().trim_end_matches('/'), term.id);
+    Ok(term_answer(StatusCode::CREATED, &term, Some(location)))
+}
+
+/// `?active=`, `?limit=` and `?cursor=` of a term list.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermQuery {
+    active: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+}
+
+async fn term_list<K: TermKind>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: ApiQuery<TermQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = query.0;
+    let page = infra::PageRequest::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
+    let items = term_service::<K>(&state).list(&caller.0, q.active, page).await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+async fn term_get<K: TermKind>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let term = term_service::<K>(&state).get(&caller.0, id.into_inner()).await?;
+    Ok(term_answer(StatusCode::OK, &term, None))
+}
+
+async fn term_update<K: TermKind>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: ApiJson<TermInput>,
+) -> Result<HttpResponse, ApiError> {
+    let term = term_service::<K>(&state)
+        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
+        .await?
+        .value;
+    Ok(term_answer(StatusCode::OK, &term, None))
+}
+
+async fn term_delete<K: TermKind>(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let term = term_service::<K>(&state)
+        .delete(&caller.0, id.into_inner())
+        .await?
+        .value;
+    Ok(term_answer(StatusCode::OK, &term, None))
+}
