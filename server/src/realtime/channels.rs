@@ -20,8 +20,8 @@ use crate::consumers::Delivered;
 pub struct Area {
     /// Outbox topic.
     pub topic: &'static str,
-    /// Aggregate type of its events.
-    pub aggregate: &'static str,
+    /// Aggregate types of its events.
+    pub aggregates: &'static [&'static str],
     /// The capability that reads it.
     pub read: &'static str,
     /// Whether partner users may follow it (public master data).
@@ -30,22 +30,37 @@ pub struct Area {
 
 /// Every area whose events reach sockets.
 pub const AREAS: &[Area] = &[
-    area("organization-events", "organization", "ORG_READ", false),
-    area("location-events", "location", "LOCATION_READ", true),
-    area("commodity-events", "commodity", "COMMODITY_READ", true),
-    area("partner-events", "partner", "PARTNER_READ", false),
-    area("availability-events", "availability", "AVAILABILITY_READ", false),
-    area("requirement-events", "requirement", "REQUIREMENT_READ", false),
-    area("risk-events", "risk", "RISK_READ", false),
-    area("match-events", "match", "MATCHING_EXECUTE", false),
-    area("user-events", "user", "USER_READ", false),
-    area("session-events", "session", "USER_MANAGE", false),
+    area("organization-events", &["organization"], "ORG_READ", false),
+    area("location-events", &["location"], "LOCATION_READ", true),
+    area(
+        "commodity-events",
+        &["commodity", "trade_term"],
+        "COMMODITY_READ",
+        true,
+    ),
+    area("partner-events", &["partner"], "PARTNER_READ", false),
+    area(
+        "availability-events",
+        &["availability"],
+        "AVAILABILITY_READ",
+        false,
+    ),
+    area("requirement-events", &["requirement"], "REQUIREMENT_READ", false),
+    area("risk-events", &["risk"], "RISK_READ", false),
+    area("match-events", &["match"], "MATCHING_EXECUTE", false),
+    area("user-events", &["user"], "USER_READ", false),
+    area("session-events", &["session"], "USER_MANAGE", false),
 ];
 
-const fn area(topic: &'static str, aggregate: &'static str, read: &'static str, public: bool) -> Area {
+const fn area(
+    topic: &'static str,
+    aggregates: &'static [&'static str],
+    read: &'static str,
+    public: bool,
+) -> Area {
     Area {
         topic,
-        aggregate,
+        aggregates,
         read,
         public,
     }
@@ -63,8 +78,8 @@ pub enum Channel {
     User(Uuid),
     /// `topic:{topic}`.
     Topic(&'static Area),
-    /// `{aggregate_type}:{id}`.
-    Entity(&'static Area, String),
+    /// `{aggregate_type}:{id}`: the area, the aggregate type, the id.
+    Entity(&'static Area, &'static str, String),
 }
 
 /// Why a subscription is refused: `code` and `detail` of the error message.
@@ -111,8 +126,10 @@ impl Channel {
                 .ok_or_else(|| unknown(format!("no topic {rest}; topics: {}", topics().join(", ")))),
             _ => AREAS
                 .iter()
-                .find(|a| a.aggregate == kind)
-                .map(|a| Channel::Entity(a, rest.to_owned()))
+                .find_map(|a| {
+                    let aggregate = a.aggregates.iter().find(|g| **g == kind)?;
+                    Some(Channel::Entity(a, aggregate, rest.to_owned()))
+                })
                 .ok_or_else(|| unknown(format!("no channel kind {kind}"))),
         }
     }
@@ -132,10 +149,10 @@ impl Channel {
                 }
                 Ok(())
             }
-            Channel::Entity(area, id) => {
+            Channel::Entity(area, aggregate, id) => {
                 needs(actor, area)?;
                 let own = |scope: Option<Uuid>| scope.map(|s| s.to_string()).as_deref() == Some(id.as_str());
-                match (actor.kind, area.aggregate) {
+                match (actor.kind, *aggregate) {
                     (ActorKind::Internal, "organization") if !own(actor.organization_id) => {
                         Err(forbidden("INTERNAL users follow their own organization"))
                     }
@@ -231,7 +248,7 @@ mod tests {
             matches!(Channel::parse("topic:organization-events"), Ok(Channel::Topic(a)) if a.read == "ORG_READ")
         );
         assert!(
-            matches!(Channel::parse("commodity:42"), Ok(Channel::Entity(a, i)) if a.topic == "commodity-events" && i == "42")
+            matches!(Channel::parse("commodity:42"), Ok(Channel::Entity(a, "commodity", i)) if a.topic == "commodity-events" && i == "42")
         );
         for bad in ["nothing", "topic:nope", "user:not-a-uuid", "planet:1", "topic:"] {
             assert_eq!(Channel::parse(bad).unwrap_err().code, "unknown_channel", "{bad}");
