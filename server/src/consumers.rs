@@ -118,6 +118,11 @@ pub trait Handler: Send + Sync + 'static {
     fn topics(&self) -> Vec<&'static str>;
     /// Handles one event; an error leaves it pending for another delivery.
     async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError>;
+    /// Whether a new group starts at the oldest retained entry (a durable
+    /// effect catching up) rather than at new entries only (live pushes).
+    fn from_start(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Consumer`] as a [`Handler`]: applies each event once, through the inbox.
@@ -133,6 +138,9 @@ impl Handler for Inboxed {
     }
     async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError> {
         apply_once(infra, self.0.clone(), event).await.map(|_| ())
+    }
+    fn from_start(&self) -> bool {
+        true
     }
 }
 
@@ -276,7 +284,25 @@ async fn run_local(infra: &AppInfra, handler: Arc<dyn Handler>) -> Result<(), In
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return Ok(()),
         };
         if topics.contains(&row.topic.as_str()) {
-            handler.handle(infra, Delivered::from(&*row)).await?;
+            handle_local(infra, &handler, Delivered::from(&*row)).await;
+        }
+    }
+}
+
+/// Embedded: tries an event a few times with a pause, as redeliveries would,
+/// then logs it as dead (the in-process bus keeps no dead-letter stream).
+async fn handle_local(infra: &AppInfra, handler: &Arc<dyn Handler>, event: Delivered) {
+    const TRIES: u32 = 5;
+    for attempt in 1..=TRIES {
+        match handler.handle(infra, event.clone()).await {
+            Ok(()) => return,
+            Err(e) if attempt < TRIES => {
+                tracing::warn!(consumer = handler.name(), event = %event.event_id, attempt, error = %e, "event not handled; trying again");
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+            }
+            Err(e) => {
+                tracing::error!(consumer = handler.name(), event = %event.event_id, error = %e, "event given up after {TRIES} tries");
+            }
         }
     }
 }
@@ -293,7 +319,9 @@ async fn run_redis(
 ) -> Result<(), InfraError> {
     // Blocking reads get their own connection without the pool's response timeout.
     let client = redis::Client::open(url).map_err(kv_error)?;
-    let config = AsyncConnectionConfig::new().set_response_timeout(None);
+    // Blocking reads wait `block`; anything much longer means a dead connection.
+    let config =
+        AsyncConnectionConfig::new().set_response_timeout(Some(options.block + Duration::from_secs(10)));
     let mut conn = client
         .get_multiplexed_async_connection_with_config(&config)
         .await
@@ -310,7 +338,7 @@ async fn run_redis(
             .arg("CREATE")
             .arg(key)
             .arg(group)
-            .arg("0")
+            .arg(if consumer.from_start() { "0" } else { "$" })
             .arg("MKSTREAM")
             .query_async(&mut conn)
             .await;
@@ -325,18 +353,39 @@ async fn run_redis(
         if last_claim.is_none_or(|at| at.elapsed() >= options.claim_idle / 2) {
             last_claim = Some(std::time::Instant::now());
             for (key, topic) in &streams {
-                let claimed: (String, Vec<Entry>, RedisValue) = redis::cmd("XAUTOCLAIM")
-                    .arg(key)
-                    .arg(group)
-                    .arg(&options.consumer_id)
-                    .arg(options.claim_idle.as_millis() as u64)
-                    .arg("0-0")
-                    .arg("COUNT")
-                    .arg(50)
-                    .query_async(&mut conn)
-                    .await
-                    .map_err(kv_error)?;
-                handle(infra, &consumer, options, &mut conn, key, topic, claimed.1).await?;
+                let mut cursor = "0-0".to_owned();
+                loop {
+                    // Redis 7 answers [cursor, entries, deleted ids], 6.2 [cursor, entries].
+                    let reply: Vec<RedisValue> = redis::cmd("XAUTOCLAIM")
+                        .arg(key)
+                        .arg(group)
+                        .arg(&options.consumer_id)
+                        .arg(options.claim_idle.as_millis() as u64)
+                        .arg(&cursor)
+                        .arg("COUNT")
+                        .arg(50)
+                        .query_async(&mut conn)
+                        .await
+                        .map_err(kv_error)?;
+                    let mut parts = reply.into_iter();
+                    let next: String = parts
+                        .next()
+                        .map(redis::from_redis_value)
+                        .transpose()
+                        .map_err(|e| InfraError::Kv(infra::KvError::Unavailable(e.to_string())))?
+                        .unwrap_or_else(|| "0-0".to_owned());
+                    let entries: Vec<Entry> = parts
+                        .next()
+                        .map(redis::from_redis_value)
+                        .transpose()
+                        .map_err(|e| InfraError::Kv(infra::KvError::Unavailable(e.to_string())))?
+                        .unwrap_or_default();
+                    handle(infra, &consumer, options, &mut conn, key, topic, entries).await?;
+                    if next == "0-0" {
+                        break;
+                    }
+                    cursor = next;
+                }
             }
         }
         // One blocking read over every stream: an entry on any of them wakes it.

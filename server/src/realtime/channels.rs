@@ -111,8 +111,10 @@ impl Channel {
         let (kind, rest) = name
             .split_once(':')
             .ok_or_else(|| unknown("channels are user:{id}, topic:{topic} or {aggregate_type}:{id}"))?;
-        if rest.is_empty() || rest.len() > 200 {
-            return Err(unknown("the part after ':' must hold 1 to 200 characters"));
+        if rest.is_empty() || rest.len() > 200 || rest.contains(':') {
+            return Err(unknown(
+                "the part after the kind must hold 1 to 200 characters without ':'",
+            ));
         }
         match kind {
             "user" => rest
@@ -128,9 +130,22 @@ impl Channel {
                 .iter()
                 .find_map(|a| {
                     let aggregate = a.aggregates.iter().find(|g| **g == kind)?;
-                    Some(Channel::Entity(a, aggregate, rest.to_owned()))
+                    // Ids as events spell them: UUIDs in lower case.
+                    let id = rest
+                        .parse::<Uuid>()
+                        .map_or_else(|_| rest.to_owned(), |u| u.to_string());
+                    Some(Channel::Entity(a, aggregate, id))
                 })
                 .ok_or_else(|| unknown(format!("no channel kind {kind}"))),
+        }
+    }
+
+    /// The channel's name as events are pushed on it.
+    pub fn name(&self) -> String {
+        match self {
+            Channel::User(id) => format!("user:{id}"),
+            Channel::Topic(area) => format!("topic:{}", area.topic),
+            Channel::Entity(_, aggregate, id) => format!("{aggregate}:{id}"),
         }
     }
 
@@ -196,18 +211,19 @@ pub struct Tenant {
     pub organization_id: Option<Uuid>,
     /// The partner it concerns.
     pub partner_id: Option<Uuid>,
+    /// Public master data (the catalogue): every tenant may see it.
+    #[serde(default)]
+    pub public: bool,
 }
 
 impl Tenant {
     /// Read from the aggregate (an organization, a partner) or the payload's
-    /// `organization_id` / `partner_id`.
+    /// `organization_id` / `partner_id`, at the top or one object down
+    /// (`{"user": {"organization_id": …}}`).
     pub fn of(event: &Delivered) -> Self {
         let from_payload = |key: &str| {
-            event
-                .payload
-                .get(key)
-                .and_then(|v| v.as_str())
-                .and_then(|v| v.parse().ok())
+            let read = |v: &serde_json::Value| v.get(key)?.as_str()?.parse::<Uuid>().ok();
+            read(&event.payload).or_else(|| event.payload.as_object()?.values().find_map(read))
         };
         let own = |kind: &str| {
             (event.aggregate_type == kind)
@@ -217,17 +233,23 @@ impl Tenant {
         Self {
             organization_id: own("organization").or_else(|| from_payload("organization_id")),
             partner_id: own("partner").or_else(|| from_payload("partner_id")),
+            public: AREAS.iter().any(|a| a.topic == event.topic && a.public),
         }
     }
 
-    /// Whether `actor` may receive an event of this tenant.
+    /// Whether `actor` may receive an event of this tenant on a shared channel:
+    /// public data, or data of the actor's own organization or partner. An
+    /// event whose tenant is unknown reaches only SUPER_ADMIN (and the user's
+    /// own channel, which the hub delivers without this check).
     pub fn admits(&self, actor: &Actor) -> bool {
         match actor.kind {
+            ActorKind::System | ActorKind::SuperAdmin => true,
+            _ if self.public => true,
             ActorKind::Internal => {
-                self.organization_id.is_none() || self.organization_id == actor.organization_id
+                self.organization_id.is_some() && self.organization_id == actor.organization_id
             }
-            ActorKind::External => self.partner_id.is_none() || self.partner_id == actor.partner_id,
-            _ => true,
+            ActorKind::External => self.partner_id.is_some() && self.partner_id == actor.partner_id,
+            ActorKind::Anonymous => false,
         }
     }
 }
@@ -250,7 +272,20 @@ mod tests {
         assert!(
             matches!(Channel::parse("commodity:42"), Ok(Channel::Entity(a, "commodity", i)) if a.topic == "commodity-events" && i == "42")
         );
-        for bad in ["nothing", "topic:nope", "user:not-a-uuid", "planet:1", "topic:"] {
+        let upper = Channel::parse(&format!("commodity:{}", id.to_string().to_uppercase())).unwrap();
+        assert_eq!(
+            upper.name(),
+            format!("commodity:{id}"),
+            "ids as events spell them"
+        );
+        for bad in [
+            "nothing",
+            "topic:nope",
+            "user:not-a-uuid",
+            "planet:1",
+            "topic:",
+            "commodity:1:availabilities",
+        ] {
             assert_eq!(Channel::parse(bad).unwrap_err().code, "unknown_channel", "{bad}");
         }
     }
@@ -342,12 +377,31 @@ mod tests {
             topic: "organization-events".into(),
             aggregate_type: "organization".into(),
             aggregate_id: org.to_string(),
-            ..event
+            ..event.clone()
         });
         let mut other = actor(ActorKind::Internal, &[]);
         other.organization_id = Some(Uuid::now_v7());
         assert!(!tenant.admits(&other));
         other.organization_id = Some(org);
         assert!(tenant.admits(&other));
+        // A user event names its tenant one level down; an unknown tenant reaches no one but admins.
+        let user_event = Delivered {
+            topic: "user-events".into(),
+            aggregate_type: "user".into(),
+            aggregate_id: user.to_string(),
+            payload: serde_json::json!({"user": {"organization_id": org.to_string()}}),
+            ..event.clone()
+        };
+        assert_eq!(Tenant::of(&user_event).organization_id, Some(org));
+        assert!(
+            !Tenant::of(&event).admits(&other),
+            "a session event without a tenant"
+        );
+        assert!(Tenant::of(&event).admits(&actor(ActorKind::SuperAdmin, &[])));
+        let catalogue = Delivered {
+            topic: "commodity-events".into(),
+            ..event
+        };
+        assert!(Tenant::of(&catalogue).admits(&actor(ActorKind::External, &[])));
     }
 }

@@ -17,7 +17,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::channels::Tenant;
+use super::channels::{Channel, Tenant};
 use super::message::ServerMessage;
 
 /// Most messages waiting for one socket; a client slower than this is disconnected.
@@ -185,6 +185,28 @@ impl Hub {
         true
     }
 
+    /// Replaces socket `id`'s actor (capabilities read again) and ends the
+    /// subscriptions it no longer may hold; answers their names.
+    pub fn refresh(&self, id: u64, actor: Actor) -> Vec<String> {
+        let ended: Vec<String> = {
+            let mut registry = self.registry();
+            let Some(conn) = registry.conns.get_mut(&id) else {
+                return Vec::new();
+            };
+            conn.actor = Arc::new(actor);
+            let actor = conn.actor.clone();
+            conn.channels
+                .iter()
+                .filter(|name| Channel::parse(name).and_then(|c| c.authorize(&actor)).is_err())
+                .cloned()
+                .collect()
+        };
+        for name in &ended {
+            self.unsubscribe(id, name);
+        }
+        ended
+    }
+
     /// Open sockets on this instance.
     pub fn connections(&self) -> usize {
         self.registry().conns.len()
@@ -225,11 +247,14 @@ impl Hub {
             }
             .to_text()
             .into();
+            // A user's own channel is theirs alone; shared channels check the tenant.
+            let own = channel.starts_with("user:");
             for id in ids {
                 let Some(conn) = registry.conns.get(id) else {
                     continue;
                 };
-                if push.tenant.admits(&conn.actor) && conn.tx.try_send(Outgoing::Text(text.clone())).is_err()
+                if (own || push.tenant.admits(&conn.actor))
+                    && conn.tx.try_send(Outgoing::Text(text.clone())).is_err()
                 {
                     slow.push(*id);
                 }

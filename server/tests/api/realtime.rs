@@ -398,6 +398,39 @@ async fn a_silent_client_is_closed_after_three_missed_heartbeats(t: TestInfra) {
     );
 }
 
+async fn a_withdrawn_capability_ends_the_subscription(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let config = Config {
+        ws_heartbeat_secs: 1,
+        ..Config::default()
+    };
+    let app = spawn_with(t.infra().clone(), config).await;
+    let admin = access(&login_pair(&app, "root@example.com").await);
+    let org = create_org(&app, &admin, "Shree Cotton").await;
+    let staff_id = create_staff(&app, &admin, &org, "staff@example.com").await;
+    let staff = access(&login_pair(&app, "staff@example.com").await);
+    let mut socket = Socket::open(&app, &staff).await;
+    assert_eq!(
+        socket.ask("subscribe", "topic:organization-events").await["event"],
+        "subscribed"
+    );
+    let roles = app
+        .client
+        .put(format!("{}/api/v1/settings/users/{staff_id}/roles", app.address))
+        .bearer_auth(&admin)
+        .json(&json!({"roles": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(roles.status(), 200);
+    let ended = socket.next().await;
+    assert_eq!(ended["event"], "unsubscribed", "{ended}");
+    assert_eq!(ended["channel"], "topic:organization-events");
+    assert_eq!(ended["data"]["reason"], "access withdrawn");
+    let refused = socket.ask("subscribe", "topic:organization-events").await;
+    assert_eq!(refused["data"]["code"], "forbidden");
+}
+
 infra::postgres_tests!(a_client_on_one_instance_receives_a_write_made_on_another);
 infra::backend_tests!(
     subscriptions_are_checked_and_answered,
@@ -405,4 +438,5 @@ infra::backend_tests!(
     disabling_a_user_closes_all_their_sockets,
     the_socket_needs_a_token_and_an_upgrade,
     a_silent_client_is_closed_after_three_missed_heartbeats,
+    a_withdrawn_capability_ends_the_subscription,
 );
