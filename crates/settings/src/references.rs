@@ -20,11 +20,15 @@
 
 use std::sync::Arc;
 
+use infra::write::WriteTx;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, Value};
+use serde_json::json;
 use uuid::Uuid;
 
+use crate::changes::{Change, record};
 use crate::error::SettingsError;
+use crate::rows::{SoftDeleted, soft_delete};
 
 /// A column of some table that holds the id of the row being deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,5 +120,29 @@ impl References {
                 found.join(", ")
             ),
         ))
+    }
+
+    /// Soft-deletes the live row `before` (deleted now, inactive, one version
+    /// on) and records `change` of the result with payload `{"id": …}`;
+    /// refuses (409 `code`) while any reference holds it.
+    pub(crate) async fn soft_delete<M, V>(
+        &self,
+        tx: &WriteTx,
+        before: M,
+        code: &'static str,
+        subject: &str,
+        change: impl FnOnce(&V) -> Change<'static>,
+    ) -> Result<V, SettingsError>
+    where
+        M: SoftDeleted + ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>,
+        M::Entity: EntityTrait<Model = M>,
+        <M::Entity as EntityTrait>::ActiveModel: Send,
+        V: From<M>,
+    {
+        let id = before.id();
+        self.ensure_unreferenced(tx.db(), id, code, subject).await?;
+        let deleted = V::from(soft_delete(tx, before).await?);
+        record(tx, change(&deleted), json!({ "id": id })).await?;
+        Ok(deleted)
     }
 }

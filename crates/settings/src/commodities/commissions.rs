@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::children::CommodityChild;
 use super::entity::{commission, commodity};
 use crate::error::SettingsError;
+use crate::rows::save;
 
 /// The commission types.
 pub const COMMISSION_TYPES: [&str; 3] = ["PERCENTAGE", "FIXED", "TIERED"];
@@ -334,12 +335,6 @@ impl CommodityChild for Commissions {
         if next == before {
             return Ok(old);
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(commission::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 }

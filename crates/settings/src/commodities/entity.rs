@@ -282,3 +282,11 @@ pub mod template {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+crate::rows::soft_deleted!(commodity::Model);
+crate::rows::versioned!(
+    variety::Model,
+    parameter::Model,
+    commission::Model,
+    trade_term::Model
+);

@@ -15,6 +15,7 @@ use super::children::CommodityChild;
 use super::entity::{commodity, parameter, template};
 use super::model::Commodity;
 use crate::error::SettingsError;
+use crate::rows::save;
 
 /// The parameter types.
 pub const PARAMETER_TYPES: [&str; 3] = ["NUMERIC", "TEXT", "RANGE"];
@@ -361,12 +362,6 @@ impl CommodityChild for Parameters {
         if next == before {
             return Ok(before.into());
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(parameter::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 }

@@ -6,7 +6,7 @@
 
 use infra::write::write;
 use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -17,7 +17,6 @@ use super::model::Commodity;
 use super::store::{self, change, ensure_name_free, live};
 use super::units::Units;
 use super::{COMMODITY_CREATE, COMMODITY_READ, COMMODITY_UPDATE};
-use crate::changes::record;
 use crate::error::{SettingsError, require};
 use crate::references::{Reference, References};
 
@@ -187,21 +186,10 @@ impl<I: Infra> CommodityService<I> {
             Box::pin(async move {
                 let before = live(tx.db(), id, true).await?;
                 references
-                    .ensure_unreferenced(tx.db(), id, "commodity_in_use", "commodity")
-                    .await?;
-                let mut row: commodity::ActiveModel = before.clone().into();
-                row.deleted_at = Set(Some(tx.now()));
-                row.is_active = Set(false);
-                row.version = Set(before.version + 1);
-                row.updated_at = Set(tx.now());
-                let deleted = Commodity::from(row.update(tx.db()).await?);
-                record(
-                    tx,
-                    change("CommodityDeleted", "commodity.delete", &deleted),
-                    json!({ "id": id }),
-                )
-                .await?;
-                Ok(deleted)
+                    .soft_delete(tx, before, "commodity_in_use", "commodity", |c| {
+                        change("CommodityDeleted", "commodity.delete", c)
+                    })
+                    .await
             })
         })
         .await;

@@ -15,6 +15,7 @@ use super::input::CommodityFields;
 use super::model::Commodity;
 use crate::changes::{Change, diff, record};
 use crate::error::SettingsError;
+use crate::rows::save;
 
 /// The event and audit row of a change to commodity `c`.
 pub(crate) fn change<'a>(event: &'a str, action: &'a str, c: &Commodity) -> Change<'a> {
@@ -131,14 +132,7 @@ pub(crate) async fn apply(
     next.trade_unit = fields.trade_unit;
     next.rate_unit = fields.rate_unit;
     next.is_active = fields.is_active;
-    next.version += 1;
-    next.updated_at = tx.now();
-    let after = Commodity::from(
-        commodity::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?,
-    );
+    let after = Commodity::from(save(tx, next).await?);
     let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&after)?);
     record(
         tx,

@@ -19,6 +19,7 @@ use super::{COMMODITY_READ, COMMODITY_UPDATE, TOPIC};
 use crate::changes::{Change, diff, record};
 use crate::error::{SettingsError, require};
 use crate::references::{Reference, References};
+use crate::rows::save;
 
 /// How long a master stays cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -519,12 +520,7 @@ impl<I: Infra, K: TermKind> TermService<I, K> {
                 let after = if next == before {
                     before
                 } else {
-                    next.version += 1;
-                    next.updated_at = tx.now();
-                    trade_term::ActiveModel::from(next)
-                        .reset_all()
-                        .update(tx.db())
-                        .await?
+                    save(tx, next).await?
                 };
                 let term = TradeTerm::from(after);
                 let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&term)?);

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::children::CommodityChild;
 use super::entity::{commodity, variety};
 use crate::error::SettingsError;
-use crate::rows::{clear_flag, is_first};
+use crate::rows::{clear_flag, is_first, save};
 
 /// A variety as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,12 +169,6 @@ impl CommodityChild for Varieties {
             clear_flag::<variety::Entity, _>(tx.db(), "commodity_id", parent.id, before.id, "is_standard")
                 .await?;
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(variety::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 }

@@ -53,3 +53,5 @@ pub mod location {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+crate::rows::soft_deleted!(location::Model);

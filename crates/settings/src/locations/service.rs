@@ -20,6 +20,7 @@ use super::{LOCATION_CREATE, LOCATION_READ, LOCATION_UPDATE, TOPIC};
 use crate::changes::{Change, diff, record};
 use crate::error::{SettingsError, require};
 use crate::references::{Reference, References};
+use crate::rows::save;
 
 /// How long a location stays cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -238,12 +239,7 @@ impl<I: Infra> LocationService<I> {
                 let after = if next == before {
                     before
                 } else {
-                    next.version += 1;
-                    next.updated_at = tx.now();
-                    location::ActiveModel::from(next)
-                        .reset_all()
-                        .update(tx.db())
-                        .await?
+                    save(tx, next).await?
                 };
                 let location = Location::from(after);
                 let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&location)?);
@@ -269,21 +265,10 @@ impl<I: Infra> LocationService<I> {
             Box::pin(async move {
                 let before = live(tx.db(), id, true).await?;
                 references
-                    .ensure_unreferenced(tx.db(), id, "location_in_use", "location")
-                    .await?;
-                let mut row: location::ActiveModel = before.clone().into();
-                row.deleted_at = Set(Some(tx.now()));
-                row.is_active = Set(false);
-                row.version = Set(before.version + 1);
-                row.updated_at = Set(tx.now());
-                let location = Location::from(row.update(tx.db()).await?);
-                record(
-                    tx,
-                    change("LocationDeleted", "location.delete", &location),
-                    json!({ "id": id }),
-                )
-                .await?;
-                Ok(location)
+                    .soft_delete(tx, before, "location_in_use", "location", |l| {
+                        change("LocationDeleted", "location.delete", l)
+                    })
+                    .await
             })
         })
         .await;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::children::{Child, clear_flag, is_first};
 use super::entity::bank_account as bank;
 use crate::error::SettingsError;
+use crate::rows::save;
 use crate::tax_ids::is_ifsc;
 
 /// A bank account as callers see it.
@@ -216,12 +217,6 @@ impl Child for BankAccounts {
         if next.is_default {
             clear_flag::<bank::Entity, _>(tx.db(), before.organization_id, before.id, "is_default").await?;
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(bank::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 }

@@ -209,3 +209,11 @@ pub mod document_series {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+crate::rows::soft_deleted!(organization::Model);
+crate::rows::versioned!(
+    gst_registration::Model,
+    bank_account::Model,
+    financial_year::Model,
+    document_series::Model,
+);

@@ -16,6 +16,7 @@ use super::children::Child;
 use super::entity::document_series;
 use super::entity::financial_year::{self as year, Column};
 use crate::error::SettingsError;
+use crate::rows::save;
 
 /// A financial year as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,13 +228,7 @@ impl Child for FinancialYears {
         if next.is_active && !before.is_active {
             deactivate_others(tx.db(), before.organization_id, before.id).await?;
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(year::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 
     async fn before_delete(tx: &WriteTx, view: &FinancialYear) -> Result<(), SettingsError> {

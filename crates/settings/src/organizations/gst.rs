@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::children::{Child, clear_flag, is_first};
 use super::entity::gst_registration::{self as gst, Column};
 use crate::error::SettingsError;
+use crate::rows::save;
 use crate::tax_ids::parse_gstin;
 
 /// A GST registration as callers see it.
@@ -172,12 +173,6 @@ impl Child for GstRegistrations {
         if next.is_primary {
             clear_flag::<gst::Entity, _>(tx.db(), before.organization_id, before.id, "is_primary").await?;
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(gst::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 }

@@ -13,6 +13,7 @@ use super::children::Child;
 use super::entity::document_series::{self as series, Column};
 use super::entity::financial_year;
 use crate::error::SettingsError;
+use crate::rows::save;
 
 /// A document series as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -197,12 +198,6 @@ impl Child for DocumentSeriesChild {
         if next == before {
             return Ok(before.into());
         }
-        next.version += 1;
-        next.updated_at = tx.now();
-        Ok(series::ActiveModel::from(next)
-            .reset_all()
-            .update(tx.db())
-            .await?
-            .into())
+        Ok(save(tx, next).await?.into())
     }
 }

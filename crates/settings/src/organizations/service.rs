@@ -18,6 +18,7 @@ use super::input::{CreateOrganization, OrganizationFilter, UpdateOrganization};
 use super::model::Organization;
 use super::{ORG_CREATE, ORG_DELETE, ORG_READ, ORG_UPDATE, TOPIC};
 use crate::error::{SettingsError, require};
+use crate::rows::soft_delete;
 
 /// How long an organization stays cached.
 const ORG_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -234,12 +235,7 @@ impl<I: Infra> OrganizationService<I> {
                         ),
                     ));
                 }
-                let mut row: organization::ActiveModel = before.clone().into();
-                row.deleted_at = Set(Some(tx.now()));
-                row.is_active = Set(false);
-                row.version = Set(before.version + 1);
-                row.updated_at = Set(tx.now());
-                let org = Organization::from(row.update(tx.db()).await?);
+                let org = Organization::from(soft_delete(tx, before).await?);
                 record(
                     tx,
                     "OrganizationDeleted",

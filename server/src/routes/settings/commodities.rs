@@ -11,12 +11,12 @@ use futures::StreamExt;
 use infra::{FieldError, PageRequest};
 use serde::Deserialize;
 use settings::commodities::conversion::ConversionRequest;
-use settings::commodities::{Commodity, CommodityFilter, CreateCommodity, UpdateCommodity};
+use settings::commodities::{CommodityFilter, CreateCommodity, UpdateCommodity};
 use uuid::Uuid;
 
 use super::commodity_parts::{children, terms};
 use crate::http::auth::Caller;
-use crate::http::etag::{if_match, versioned};
+use crate::http::etag::{changed, if_match, tagged};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::ApiQuery;
@@ -43,10 +43,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(children(scope));
 }
 
-fn answer(status: StatusCode, commodity: &Commodity, location: Option<String>) -> HttpResponse {
-    versioned(status, commodity, commodity.version, location)
-}
-
 /// Creates a commodity; COTTON, WHEAT, RICE, OILSEEDS and YARN get their
 /// quality parameter templates. Capability: COMMODITY_CREATE.
 #[utoipa::path(post, path = "/api/v1/settings/commodities", tag = "settings", security(("bearer" = ["COMMODITY_CREATE"])),
@@ -59,7 +55,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let commodity = state.commodities.create(&caller.0, body.0).await?.value;
     let location = format!("/api/v1/settings/commodities/{}", commodity.id);
-    Ok(answer(StatusCode::CREATED, &commodity, Some(location)))
+    Ok(tagged(StatusCode::CREATED, &commodity, Some(location)))
 }
 
 /// Query of the commodity list.
@@ -85,6 +81,23 @@ pub struct SearchQuery {
     cursor: Option<String>,
 }
 
+/// The filter and the page a list or a search asks for.
+fn filter_and_page(
+    category: Option<String>,
+    hsn_code: Option<String>,
+    active: Option<bool>,
+    limit: Option<i64>,
+    cursor: Option<String>,
+) -> Result<(CommodityFilter, PageRequest), ApiError> {
+    let page = PageRequest::parse(limit, cursor.as_deref()).map_err(ApiError::from)?;
+    let filter = CommodityFilter {
+        category,
+        hsn_code,
+        active,
+    };
+    Ok((filter, page))
+}
+
 /// Lists live commodities by id (`category`, `hsn_code` prefix, `active`). Capability: COMMODITY_READ.
 #[utoipa::path(get, path = "/api/v1/settings/commodities", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
@@ -94,12 +107,7 @@ pub async fn list(
     query: ApiQuery<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let page = PageRequest::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
-    let filter = CommodityFilter {
-        category: q.category,
-        hsn_code: q.hsn_code,
-        active: q.active,
-    };
+    let (filter, page) = filter_and_page(q.category, q.hsn_code, q.active, q.limit, q.cursor)?;
     Ok(HttpResponse::Ok().json(state.commodities.list(&caller.0, filter, page).await?))
 }
 
@@ -113,12 +121,7 @@ pub async fn search(
     query: ApiQuery<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let page = PageRequest::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
-    let filter = CommodityFilter {
-        category: q.category,
-        hsn_code: q.hsn_code,
-        active: q.active,
-    };
+    let (filter, page) = filter_and_page(q.category, q.hsn_code, q.active, q.limit, q.cursor)?;
     let found = state
         .commodities
         .search(&caller.0, q.q.as_deref(), filter, page)
@@ -143,7 +146,7 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let commodity = state.commodities.get(&caller.0, id.into_inner()).await?;
-    Ok(answer(StatusCode::OK, &commodity, None))
+    Ok(tagged(StatusCode::OK, &commodity, None))
 }
 
 /// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: COMMODITY_UPDATE.
@@ -157,12 +160,12 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: ApiJson<UpdateCommodity>,
 ) -> Result<HttpResponse, ApiError> {
-    let commodity = state
-        .commodities
-        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
-        .await?
-        .value;
-    Ok(answer(StatusCode::OK, &commodity, None))
+    changed(
+        state
+            .commodities
+            .update(&caller.0, id.into_inner(), body.0, if_match(&req)?),
+    )
+    .await
 }
 
 /// Soft-deletes a commodity; 409 `commodity_in_use` while commission structures
@@ -174,8 +177,7 @@ pub async fn delete(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let commodity = state.commodities.delete(&caller.0, id.into_inner()).await?.value;
-    Ok(answer(StatusCode::OK, &commodity, None))
+    changed(state.commodities.delete(&caller.0, id.into_inner())).await
 }
 
 /// Converts `trade_quantity` `trade_unit` to the base unit and prices it at

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use settings::commodities::commissions::Commissions;
 use settings::commodities::parameters::Parameters;
 use settings::commodities::terms::{
-    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermKind, TermService, TradeTerm,
-    TradeTypes, WeightmentTerms,
+    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermKind, TermService, TradeTypes,
+    WeightmentTerms,
 };
 use settings::commodities::varieties::Varieties;
 use settings::commodities::{CommodityChild, CommodityChildService};
@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::organizations::VersionOnly;
 use crate::http::auth::Caller;
-use crate::http::etag::{if_match, versioned};
+use crate::http::etag::{changed, if_match, tagged, versioned};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::{ApiQuery, PageQuery};
@@ -151,10 +151,6 @@ fn term_service<K: TermKind>(state: &AppState) -> TermService<AppInfra, K> {
     TermService::new(state.infra.clone())
 }
 
-fn term_answer(status: StatusCode, term: &TradeTerm, location: Option<String>) -> HttpResponse {
-    versioned(status, term, term.version, location)
-}
-
 async fn term_create<K: TermKind>(
     state: web::Data<AppState>,
     caller: Caller,
@@ -163,7 +159,7 @@ async fn term_create<K: TermKind>(
 ) -> Result<HttpResponse, ApiError> {
     let term = term_service::<K>(&state).create(&caller.0, body.0).await?.value;
     let location = format!("{}/{}", req.path().trim_end_matches('/'), term.id);
-    Ok(term_answer(StatusCode::CREATED, &term, Some(location)))
+    Ok(tagged(StatusCode::CREATED, &term, Some(location)))
 }
 
 /// `?active=`, `?limit=` and `?cursor=` of a term list.
@@ -192,7 +188,7 @@ async fn term_get<K: TermKind>(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let term = term_service::<K>(&state).get(&caller.0, id.into_inner()).await?;
-    Ok(term_answer(StatusCode::OK, &term, None))
+    Ok(tagged(StatusCode::OK, &term, None))
 }
 
 async fn term_update<K: TermKind>(
@@ -202,11 +198,7 @@ async fn term_update<K: TermKind>(
     id: web::Path<Uuid>,
     body: ApiJson<TermInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let term = term_service::<K>(&state)
-        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
-        .await?
-        .value;
-    Ok(term_answer(StatusCode::OK, &term, None))
+    changed(term_service::<K>(&state).update(&caller.0, id.into_inner(), body.0, if_match(&req)?)).await
 }
 
 async fn term_delete<K: TermKind>(
@@ -214,9 +206,5 @@ async fn term_delete<K: TermKind>(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let term = term_service::<K>(&state)
-        .delete(&caller.0, id.into_inner())
-        .await?
-        .value;
-    Ok(term_answer(StatusCode::OK, &term, None))
+    changed(term_service::<K>(&state).delete(&caller.0, id.into_inner())).await
 }

@@ -5,11 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use infra::PageRequest;
 use serde::Deserialize;
-use settings::locations::{CreateLocation, Location, LocationFilter, UpdateLocation};
+use settings::locations::{CreateLocation, LocationFilter, UpdateLocation};
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
-use crate::http::etag::{if_match, versioned};
+use crate::http::etag::{changed, if_match, tagged};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::ApiQuery;
@@ -25,10 +25,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{id}", web::patch().to(update))
             .route("/{id}", web::delete().to(delete)),
     );
-}
-
-fn answer(status: StatusCode, location: &Location, at: Option<String>) -> HttpResponse {
-    versioned(status, location, location.version, at)
 }
 
 /// Creates a location, or answers the live one with the same `place_id`
@@ -49,7 +45,7 @@ pub async fn create(
     } else {
         StatusCode::OK
     };
-    Ok(answer(status, &answered.location, Some(at)))
+    Ok(tagged(status, &answered.location, Some(at)))
 }
 
 /// Query of the location list.
@@ -95,7 +91,7 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let location = state.locations.get(&caller.0, id.into_inner()).await?;
-    Ok(answer(StatusCode::OK, &location, None))
+    Ok(tagged(StatusCode::OK, &location, None))
 }
 
 /// Changes `name` and `is_active` (nothing else); `If-Match` (or `version`) must be current when sent. Capability: LOCATION_UPDATE.
@@ -108,12 +104,12 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: ApiJson<UpdateLocation>,
 ) -> Result<HttpResponse, ApiError> {
-    let location = state
-        .locations
-        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
-        .await?
-        .value;
-    Ok(answer(StatusCode::OK, &location, None))
+    changed(
+        state
+            .locations
+            .update(&caller.0, id.into_inner(), body.0, if_match(&req)?),
+    )
+    .await
 }
 
 /// Soft-deletes a location; 409 `location_in_use` while anything refers to it. Capability: LOCATION_UPDATE.
@@ -124,6 +120,5 @@ pub async fn delete(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let location = state.locations.delete(&caller.0, id.into_inner()).await?.value;
-    Ok(answer(StatusCode::OK, &location, None))
+    changed(state.locations.delete(&caller.0, id.into_inner())).await
 }

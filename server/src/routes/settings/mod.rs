@@ -8,6 +8,12 @@ pub mod roles;
 pub mod users;
 
 use actix_web::web;
+use settings::commodities::Commodity;
+use settings::commodities::terms::TradeTerm;
+use settings::locations::Location;
+use settings::organizations::Organization;
+
+use crate::http::etag::Tagged;
 
 /// Registers the settings routes under `/api/v1/settings`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -20,3 +26,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(commodities::configure),
     );
 }
+
+/// Implements [`Tagged`] for views with a `version` field.
+macro_rules! tagged {
+    ($($view:ty),+) => {$(
+        impl Tagged for $view {
+            fn version(&self) -> i64 {
+                self.version
+            }
+        }
+    )+};
+}
+
+tagged!(Commodity, Location, Organization, TradeTerm);

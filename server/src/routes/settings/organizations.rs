@@ -10,12 +10,12 @@ use settings::organizations::financial_years::FinancialYears;
 use settings::organizations::gst::GstRegistrations;
 use settings::organizations::series::DocumentSeriesChild;
 use settings::organizations::{
-    Child, ChildService, CreateOrganization, Organization, OrganizationFilter, UpdateOrganization,
+    Child, ChildService, CreateOrganization, OrganizationFilter, UpdateOrganization,
 };
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
-use crate::http::etag::{if_match, versioned};
+use crate::http::etag::{changed, if_match, tagged, versioned};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::{ApiQuery, PageQuery};
@@ -40,10 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(scope);
 }
 
-fn answer(status: StatusCode, org: &Organization, location: Option<String>) -> HttpResponse {
-    versioned(status, org, org.version, location)
-}
-
 /// Creates an organization (only `name` and `legal_name` required). Capability: ORG_CREATE.
 #[utoipa::path(post, path = "/api/v1/settings/organizations", tag = "settings", security(("bearer" = ["ORG_CREATE"])),
     responses((status = 201, description = "The organization, with Location and ETag"),
@@ -55,7 +51,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let org = state.organizations.create(&caller.0, body.0).await?.value;
     let location = format!("/api/v1/settings/organizations/{}", org.id);
-    Ok(answer(StatusCode::CREATED, &org, Some(location)))
+    Ok(tagged(StatusCode::CREATED, &org, Some(location)))
 }
 
 /// Query of the organization list.
@@ -94,7 +90,7 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let org = state.organizations.get(&caller.0, id.into_inner()).await?;
-    Ok(answer(StatusCode::OK, &org, None))
+    Ok(tagged(StatusCode::OK, &org, None))
 }
 
 /// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: ORG_UPDATE.
@@ -107,12 +103,12 @@ pub async fn update(
     id: web::Path<Uuid>,
     body: ApiJson<UpdateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
-    let org = state
-        .organizations
-        .update(&caller.0, id.into_inner(), body.0, if_match(&req)?)
-        .await?
-        .value;
-    Ok(answer(StatusCode::OK, &org, None))
+    changed(
+        state
+            .organizations
+            .update(&caller.0, id.into_inner(), body.0, if_match(&req)?),
+    )
+    .await
 }
 
 /// Soft-deletes an organization; 409 while INTERNAL users belong to it. Capability: ORG_DELETE.
@@ -123,12 +119,7 @@ pub async fn delete(
     caller: Caller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let org = state
-        .organizations
-        .delete(&caller.0, id.into_inner())
-        .await?
-        .value;
-    Ok(answer(StatusCode::OK, &org, None))
+    changed(state.organizations.delete(&caller.0, id.into_inner())).await
 }
 
 /// The next document number of `doc_type` in the active financial year:
