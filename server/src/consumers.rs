@@ -120,7 +120,7 @@ pub trait Handler: Send + Sync + 'static {
     async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError>;
     /// Whether a new group starts at the oldest retained entry (a durable
     /// effect catching up) rather than at new entries only (live pushes).
-    fn from_start(&self) -> bool {
+    fn replays_history(&self) -> bool {
         false
     }
 }
@@ -139,7 +139,7 @@ impl Handler for Inboxed {
     async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError> {
         apply_once(infra, self.0.clone(), event).await.map(|_| ())
     }
-    fn from_start(&self) -> bool {
+    fn replays_history(&self) -> bool {
         true
     }
 }
@@ -338,7 +338,7 @@ async fn run_redis(
             .arg("CREATE")
             .arg(key)
             .arg(group)
-            .arg(if consumer.from_start() { "0" } else { "$" })
+            .arg(if consumer.replays_history() { "0" } else { "$" })
             .arg("MKSTREAM")
             .query_async(&mut conn)
             .await;
