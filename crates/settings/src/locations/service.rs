@@ -86,11 +86,10 @@ impl<I: Infra> LocationService<I> {
         let place = place_id.clone();
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                if let Some(existing) = Self::by_place(tx.db(), &place).await? {
-                    return Ok(Upserted {
-                        location: existing.into(),
-                        created: false,
-                    });
+                // A write must record a change; answering the row another caller
+                // created meanwhile happens outside the transaction, below.
+                if Self::by_place(tx.db(), &place).await?.is_some() {
+                    return Err(place_taken());
                 }
                 let state_code = trimmed(input.state_code).map(|c| canonical(&c));
                 let region = match &state_code {
@@ -135,10 +134,10 @@ impl<I: Infra> LocationService<I> {
         })
         .await;
         match written {
-            // Another caller created the same place between the check and the insert.
+            // Another caller created the same place between the check and the insert
+            // (seen in the transaction, or refused by the unique index).
             Err(SettingsError::Conflict {
-                code: "concurrent_change",
-                ..
+                code: PLACE_TAKEN, ..
             }) => match Self::by_place(self.infra.db(), &place_id).await? {
                 Some(existing) => Ok(existing_answer(existing)),
                 None => Err(SettingsError::conflict(
@@ -275,6 +274,14 @@ impl<I: Infra> LocationService<I> {
         self.cache().invalidate(&id.to_string()).await;
         written
     }
+}
+
+/// The conflict code of a place created by another caller meanwhile; the
+/// same code the unique index's refusal maps to.
+const PLACE_TAKEN: &str = "concurrent_change";
+
+fn place_taken() -> SettingsError {
+    SettingsError::conflict(PLACE_TAKEN, "the place was created meanwhile")
 }
 
 fn existing_answer(existing: location::Model) -> Written<Upserted> {

@@ -1,7 +1,7 @@
 //! Locations: create-or-get by place id, regions, validation, updates of name
 //! and active only, filters, and deletes refused while referenced.
 
-use infra::sea_orm::{ConnectionTrait, DbBackend, Statement};
+use infra::sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use infra::testing::TestInfra;
 use infra::{Actor, DomainError, ErrorKind, Infra, PageRequest};
 use settings::SettingsError;
@@ -271,7 +271,47 @@ async fn delete_is_refused_while_a_registered_table_refers(t: TestInfra) {
     assert!(fresh.created, "a deleted place may be created again");
 }
 
+async fn concurrent_creates_of_one_place_all_answer_the_same_location(t: TestInfra) {
+    let service = LocationService::new(t.infra().clone());
+    let tasks: Vec<_> = (0..10)
+        .map(|i| {
+            let service = service.clone();
+            tokio::spawn(async move {
+                service
+                    .create(
+                        &Actor::system(),
+                        place(&format!("Rajkot {i}"), "place-race", "GJ", "Rajkot"),
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap().unwrap().value);
+    }
+    assert_eq!(
+        answers.iter().filter(|a| a.created).count(),
+        1,
+        "exactly one created"
+    );
+    let id = answers[0].location.id;
+    assert!(
+        answers.iter().all(|a| a.location.id == id),
+        "all answer the same location"
+    );
+    let events = infra::outbox::entity::Entity::find().all(t.db()).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.event_type == "LocationCreated")
+            .count(),
+        1
+    );
+}
+
 infra::backend_tests!(
+    concurrent_creates_of_one_place_all_answer_the_same_location,
     the_same_place_answers_the_first_and_regions_follow_state_codes,
     bad_locations_name_every_field,
     updates_change_name_and_active_and_lists_filter,
