@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 use infra::write::{WriteTx, write};
 use infra::{Actor, Cache, Infra, Money, Page, PageRequest, Validator, Written};
 use rust_decimal::Decimal;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -371,8 +374,15 @@ async fn record_term<K: TermKind>(
     record(tx, change, payload).await
 }
 
+/// The term `id` of kind `K`, its row locked on PostgreSQL until the change
+/// commits, so concurrent changes apply one after the other and a version
+/// check sees the version the change is based on.
 async fn find<K: TermKind>(tx: &WriteTx, id: Uuid) -> Result<trade_term::Model, SettingsError> {
-    trade_term::Entity::find_by_id(id)
+    let mut query = trade_term::Entity::find_by_id(id);
+    if tx.db().get_database_backend() == DbBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    query
         .one(tx.db())
         .await?
         .filter(|t| t.kind == K::KIND)

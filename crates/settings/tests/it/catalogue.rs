@@ -1,7 +1,7 @@
 //! Commodities: templates, validation, conversion, children, terms,
 //! commission tiers, search, references, the cache, and CSV bulk import.
 
-use infra::sea_orm::{EntityTrait, PaginatorTrait};
+use infra::sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement, TransactionTrait};
 use infra::testing::TestInfra;
 use infra::{Actor, AppInfra, DomainError, ErrorKind, Infra, Money, PageRequest, Quantity};
 use rust_decimal::Decimal;
@@ -439,6 +439,74 @@ async fn term_masters_share_one_service_and_check_their_attributes(t: TestInfra)
     assert!(payment.all(&system).await.unwrap().is_empty());
 }
 
+async fn concurrent_term_updates_from_one_version_let_only_one_through(t: TestInfra) {
+    let system = Actor::system();
+    let payment = TermService::<AppInfra, PaymentTerms>::new(t.infra().clone());
+    let net30 = payment
+        .create(
+            &system,
+            TermInput {
+                code: Some("NET30".into()),
+                name: Some("Net 30 days".into()),
+                days: Some(30),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .value;
+    // On PostgreSQL a transaction of the test holds the row, so every update
+    // has read the term before any of them may write it.
+    let db = t.db();
+    let holder = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let holder = db.begin().await.unwrap();
+            holder
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT id FROM trade_terms WHERE id = $1 FOR UPDATE",
+                    [net30.id.into()],
+                ))
+                .await
+                .unwrap();
+            Some(holder)
+        }
+        _ => None,
+    };
+    let tasks: Vec<_> = (0..6)
+        .map(|i| {
+            let payment = payment.clone();
+            tokio::spawn(async move {
+                payment
+                    .update(
+                        &Actor::system(),
+                        net30.id,
+                        TermInput {
+                            days: Some(40 + i),
+                            ..Default::default()
+                        },
+                        Some(1),
+                    )
+                    .await
+            })
+        })
+        .collect();
+    if let Some(holder) = holder {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        holder.commit().await.unwrap();
+    }
+    let mut applied = Vec::new();
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(written) => applied.push(written.value),
+            Err(e) => assert_eq!(e.kind(), ErrorKind::PreconditionFailed, "{e}"),
+        }
+    }
+    assert_eq!(applied.len(), 1, "one update from version 1 wins");
+    let now = payment.get(&system, net30.id).await.unwrap();
+    assert_eq!((now.version, now.days), (2, applied[0].days));
+}
+
 async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
     let service = CommodityService::new(t.infra().clone());
     let system = Actor::system();
@@ -590,6 +658,7 @@ infra::backend_tests!(
     conversions_are_exact_for_a_table_of_cases,
     children_validate_and_commissions_keep_their_commodity,
     term_masters_share_one_service_and_check_their_attributes,
+    concurrent_term_updates_from_one_version_let_only_one_through,
     search_ranks_and_reads_are_invalidated_by_writes,
     a_bad_csv_changes_nothing_and_an_export_imports_unchanged
 );
