@@ -4,7 +4,7 @@
 
 use infra::write::write;
 use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -36,9 +36,19 @@ fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// `%text%` for LIKE, lower-cased, without wildcards of the caller's.
-pub(crate) fn contains_pattern(text: &str) -> String {
-    format!("%{}%", text.trim().to_lowercase().replace(['%', '_', '\\'], ""))
+/// `%text%` for LIKE with `\` as the escape character: lower-cased, and the
+/// caller's `%`, `_` and `\` escaped so they match themselves.
+pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    escaped.push('%');
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    LikeExpr::new(escaped).escape('\\')
 }
 
 impl<I: Infra> LocationService<I> {
@@ -162,7 +172,9 @@ impl<I: Infra> LocationService<I> {
             .await
     }
 
-    /// A page of live locations ordered by id, filtered.
+    /// A page of live locations ordered by id, filtered. `state`, `city` and
+    /// `text` compare case-insensitively through SQL `lower()`, which folds
+    /// every letter on PostgreSQL but only ASCII letters on SQLite.
     pub async fn list(
         &self,
         actor: &Actor,

@@ -310,7 +310,53 @@ async fn concurrent_creates_of_one_place_all_answer_the_same_location(t: TestInf
     );
 }
 
+async fn text_search_matches_wildcard_characters_literally(t: TestInfra) {
+    let service = LocationService::new(t.infra().clone());
+    let system = Actor::system();
+    let mut ids = std::collections::HashMap::new();
+    for (i, name) in [
+        "Yard a_b",
+        "Yard axb",
+        "Mandi 100% cotton",
+        "Depot c\\d",
+        "Plain Market",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let made = service
+            .create(&system, place(name, &format!("wild-{i}"), "GJ", "Rajkot"))
+            .await
+            .unwrap()
+            .value
+            .location;
+        ids.insert(name, made.id);
+    }
+    let found = |text: &str| {
+        let service = service.clone();
+        let text = text.to_owned();
+        async move {
+            let filter = LocationFilter {
+                text: Some(text),
+                ..Default::default()
+            };
+            let page = service
+                .list(&Actor::system(), filter, PageRequest::default())
+                .await
+                .unwrap();
+            page.items.into_iter().map(|l| l.id).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("a_b").await, [ids["Yard a_b"]]);
+    assert_eq!(found("_").await, [ids["Yard a_b"]]);
+    assert_eq!(found("%").await, [ids["Mandi 100% cotton"]]);
+    assert_eq!(found("0% C").await, [ids["Mandi 100% cotton"]]);
+    assert_eq!(found("\\").await, [ids["Depot c\\d"]]);
+    assert_eq!(found("yard").await.len(), 2);
+}
+
 infra::backend_tests!(
+    text_search_matches_wildcard_characters_literally,
     concurrent_creates_of_one_place_all_answer_the_same_location,
     the_same_place_answers_the_first_and_regions_follow_state_codes,
     bad_locations_name_every_field,
