@@ -9,6 +9,7 @@ use settings::SettingsError;
 use settings::commodities::commissions::{Commissions, CreateCommission, Tier};
 use settings::commodities::conversion::ConversionRequest;
 use settings::commodities::parameters::{CreateParameter, Parameters, UpdateParameter};
+use settings::commodities::search::SearchPage;
 use settings::commodities::terms::{PaymentTerms, TermInput, TermService, TradeTypes, WeightmentTerms};
 use settings::commodities::varieties::{CreateVariety, Varieties};
 use settings::commodities::{
@@ -518,7 +519,7 @@ async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
     .await;
     let exact = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
     make(&service, input("Wheat", "WHEAT", "KG", "QUINTAL", "QUINTAL")).await;
-    let search = |q: &str, filter: CommodityFilter, page: PageRequest| {
+    let search = |q: &str, filter: CommodityFilter, page: SearchPage| {
         let service = service.clone();
         let q = q.to_owned();
         async move {
@@ -528,13 +529,13 @@ async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
                 .unwrap()
         }
     };
-    let found = search("COTTON", CommodityFilter::default(), PageRequest::default()).await;
+    let found = search("COTTON", CommodityFilter::default(), SearchPage::default()).await;
     let ids: Vec<_> = found.items.iter().map(|c| c.id).collect();
     assert_eq!(ids, [exact.id, seed.id, raw.id]);
     let first = search(
         "cot",
         CommodityFilter::default(),
-        PageRequest {
+        SearchPage {
             limit: 2,
             after: None,
         },
@@ -545,7 +546,7 @@ async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
     let next = search(
         "cot",
         CommodityFilter::default(),
-        PageRequest::parse(Some(2), cursor).unwrap(),
+        SearchPage::parse(Some(2), cursor).unwrap(),
     )
     .await;
     assert_eq!(next.items.iter().map(|c| c.id).collect::<Vec<_>>(), [raw.id]);
@@ -554,7 +555,7 @@ async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
         ..Default::default()
     };
     assert_eq!(
-        search("cotton", cotton_only, PageRequest::default())
+        search("cotton", cotton_only, SearchPage::default())
             .await
             .items
             .len(),
@@ -584,6 +585,49 @@ async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
         .await
         .unwrap();
     assert_eq!(listed.items.iter().map(|c| c.id).collect::<Vec<_>>(), [raw.id]);
+}
+
+async fn search_pages_continue_when_the_last_item_is_deleted_or_renamed(t: TestInfra) {
+    let service = CommodityService::new(t.infra().clone());
+    let system = Actor::system();
+    let exact = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
+    let seed = make(
+        &service,
+        input("Cotton Seed", "OILSEEDS", "KG", "QUINTAL", "QUINTAL"),
+    )
+    .await;
+    let raw = make(&service, input("Raw Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
+    let search = |cursor: Option<String>| {
+        let service = service.clone();
+        async move {
+            let page = SearchPage::parse(Some(1), cursor.as_deref()).unwrap();
+            service
+                .search(&Actor::system(), Some("cotton"), CommodityFilter::default(), page)
+                .await
+                .unwrap()
+        }
+    };
+    let first = search(None).await;
+    assert_eq!(first.items[0].id, exact.id);
+    service.delete(&system, exact.id).await.unwrap();
+    let second = search(first.next_cursor.clone()).await;
+    assert_eq!(second.items.iter().map(|c| c.id).collect::<Vec<_>>(), [seed.id]);
+    service
+        .update(
+            &system,
+            seed.id,
+            UpdateCommodity {
+                name: Some("Seed of Cotton".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let third = search(second.next_cursor.clone()).await;
+    assert_eq!(third.items.iter().map(|c| c.id).collect::<Vec<_>>(), [raw.id]);
+    let bad = SearchPage::parse(None, Some("not-a-cursor")).unwrap_err();
+    assert_eq!(bad.errors[0].field, "cursor");
 }
 
 async fn a_bad_csv_changes_nothing_and_an_export_imports_unchanged(t: TestInfra) {
@@ -660,5 +704,6 @@ infra::backend_tests!(
     term_masters_share_one_service_and_check_their_attributes,
     concurrent_term_updates_from_one_version_let_only_one_through,
     search_ranks_and_reads_are_invalidated_by_writes,
+    search_pages_continue_when_the_last_item_is_deleted_or_renamed,
     a_bad_csv_changes_nothing_and_an_export_imports_unchanged
 );

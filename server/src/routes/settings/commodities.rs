@@ -11,6 +11,7 @@ use futures::StreamExt;
 use infra::{FieldError, PageRequest};
 use serde::Deserialize;
 use settings::commodities::conversion::ConversionRequest;
+use settings::commodities::search::SearchPage;
 use settings::commodities::{CommodityFilter, CreateCommodity, UpdateCommodity};
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ pub struct SearchQuery {
     cursor: Option<String>,
 }
 
-/// The filter and the page a list or a search asks for.
+/// The filter and the page a list asks for.
 fn filter_and_page(
     category: Option<String>,
     hsn_code: Option<String>,
@@ -121,7 +122,13 @@ pub async fn search(
     query: ApiQuery<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let (filter, page) = filter_and_page(q.category, q.hsn_code, q.active, q.limit, q.cursor)?;
+    // The search cursor carries the sort key of the last item, not only its id.
+    let page = SearchPage::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
+    let filter = CommodityFilter {
+        category: q.category,
+        hsn_code: q.hsn_code,
+        active: q.active,
+    };
     let found = state
         .commodities
         .search(&caller.0, q.q.as_deref(), filter, page)
