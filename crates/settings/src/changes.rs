@@ -17,7 +17,7 @@ pub(crate) struct Change<'a> {
     pub aggregate: &'static str,
     /// Its id.
     pub aggregate_id: Uuid,
-    /// The version of the changed item.
+    /// The aggregate's version after the change (the event's version).
     pub version: i64,
     /// The audit action, such as `commodity.create`.
     pub action: &'a str,

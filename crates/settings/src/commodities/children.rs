@@ -95,9 +95,12 @@ async fn find<C: CommodityChild, D: ConnectionTrait>(
         .ok_or(SettingsError::NotFound(C::RESOURCE))
 }
 
+/// Records a change to a child of `parent`: the event belongs to the
+/// commodity (the aggregate) and carries its version, which a change to a
+/// child leaves as it is; the audit row names the child.
 async fn record_child<C: CommodityChild>(
     tx: &WriteTx,
-    commodity_id: Uuid,
+    parent: &commodity::Model,
     suffix: &str,
     action: &str,
     view: &C::View,
@@ -109,8 +112,8 @@ async fn record_child<C: CommodityChild>(
         topic: TOPIC,
         event: &event,
         aggregate: "commodity",
-        aggregate_id: commodity_id,
-        version: C::version(view),
+        aggregate_id: parent.id,
+        version: parent.version,
         action: &action,
         resource: C::RESOURCE,
         resource_id: C::id(view),
@@ -192,7 +195,7 @@ impl<I: Infra, C: CommodityChild> CommodityChildService<I, C> {
                 let parent = live(tx.db(), commodity_id, true).await?;
                 let view = C::create(tx, &parent, input).await?;
                 let payload = json!({ "commodity_id": commodity_id, "item": &view });
-                record_child::<C>(tx, commodity_id, "Added", "create", &view, payload).await?;
+                record_child::<C>(tx, &parent, "Added", "create", &view, payload).await?;
                 Ok(view)
             })
         })
@@ -225,7 +228,7 @@ impl<I: Infra, C: CommodityChild> CommodityChildService<I, C> {
                 let view = C::update(tx, &parent, before, input).await?;
                 let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&view)?);
                 let payload = json!({ "commodity_id": commodity_id, "id": id, "changes": changes });
-                record_child::<C>(tx, commodity_id, "Updated", "update", &view, payload).await?;
+                record_child::<C>(tx, &parent, "Updated", "update", &view, payload).await?;
                 Ok(view)
             })
         })
@@ -244,14 +247,14 @@ impl<I: Infra, C: CommodityChild> CommodityChildService<I, C> {
         require(actor, COMMODITY_UPDATE)?;
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                live(tx.db(), commodity_id, true).await?;
+                let parent = live(tx.db(), commodity_id, true).await?;
                 let view = C::View::from(find::<C, _>(tx.db(), commodity_id, id).await?);
                 C::Entity::delete_many()
                     .filter(col("id").eq(id))
                     .exec(tx.db())
                     .await?;
                 let payload = json!({ "commodity_id": commodity_id, "item": &view });
-                record_child::<C>(tx, commodity_id, "Deleted", "delete", &view, payload).await?;
+                record_child::<C>(tx, &parent, "Deleted", "delete", &view, payload).await?;
                 Ok(view)
             })
         })

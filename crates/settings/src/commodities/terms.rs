@@ -526,13 +526,19 @@ impl<I: Infra, K: TermKind> TermService<I, K> {
                 next.description = input.description.clone().or(next.description);
                 next.is_active = input.is_active.unwrap_or(next.is_active);
                 apply_attributes::<K>(&mut next, &input);
-                let old = TradeTerm::from(before.clone());
-                let after = if next == before {
-                    before
-                } else {
-                    save(tx, next).await?
-                };
-                let term = TradeTerm::from(after);
+                if next == before {
+                    // Nothing changed: no new version and no event, only the audit row.
+                    tx.audit(
+                        "trade_term.update",
+                        "trade_term",
+                        &id.to_string(),
+                        Some(json!({ "id": id, "changes": {} })),
+                    )
+                    .await?;
+                    return Ok(TradeTerm::from(before));
+                }
+                let old = TradeTerm::from(before);
+                let term = TradeTerm::from(save(tx, next).await?);
                 let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&term)?);
                 record_term::<K>(
                     tx,

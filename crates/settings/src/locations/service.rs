@@ -246,13 +246,19 @@ impl<I: Infra> LocationService<I> {
                 let mut next = before.clone();
                 next.name = input.name.map(|n| n.trim().to_owned()).unwrap_or(next.name);
                 next.is_active = input.is_active.unwrap_or(next.is_active);
-                let old = Location::from(before.clone());
-                let after = if next == before {
-                    before
-                } else {
-                    save(tx, next).await?
-                };
-                let location = Location::from(after);
+                if next == before {
+                    // Nothing changed: no new version and no event, only the audit row.
+                    tx.audit(
+                        "location.update",
+                        "location",
+                        &id.to_string(),
+                        Some(json!({ "id": id, "changes": {} })),
+                    )
+                    .await?;
+                    return Ok(Location::from(before));
+                }
+                let old = Location::from(before);
+                let location = Location::from(save(tx, next).await?);
                 let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&location)?);
                 record(
                     tx,

@@ -11,7 +11,7 @@ use settings::commodities::conversion::ConversionRequest;
 use settings::commodities::parameters::{CreateParameter, Parameters, UpdateParameter};
 use settings::commodities::search::SearchPage;
 use settings::commodities::terms::{PaymentTerms, TermInput, TermService, TradeTypes, WeightmentTerms};
-use settings::commodities::varieties::{CreateVariety, Varieties};
+use settings::commodities::varieties::{CreateVariety, UpdateVariety, Varieties};
 use settings::commodities::{
     Commodity, CommodityChildService, CommodityFilter, CommodityService, CreateCommodity, UpdateCommodity,
 };
@@ -508,6 +508,120 @@ async fn concurrent_term_updates_from_one_version_let_only_one_through(t: TestIn
     assert_eq!((now.version, now.days), (2, applied[0].days));
 }
 
+/// `(event_type, aggregate_id, version)` of every outbox event, oldest first.
+async fn events(t: &TestInfra) -> Vec<(String, String, i64)> {
+    let mut rows = infra::outbox::entity::Entity::find().all(t.db()).await.unwrap();
+    rows.sort_by_key(|e| e.id);
+    rows.into_iter()
+        .map(|e| (e.event_type, e.aggregate_id, e.version))
+        .collect()
+}
+
+async fn child_events_carry_the_commodity_version_and_no_op_term_updates_emit_nothing(t: TestInfra) {
+    let service = CommodityService::new(t.infra().clone());
+    let system = Actor::system();
+    let cotton = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
+    for rate in ["12", "18"] {
+        service
+            .update(
+                &system,
+                cotton.id,
+                UpdateCommodity {
+                    gst_rate: Some(dec(rate)),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let varieties = CommodityChildService::<AppInfra, Varieties>::new(t.infra().clone());
+    let s6 = varieties
+        .create(
+            &system,
+            cotton.id,
+            CreateVariety {
+                code: "S6".into(),
+                name: "Shankar-6".into(),
+                is_standard: None,
+            },
+        )
+        .await
+        .unwrap()
+        .value;
+    varieties
+        .update(
+            &system,
+            cotton.id,
+            s6.id,
+            UpdateVariety {
+                name: Some("Shankar 6".into()),
+                is_standard: None,
+                version: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    varieties.delete(&system, cotton.id, s6.id).await.unwrap();
+    let child_events: Vec<_> = events(&t)
+        .await
+        .into_iter()
+        .filter(|(event, _, _)| event.starts_with("CommodityVariety"))
+        .collect();
+    let commodity = cotton.id.to_string();
+    assert_eq!(
+        child_events,
+        [
+            ("CommodityVarietyAdded".to_owned(), commodity.clone(), 3),
+            ("CommodityVarietyUpdated".to_owned(), commodity.clone(), 3),
+            ("CommodityVarietyDeleted".to_owned(), commodity, 3),
+        ],
+        "child events carry the commodity's version"
+    );
+
+    let payment = TermService::<AppInfra, PaymentTerms>::new(t.infra().clone());
+    let net30 = payment
+        .create(
+            &system,
+            TermInput {
+                code: Some("NET30".into()),
+                name: Some("Net 30 days".into()),
+                days: Some(30),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .value;
+    let same = payment
+        .update(
+            &system,
+            net30.id,
+            TermInput {
+                days: Some(30),
+                name: Some("Net 30 days".into()),
+                ..Default::default()
+            },
+            Some(1),
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(same.version, 1);
+    let term_events: Vec<_> = events(&t)
+        .await
+        .into_iter()
+        .filter(|(event, _, _)| event.starts_with("PaymentTerm"))
+        .map(|(event, _, _)| event)
+        .collect();
+    assert_eq!(
+        term_events,
+        ["PaymentTermCreated"],
+        "a no-op update emits nothing"
+    );
+}
+
 async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
     let service = CommodityService::new(t.infra().clone());
     let system = Actor::system();
@@ -703,6 +817,7 @@ infra::backend_tests!(
     children_validate_and_commissions_keep_their_commodity,
     term_masters_share_one_service_and_check_their_attributes,
     concurrent_term_updates_from_one_version_let_only_one_through,
+    child_events_carry_the_commodity_version_and_no_op_term_updates_emit_nothing,
     search_ranks_and_reads_are_invalidated_by_writes,
     search_pages_continue_when_the_last_item_is_deleted_or_renamed,
     a_bad_csv_changes_nothing_and_an_export_imports_unchanged

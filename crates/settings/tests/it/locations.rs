@@ -355,7 +355,42 @@ async fn text_search_matches_wildcard_characters_literally(t: TestInfra) {
     assert_eq!(found("yard").await.len(), 2);
 }
 
+async fn a_no_op_update_keeps_the_version_and_emits_no_event(t: TestInfra) {
+    let service = LocationService::new(t.infra().clone());
+    let system = Actor::system();
+    let rajkot = service
+        .create(&system, place("Rajkot APMC", "p1", "GJ", "Rajkot"))
+        .await
+        .unwrap()
+        .value
+        .location;
+    let same = service
+        .update(
+            &system,
+            rajkot.id,
+            UpdateLocation {
+                name: Some(" Rajkot APMC ".into()),
+                is_active: Some(true),
+                version: None,
+            },
+            Some(1),
+        )
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(same.version, 1);
+    let events: Vec<_> = infra::outbox::entity::Entity::find()
+        .all(t.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event_type)
+        .collect();
+    assert_eq!(events, ["LocationCreated"]);
+}
+
 infra::backend_tests!(
+    a_no_op_update_keeps_the_version_and_emits_no_event,
     text_search_matches_wildcard_characters_literally,
     concurrent_creates_of_one_place_all_answer_the_same_location,
     the_same_place_answers_the_first_and_regions_follow_state_codes,
