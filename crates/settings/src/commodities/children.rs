@@ -7,7 +7,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 
 use infra::write::{WriteTx, write};
-use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
+use infra::{Actor, Cache, Infra, Kv, Page, PageRequest, Written};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -15,8 +15,11 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::commissions::Commissions;
 use super::entity::commodity;
+use super::parameters::Parameters;
 use super::store::live;
+use super::varieties::Varieties;
 use super::{COMMODITY_READ, COMMODITY_UPDATE, TOPIC};
 use crate::changes::{Change, diff, record};
 use crate::error::{SettingsError, require};
@@ -24,6 +27,25 @@ use crate::rows::col;
 
 /// How long a commodity's children stay cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
+/// The cache namespace of children lists, keyed `{commodity_id}:{SEGMENT}`.
+const CACHE_NAMESPACE: &str = "commodity-child";
+
+fn children_cache(kv: &Kv) -> Cache {
+    Cache::new(kv, CACHE_NAMESPACE, CACHE_TTL)
+}
+
+fn cache_key(commodity_id: Uuid, segment: &str) -> String {
+    format!("{commodity_id}:{segment}")
+}
+
+/// Forgets every cached children list of `commodity_id` (call it after the
+/// commit of a change that makes them unreadable, such as deleting the commodity).
+pub(crate) async fn forget_children(kv: &Kv, commodity_id: Uuid) {
+    let cache = children_cache(kv);
+    for segment in [Varieties::SEGMENT, Parameters::SEGMENT, Commissions::SEGMENT] {
+        cache.invalidate(&cache_key(commodity_id, segment)).await;
+    }
+}
 
 /// A kind of commodity child. Its table has `id`, `commodity_id` and `version`.
 pub trait CommodityChild: Send + Sync + 'static {
@@ -131,11 +153,11 @@ impl<I: Infra, C: CommodityChild> CommodityChildService<I, C> {
     }
 
     fn cache(&self) -> Cache {
-        Cache::new(self.infra.kv(), "commodity-child", CACHE_TTL)
+        children_cache(self.infra.kv())
     }
 
     fn key(commodity_id: Uuid) -> String {
-        format!("{commodity_id}:{}", C::SEGMENT)
+        cache_key(commodity_id, C::SEGMENT)
     }
 
     /// Every child of the live commodity, ordered by id, through the cache (COMMODITY_READ).

@@ -2,7 +2,8 @@
 //! and conversion (COMMODITY_READ), update and soft delete (COMMODITY_UPDATE,
 //! delete refused while referenced). Reads go through the cache: one entry per
 //! commodity and one for the whole live catalogue, both invalidated after
-//! every committed change.
+//! every committed change; a delete also forgets the commodity's cached
+//! children lists.
 
 use infra::write::write;
 use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
@@ -194,6 +195,7 @@ impl<I: Infra> CommodityService<I> {
         })
         .await;
         self.invalidate([id]).await;
+        super::children::forget_children(self.infra.kv(), id).await;
         written
     }
 

@@ -622,6 +622,43 @@ async fn child_events_carry_the_commodity_version_and_no_op_term_updates_emit_no
     );
 }
 
+async fn a_deleted_commodity_answers_no_cached_children(t: TestInfra) {
+    let service = CommodityService::new(t.infra().clone());
+    let system = Actor::system();
+    let cotton = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
+    let varieties = CommodityChildService::<AppInfra, Varieties>::new(t.infra().clone());
+    let params = CommodityChildService::<AppInfra, Parameters>::new(t.infra().clone());
+    let commissions = CommodityChildService::<AppInfra, Commissions>::new(t.infra().clone());
+    varieties
+        .create(
+            &system,
+            cotton.id,
+            CreateVariety {
+                code: "S6".into(),
+                name: "Shankar-6".into(),
+                is_standard: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(varieties.all(&system, cotton.id).await.unwrap().len(), 1);
+    assert_eq!(params.all(&system, cotton.id).await.unwrap().len(), 6);
+    assert!(commissions.all(&system, cotton.id).await.unwrap().is_empty());
+    service.delete(&system, cotton.id).await.unwrap();
+    assert_eq!(
+        varieties.all(&system, cotton.id).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        params.all(&system, cotton.id).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+    assert_eq!(
+        commissions.all(&system, cotton.id).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}
+
 async fn search_ranks_and_reads_are_invalidated_by_writes(t: TestInfra) {
     let service = CommodityService::new(t.infra().clone());
     let system = Actor::system();
@@ -819,6 +856,7 @@ infra::backend_tests!(
     concurrent_term_updates_from_one_version_let_only_one_through,
     child_events_carry_the_commodity_version_and_no_op_term_updates_emit_nothing,
     search_ranks_and_reads_are_invalidated_by_writes,
+    a_deleted_commodity_answers_no_cached_children,
     search_pages_continue_when_the_last_item_is_deleted_or_renamed,
     a_bad_csv_changes_nothing_and_an_export_imports_unchanged
 );
