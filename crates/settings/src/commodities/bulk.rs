@@ -10,7 +10,13 @@
 //! commodities (with their category's parameter templates). Export writes the
 //! same columns for every live commodity, ordered by name, so an export
 //! imports again with nothing changed.
+//!
+//! A cell that a spreadsheet would take for a formula (starting with `=`,
+//! `+`, `-` or `@`, after any apostrophes) is exported with one `'` in front,
+//! and import removes exactly one `'` from such a cell, so the value comes
+//! back as it was.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use infra::write::write;
@@ -53,6 +59,29 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// The commodity of each row, in file order.
     pub ids: Vec<Uuid>,
+}
+
+/// Whether a spreadsheet would read `cell` as a formula once the apostrophes
+/// in front of it are removed.
+fn formula_like(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(['=', '+', '-', '@'])
+}
+
+/// `cell` as exported: with a `'` in front when it is formula-like.
+fn guarded(cell: &str) -> Cow<'_, str> {
+    if formula_like(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// `cell` as imported: one `'` in front of a formula-like value removed.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(cell) => rest,
+        _ => cell,
+    }
 }
 
 fn parse_flag(text: &str) -> Option<bool> {
@@ -130,13 +159,8 @@ fn parse(bytes: &[u8], units: &Units) -> Result<Vec<CommodityFields>, SettingsEr
             break;
         }
         let prefix = format!("lines[{line}].");
-        let cell = |name: &str| {
-            column
-                .get(name)
-                .and_then(|i| record.get(*i))
-                .unwrap_or("")
-                .to_owned()
-        };
+        let cell =
+            |name: &str| unguarded(column.get(name).and_then(|i| record.get(*i)).unwrap_or("")).to_owned();
         if record.len() != headers.len() {
             v.push(FieldError::new(
                 format!("lines[{line}]"),
@@ -238,17 +262,19 @@ impl<I: Infra> CommodityService<I> {
         let invariant = |_| SettingsError::Infra(infra::InfraError::Invariant("CSV export failed in memory"));
         writer.write_record(COLUMNS).map_err(invariant)?;
         for c in items {
+            let gst_rate = c.gst_rate.normalize().to_string();
+            let cells = [
+                c.name.as_str(),
+                &c.category,
+                &c.hsn_code,
+                &gst_rate,
+                &c.base_unit,
+                &c.trade_unit,
+                &c.rate_unit,
+                if c.is_active { "true" } else { "false" },
+            ];
             writer
-                .write_record([
-                    c.name.as_str(),
-                    &c.category,
-                    &c.hsn_code,
-                    &c.gst_rate.normalize().to_string(),
-                    &c.base_unit,
-                    &c.trade_unit,
-                    &c.rate_unit,
-                    if c.is_active { "true" } else { "false" },
-                ])
+                .write_record(cells.map(guarded).iter().map(|cell| cell.as_bytes()))
                 .map_err(invariant)?;
         }
         let bytes = writer
@@ -256,5 +282,27 @@ impl<I: Infra> CommodityService<I> {
             .map_err(|_| SettingsError::Infra(infra::InfraError::Invariant("CSV export failed in memory")))?;
         String::from_utf8(bytes)
             .map_err(|_| SettingsError::Infra(infra::InfraError::Invariant("CSV export is not UTF-8")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guarded, unguarded};
+
+    #[test]
+    fn formula_cells_are_guarded_and_come_back_unchanged() {
+        for (value, exported) in [
+            ("=SUM(A1)", "'=SUM(A1)"),
+            ("+91", "'+91"),
+            ("-5", "'-5"),
+            ("@x", "'@x"),
+            ("'=x", "''=x"),
+            ("'plain", "'plain"),
+            ("Cotton", "Cotton"),
+            ("", ""),
+        ] {
+            assert_eq!(guarded(value), exported);
+            assert_eq!(unguarded(&guarded(value)), value);
+        }
     }
 }

@@ -848,7 +848,53 @@ async fn a_bad_csv_changes_nothing_and_an_export_imports_unchanged(t: TestInfra)
     assert_eq!(service.export_csv(&system).await.unwrap(), exported);
 }
 
+async fn an_export_guards_formula_cells_and_imports_unchanged(t: TestInfra) {
+    let service = CommodityService::new(t.infra().clone());
+    let system = Actor::system();
+    let names = ["=SUM(A1)", "+Cotton", "-Cotton", "@Cotton", "'=Quoted", "'Plain"];
+    for name in names {
+        make(&service, input(name, "COTTON", "KG", "BALE", "CANDY")).await;
+    }
+    let exported = service.export_csv(&system).await.unwrap();
+    let first_cells: Vec<&str> = exported
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        first_cells,
+        [
+            "''=Quoted",
+            "'Plain",
+            "'+Cotton",
+            "'-Cotton",
+            "'=SUM(A1)",
+            "'@Cotton"
+        ]
+    );
+    let again = service
+        .import_csv(&system, exported.as_bytes())
+        .await
+        .unwrap()
+        .value;
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 6));
+    let mut stored: Vec<String> = service
+        .list(&system, CommodityFilter::default(), PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    stored.sort();
+    let mut expected: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    expected.sort();
+    assert_eq!(stored, expected);
+    assert_eq!(service.export_csv(&system).await.unwrap(), exported);
+}
+
 infra::backend_tests!(
+    an_export_guards_formula_cells_and_imports_unchanged,
     cotton_gets_its_template_and_bad_commodities_name_every_field,
     conversions_are_exact_for_a_table_of_cases,
     children_validate_and_commissions_keep_their_commodity,
