@@ -29,7 +29,7 @@ pub struct CreateLocation {
     pub state: Option<String>,
     /// Two-letter state code (MH, GJ, ...); decides the region.
     pub state_code: Option<String>,
-    /// Country; India when absent.
+    /// Country; India when absent or blank.
     pub country: Option<String>,
 }
 
@@ -60,8 +60,12 @@ pub struct LocationFilter {
     pub text: Option<String>,
 }
 
+/// Whether `country` means India: absent or blank (stored as India), `India` or `IN`.
 pub(crate) fn is_india(country: Option<&str>) -> bool {
-    country.is_none_or(|c| c.trim().eq_ignore_ascii_case("india") || c.trim().eq_ignore_ascii_case("IN"))
+    country
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .is_none_or(|c| c.eq_ignore_ascii_case("india") || c.eq_ignore_ascii_case("IN"))
 }
 
 fn check_name(v: &mut Validator, name: &str) {

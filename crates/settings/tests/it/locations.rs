@@ -389,7 +389,40 @@ async fn a_no_op_update_keeps_the_version_and_emits_no_event(t: TestInfra) {
     assert_eq!(events, ["LocationCreated"]);
 }
 
+async fn an_empty_country_is_india_for_the_region_and_the_pin_rule(t: TestInfra) {
+    let service = LocationService::new(t.infra().clone());
+    let system = Actor::system();
+    for (i, country) in ["", "  "].into_iter().enumerate() {
+        let made = service
+            .create(
+                &system,
+                CreateLocation {
+                    country: Some(country.into()),
+                    ..place("Rajkot APMC", &format!("blank-{i}"), "GJ", "Rajkot")
+                },
+            )
+            .await
+            .unwrap()
+            .value
+            .location;
+        assert_eq!((made.country.as_str(), made.region.as_str()), ("India", "WEST"));
+    }
+    let bad_pin = service
+        .create(
+            &system,
+            CreateLocation {
+                country: Some(String::new()),
+                pincode: Some("012345".into()),
+                ..place("Rajkot APMC", "blank-pin", "GJ", "Rajkot")
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&bad_pin), ["pincode"]);
+}
+
 infra::backend_tests!(
+    an_empty_country_is_india_for_the_region_and_the_pin_rule,
     a_no_op_update_keeps_the_version_and_emits_no_event,
     text_search_matches_wildcard_characters_literally,
     concurrent_creates_of_one_place_all_answer_the_same_location,
