@@ -285,4 +285,46 @@ async fn a_back_office_manager_builds_the_cotton_catalogue(t: TestInfra) {
     assert_eq!(in_use["code"], "commodity_in_use");
 }
 
-infra::backend_tests!(a_back_office_manager_builds_the_cotton_catalogue);
+async fn an_upload_without_both_capabilities_is_refused_before_the_body_is_read(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let admin = login(&app, "root@example.com").await;
+    let org = created(
+        &app,
+        &admin,
+        "/api/v1/settings/organizations",
+        json!({"name": "Shree Cotton", "legal_name": "Shree Cotton Pvt Ltd"}),
+    )
+    .await;
+    // Back-office staff may change commodities but not create them.
+    let user = json!({
+        "kind": "INTERNAL", "email": "staff@example.com", "password": PASSWORD, "full_name": "Back Office",
+        "organization_id": org["id"], "roles": ["BACKOFFICE_STAFF"]
+    });
+    created(&app, &admin, "/api/v1/settings/users", user).await;
+    let staff = login(&app, "staff@example.com").await;
+
+    let csv = "name,category,hsn_code,gst_rate,base_unit\nWheat,WHEAT,1001,5,KG\n";
+    let refused = problem(upload(&app, &staff, csv).await, 403).await;
+    assert_eq!(refused["code"], "capability_missing");
+    assert!(
+        refused["detail"].as_str().unwrap().contains("COMMODITY_CREATE"),
+        "{refused}"
+    );
+    // A body that is not multipart at all is never looked at.
+    let not_multipart = app
+        .client
+        .post(format!("{}{BASE}/bulk/upload", app.address))
+        .bearer_auth(&staff)
+        .header("content-type", "text/csv")
+        .body("name\nWheat\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(not_multipart, 403).await["code"], "capability_missing");
+}
+
+infra::backend_tests!(
+    a_back_office_manager_builds_the_cotton_catalogue,
+    an_upload_without_both_capabilities_is_refused_before_the_body_is_read
+);

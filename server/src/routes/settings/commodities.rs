@@ -10,9 +10,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures::StreamExt;
 use infra::{FieldError, PageRequest};
 use serde::Deserialize;
+use settings::SettingsError;
 use settings::commodities::conversion::ConversionRequest;
 use settings::commodities::search::SearchPage;
-use settings::commodities::{CommodityFilter, CreateCommodity, UpdateCommodity};
+use settings::commodities::{
+    COMMODITY_CREATE, COMMODITY_UPDATE, CommodityFilter, CreateCommodity, UpdateCommodity,
+};
 use uuid::Uuid;
 
 use super::commodity_parts::{children, terms};
@@ -261,6 +264,12 @@ pub async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    // Refuse before reading up to 5 MiB of a body the caller may not send.
+    for capability in [COMMODITY_CREATE, COMMODITY_UPDATE] {
+        if !caller.0.can(capability) {
+            return Err(SettingsError::Forbidden(capability.to_owned()).into());
+        }
+    }
     let bytes = file_field(&req, payload).await?;
     let report = state.commodities.import_csv(&caller.0, &bytes).await?.value;
     Ok(HttpResponse::Ok().json(report))
