@@ -29,6 +29,7 @@ pub mod capabilities;
 mod changes;
 pub mod commodities;
 pub mod error;
+mod like;
 pub mod locations;
 pub mod organizations;
 pub mod references;

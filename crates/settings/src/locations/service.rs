@@ -4,7 +4,7 @@
 
 use infra::write::write;
 use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -19,6 +19,7 @@ use super::regions::{canonical, region_of};
 use super::{LOCATION_CREATE, LOCATION_READ, LOCATION_UPDATE, TOPIC};
 use crate::changes::{Change, diff, record};
 use crate::error::{SettingsError, require};
+use crate::like::contains_pattern;
 use crate::references::{Reference, References};
 use crate::rows::save;
 
@@ -34,21 +35,6 @@ pub struct LocationService<I: Infra> {
 
 fn trimmed(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-/// `%text%` for LIKE with `\` as the escape character: lower-cased, and the
-/// caller's `%`, `_` and `\` escaped so they match themselves.
-pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
-    let mut escaped = String::with_capacity(text.len() + 2);
-    escaped.push('%');
-    for c in text.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped.push('%');
-    LikeExpr::new(escaped).escape('\\')
 }
 
 impl<I: Infra> LocationService<I> {

@@ -134,7 +134,7 @@ impl<I: Infra> OrganizationService<I> {
             query = query.filter(organization::Column::Id.gt(after));
         }
         if let Some(name) = filter.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            let pattern = format!("%{}%", name.to_lowercase().replace(['%', '_'], ""));
+            let pattern = crate::like::contains_pattern(name);
             query = query.filter(Func::lower(Expr::col(organization::Column::Name)).like(pattern));
         }
         if let Some(active) = filter.active {

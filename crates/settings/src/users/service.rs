@@ -128,7 +128,7 @@ impl<I: Infra> UserService<I> {
             query = query.filter(user::Column::IsActive.eq(active));
         }
         if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-            let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+            let pattern = crate::like::contains_pattern(q);
             query = query.filter(
                 Condition::any()
                     .add(Expr::col(user::Column::Email).like(pattern.clone()))

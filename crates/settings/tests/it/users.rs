@@ -267,7 +267,41 @@ async fn seeded_roles_are_listed(t: TestInfra) {
     assert!(RoleService::new(t.infra().clone()).list(&nobody).await.is_err());
 }
 
+async fn search_text_matches_wildcards_literally(t: TestInfra) {
+    let users = UserService::new(t.infra().clone());
+    let org = organization(&t, "Org").await.id;
+    for email in ["ann_lee@example.com", "annxlee@example.com", "bob@example.com"] {
+        create(&users, &Actor::system(), internal(email, org, &[]))
+            .await
+            .unwrap();
+    }
+    let found = |q: &str| {
+        let (users, q) = (users.clone(), q.to_owned());
+        async move {
+            let filter = UserFilter {
+                q: Some(q),
+                ..UserFilter::default()
+            };
+            let page = users
+                .list(&manager(org), filter, PageRequest::default())
+                .await
+                .unwrap();
+            let mut emails: Vec<String> = page.items.into_iter().filter_map(|u| u.email).collect();
+            emails.sort();
+            emails
+        }
+    };
+    assert_eq!(
+        found("ann_").await,
+        ["ann_lee@example.com"],
+        "_ is a character, not a wildcard"
+    );
+    assert!(found("%").await.is_empty(), "% is a character, not a wildcard");
+    assert_eq!(found("ANN").await.len(), 2, "case-insensitive");
+}
+
 infra::backend_tests!(
+    search_text_matches_wildcards_literally,
     each_change_writes_one_event_and_one_audit_row,
     a_stale_version_is_refused,
     internal_managers_stay_in_their_organization,
