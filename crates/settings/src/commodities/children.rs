@@ -250,7 +250,14 @@ impl<I: Infra, C: CommodityChild> CommodityChildService<I, C> {
                 let view = C::update(tx, &parent, before, input).await?;
                 let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&view)?);
                 let payload = json!({ "commodity_id": commodity_id, "id": id, "changes": changes });
-                record_child::<C>(tx, &parent, "Updated", "update", &view, payload).await?;
+                if changes.is_empty() {
+                    // Nothing changed: the request is audited, no event is emitted.
+                    let action = format!("{}.update", C::RESOURCE);
+                    tx.audit(&action, C::RESOURCE, &id.to_string(), Some(payload))
+                        .await?;
+                } else {
+                    record_child::<C>(tx, &parent, "Updated", "update", &view, payload).await?;
+                }
                 Ok(view)
             })
         })

@@ -517,7 +517,7 @@ async fn events(t: &TestInfra) -> Vec<(String, String, i64)> {
         .collect()
 }
 
-async fn child_events_carry_the_commodity_version_and_no_op_term_updates_emit_nothing(t: TestInfra) {
+async fn child_events_carry_the_commodity_version_and_no_op_updates_emit_nothing(t: TestInfra) {
     let service = CommodityService::new(t.infra().clone());
     let system = Actor::system();
     let cotton = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
@@ -549,6 +549,21 @@ async fn child_events_carry_the_commodity_version_and_no_op_term_updates_emit_no
         .await
         .unwrap()
         .value;
+    varieties
+        .update(
+            &system,
+            cotton.id,
+            s6.id,
+            UpdateVariety {
+                name: Some("Shankar 6".into()),
+                is_standard: None,
+                version: None,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    // The same name again changes nothing and emits nothing.
     varieties
         .update(
             &system,
@@ -900,7 +915,7 @@ infra::backend_tests!(
     children_validate_and_commissions_keep_their_commodity,
     term_masters_share_one_service_and_check_their_attributes,
     concurrent_term_updates_from_one_version_let_only_one_through,
-    child_events_carry_the_commodity_version_and_no_op_term_updates_emit_nothing,
+    child_events_carry_the_commodity_version_and_no_op_updates_emit_nothing,
     search_ranks_and_reads_are_invalidated_by_writes,
     a_deleted_commodity_answers_no_cached_children,
     search_pages_continue_when_the_last_item_is_deleted_or_renamed,
