@@ -9,6 +9,13 @@ use crate::http::json::ApiJson;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
 
+/// A 200 answer holding secrets (tokens, a TOTP secret): never stored by a cache.
+fn secret<T: serde::Serialize>(body: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(body)
+}
+
 /// Registers the auth routes under `/api/v1/auth`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -81,9 +88,7 @@ pub async fn login(
         password: body.0.password,
     };
     let step = state.auth.begin_login(request, &client.0).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(step))
+    Ok(secret(&step))
 }
 
 /// Exchanges a refresh token for a new pair. A token used twice (outside a
@@ -97,9 +102,7 @@ pub async fn refresh(
     body: ApiJson<RefreshBody>,
 ) -> Result<HttpResponse, ApiError> {
     let pair = state.auth.refresh(&body.0.refresh_token, &client.0).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(pair))
+    Ok(secret(&pair))
 }
 
 /// Ends the current session; its tokens stop working on every instance.
@@ -214,9 +217,7 @@ pub async fn otp_verify(
         .auth
         .verify_otp(&body.0.mobile, &body.0.otp, &client.0)
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(login))
+    Ok(secret(&login))
 }
 
 /// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
@@ -315,9 +316,7 @@ pub async fn login_totp(
         .auth
         .login_totp(&body.0.second_factor_token, &body.0.code, &client.0)
         .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(pair))
+    Ok(secret(&pair))
 }
 
 /// Starts setting up the authenticator second factor: answers `secret` and `provisioning_uri`.
@@ -325,9 +324,7 @@ pub async fn login_totp(
     responses((status = 200, description = "`{secret, provisioning_uri}`")))]
 pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let setup = state.auth.totp_setup(&caller.0).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(setup))
+    Ok(secret(&setup))
 }
 
 /// Enables the second factor with a first code.
