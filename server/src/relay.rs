@@ -60,12 +60,19 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
         return Ok(0);
     }
     // Aggregates with a failed row, or a pending row not yet due, wait.
+    // Only this pass's aggregates are asked about, and only their keys are read.
     let mut blocked: HashSet<(String, String)> = Entity::find()
+        .select_only()
+        .column(Column::AggregateType)
+        .column(Column::AggregateId)
+        .distinct()
         .filter(Column::Status.eq("failed"))
+        .filter(Column::AggregateType.is_in(rows.iter().map(|r| r.aggregate_type.clone())))
+        .filter(Column::AggregateId.is_in(rows.iter().map(|r| r.aggregate_id.clone())))
+        .into_tuple::<(String, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|r| (r.aggregate_type, r.aggregate_id))
         .collect();
     let mut due = Vec::with_capacity(rows.len());
     for row in rows {
