@@ -1,7 +1,6 @@
 //! The real binary: configuration errors, `migrate`, serving on the embedded
 //! default and on PostgreSQL + Redis, and a graceful stop on SIGTERM.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -9,26 +8,12 @@ use std::time::{Duration, Instant};
 use infra::testing::{ScratchDatabase, ScratchPrefix, redis_url};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_server");
+use crate::helpers::free_port;
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The binary with a clean environment (none of the server's variables inherited).
+/// The binary with a clean environment, run in `cwd`, its errors captured.
 fn command(cwd: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(cwd).stdout(Stdio::null()).stderr(Stdio::piped());
-    for var in server::config::ENV_VARS
-        .iter()
-        .chain(&["CONFIG_FILE", "RUST_LOG"])
-    {
-        cmd.env_remove(var);
-    }
+    let mut cmd = crate::helpers::server_command();
+    cmd.current_dir(cwd).stderr(Stdio::piped());
     cmd
 }
 

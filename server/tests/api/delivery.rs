@@ -1,7 +1,6 @@
 //! Delivery under faults: the relay's process killed with SIGKILL mid-stream,
 //! and a Redis server that goes away and comes back.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +16,7 @@ use server::consumers::run;
 use settings::organizations::{CreateOrganization, OrganizationService, UpdateOrganization};
 
 use crate::consumers::{Counting, effects, fast, wait_for};
+use crate::helpers::free_port;
 use crate::relay::stream_ids;
 
 /// A child process killed when the test ends, however it ends.
@@ -30,35 +30,17 @@ impl Drop for Process {
 }
 
 impl Process {
+    /// SIGKILL (what `Child::kill` sends on Unix), then reaps it.
     fn kill_9(&mut self) {
-        let pid = self.0.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-KILL", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        self.0.kill().unwrap();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// `server relay` of the real binary on `t`'s database and key prefix.
 fn relay_process(t: &TestInfra) -> Process {
     let config = t.infra().config();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_server"));
-    for var in server::config::ENV_VARS {
-        cmd.env_remove(var);
-    }
-    let child = cmd
+    let child = crate::helpers::server_command()
         .arg("relay")
         .env("DATABASE_URL", &config.database_url)
         .env("REDIS_URL", redis_url())

@@ -110,3 +110,26 @@ pub async fn login(app: &TestApp, email: &str) -> String {
         .expect("a login answer");
     pair["access_token"].as_str().expect("an access token").to_owned()
 }
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind a free port")
+        .local_addr()
+        .expect("its address")
+        .port()
+}
+
+/// The real `server` binary with a clean environment (none of the server's
+/// variables inherited) and its standard output discarded.
+pub fn server_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    cmd.stdout(std::process::Stdio::null());
+    for var in server::config::ENV_VARS
+        .iter()
+        .chain(&["CONFIG_FILE", "RUST_LOG"])
+    {
+        cmd.env_remove(var);
+    }
+    cmd
+}
