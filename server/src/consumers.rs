@@ -308,7 +308,7 @@ async fn handle_local(infra: &AppInfra, handler: &Arc<dyn Handler>, event: Deliv
 }
 
 fn kv_error(e: redis::RedisError) -> InfraError {
-    InfraError::Kv(infra::KvError::Unavailable(e.to_string()))
+    InfraError::Kv(e.into())
 }
 
 async fn run_redis(
@@ -372,13 +372,13 @@ async fn run_redis(
                         .next()
                         .map(redis::from_redis_value)
                         .transpose()
-                        .map_err(|e| InfraError::Kv(infra::KvError::Unavailable(e.to_string())))?
+                        .map_err(|e| kv_error(e.into()))?
                         .unwrap_or_else(|| "0-0".to_owned());
                     let entries: Vec<Entry> = parts
                         .next()
                         .map(redis::from_redis_value)
                         .transpose()
-                        .map_err(|e| InfraError::Kv(infra::KvError::Unavailable(e.to_string())))?
+                        .map_err(|e| kv_error(e.into()))?
                         .unwrap_or_default();
                     handle(infra, &consumer, options, &mut conn, key, topic, entries).await?;
                     if next == "0-0" {

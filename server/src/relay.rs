@@ -175,7 +175,7 @@ async fn publish(infra: &AppInfra, rows: &[Model]) -> Result<(), infra::KvError>
     let mut c = redis.connection().await?;
     pipe.query_async::<()>(&mut c)
         .await
-        .map_err(|e| infra::KvError::Unavailable(e.to_string()))?;
+        .map_err(infra::KvError::from)?;
     Ok(())
 }
 

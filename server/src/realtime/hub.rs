@@ -225,7 +225,7 @@ impl Hub {
             .arg(body)
             .query_async::<i64>(&mut conn)
             .await
-            .map_err(|e| KvError::Unavailable(e.to_string()))?;
+            .map_err(KvError::from)?;
         Ok(())
     }
 

@@ -271,9 +271,15 @@ fn escape_glob(s: &str) -> String {
 
 /// Maps a Redis error to unreachable (retry may help) or a command failure.
 pub(crate) fn map_err(e: RedisError) -> KvError {
-    if e.is_io_error() || e.is_timeout() || e.is_connection_refusal() || e.is_connection_dropped() {
-        KvError::Unavailable(e.to_string())
-    } else {
-        KvError::Command(e.to_string())
+    KvError::from(e)
+}
+
+impl From<RedisError> for KvError {
+    fn from(e: RedisError) -> Self {
+        if e.is_io_error() || e.is_timeout() || e.is_connection_refusal() || e.is_connection_dropped() {
+            KvError::Unavailable(e.to_string())
+        } else {
+            KvError::Command(e.to_string())
+        }
     }
 }
