@@ -153,6 +153,7 @@ impl<I: Infra> AuthService<I> {
             lockout::record_failure(self.infra().kv(), self.infra().clock(), self.config(), &email).await?;
             return Err(e);
         }
+        lockout::clear(self.infra().kv(), &email).await?;
         self.open_session(&me, client).await
     }
 

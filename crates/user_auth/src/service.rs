@@ -297,8 +297,9 @@ impl<I: Infra> AuthService<I> {
             lockout::record_failure(kv, clock, &self.config, &email).await?;
             return Err(AuthError::InvalidCredentials);
         };
-        lockout::clear(kv, &email).await?;
         if user.totp_enabled {
+            // Failures are forgotten only when a session opens: a right password
+            // must not reset the count a second factor is being guessed under.
             let token = self.second_factor_token(user.id).await?;
             return Ok(LoginStep::SecondFactor {
                 second_factor_required: true,
@@ -306,6 +307,7 @@ impl<I: Infra> AuthService<I> {
                 expires_in: tokens::SECOND_FACTOR_TTL.num_seconds(),
             });
         }
+        lockout::clear(kv, &email).await?;
         Ok(LoginStep::Done(self.open_session(&user, client).await?))
     }
 

@@ -17,7 +17,9 @@ use super::context::RequestId;
 use super::problem::ApiError;
 use crate::state::AppState;
 
-/// Routes under `/api/v1` that take no access token.
+/// Routes under `/api/v1` that take no access token: the token routes. Their
+/// answers hold secrets, so idempotency never stores them, and they are rate
+/// limited per address and closed when the store is down.
 pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/auth/login",
     "/api/v1/auth/login/totp",

@@ -32,14 +32,9 @@ pub static IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-ke
 /// Set on a replayed answer.
 pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
-/// Routes whose answers hold secrets; never stored.
-const EXCLUDED: &[&str] = &[
-    "/api/v1/auth/login",
-    "/api/v1/auth/login/totp",
-    "/api/v1/auth/refresh",
-    "/api/v1/auth/otp/send",
-    "/api/v1/auth/otp/verify",
-];
+/// Authenticated routes whose answers hold secrets; never stored, like the
+/// token routes ([`super::auth::PUBLIC_ROUTES`]).
+const SECRET_ROUTES: &[&str] = &["/api/v1/auth/totp/setup"];
 /// Answer headers worth replaying.
 const KEPT_HEADERS: [HeaderName; 3] = [header::LOCATION, header::CONTENT_TYPE, header::ETAG];
 
@@ -71,7 +66,8 @@ pub async fn idempotency(
     let applies = matches!(
         *req.method(),
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    ) && !EXCLUDED.contains(&req.path());
+    ) && !super::auth::PUBLIC_ROUTES.contains(&req.path())
+        && !SECRET_ROUTES.contains(&req.path());
     let raw = req.headers().get(&IDEMPOTENCY_KEY).cloned();
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let (Some(raw), true, Some(state)) = (raw, applies, state) else {

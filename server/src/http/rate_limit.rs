@@ -31,15 +31,6 @@ pub static POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
 /// `RateLimit`.
 pub static RATE_LIMIT: HeaderName = HeaderName::from_static("ratelimit");
 
-/// Token routes: limited per address before anything else, and closed when the store is down.
-const AUTH_ROUTES: &[&str] = &[
-    "/api/v1/auth/login",
-    "/api/v1/auth/login/totp",
-    "/api/v1/auth/refresh",
-    "/api/v1/auth/otp/send",
-    "/api/v1/auth/otp/verify",
-];
-
 /// A named quota.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -224,7 +215,8 @@ pub async fn limit_by_address(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     apply(req, next, |req, state| {
-        let auth_route = AUTH_ROUTES.contains(&req.path());
+        // Token routes: limited per address before anything else, closed when the store is down.
+        let auth_route = super::auth::PUBLIC_ROUTES.contains(&req.path());
         if !auth_route && req.headers().contains_key("authorization") {
             return None;
         }

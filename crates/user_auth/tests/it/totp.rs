@@ -88,4 +88,51 @@ async fn a_login_with_totp_takes_two_steps_and_codes_work_once(t: TestInfra) {
     );
 }
 
-infra::backend_tests!(a_login_with_totp_takes_two_steps_and_codes_work_once);
+async fn a_right_password_does_not_reset_second_factor_guesses(t: TestInfra) {
+    let s = services(&t).await;
+    admin(&s, "root@example.com").await;
+    let who = s
+        .auth
+        .authenticate(&login(&s, "root@example.com").await.access_token)
+        .await
+        .unwrap();
+    let setup = s.auth.totp_setup(&who.actor).await.unwrap();
+    s.auth
+        .totp_confirm(&who.actor, &code_now(&t, &setup.secret))
+        .await
+        .unwrap();
+    let wrong = if code_now(&t, &setup.secret) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    // Each round: the right password, then a wrong code. The fifth wrong code locks.
+    let mut locked = false;
+    for _ in 0..6 {
+        let step = s
+            .auth
+            .begin_login(request("root@example.com", PASSWORD), &ClientInfo::default())
+            .await;
+        let Ok(LoginStep::SecondFactor {
+            second_factor_token, ..
+        }) = step
+        else {
+            locked = matches!(step, Err(AuthError::Locked { .. }));
+            break;
+        };
+        let guess = s
+            .auth
+            .login_totp(&second_factor_token, wrong, &ClientInfo::default())
+            .await;
+        if matches!(guess, Err(AuthError::Locked { .. })) {
+            locked = true;
+            break;
+        }
+    }
+    assert!(locked, "guessing codes between password logins locks the account");
+}
+
+infra::backend_tests!(
+    a_login_with_totp_takes_two_steps_and_codes_work_once,
+    a_right_password_does_not_reset_second_factor_guesses
+);
