@@ -26,8 +26,22 @@ impl MigrationTrait for Migration {
             return Ok(());
         }
         let db = manager.get_connection();
-        db.execute_unprepared("ALTER TABLE outbox_events ADD COLUMN seq BIGSERIAL")
-            .await?;
+        // Not `ADD COLUMN … BIGSERIAL`: a volatile default rewrites the whole
+        // table under an exclusive lock. The column comes without a default
+        // (metadata only), then new rows take the sequence, and only rows not
+        // yet published are numbered, in id order.
+        for statement in [
+            "CREATE SEQUENCE outbox_events_seq_seq",
+            "ALTER TABLE outbox_events ADD COLUMN seq BIGINT",
+            "ALTER SEQUENCE outbox_events_seq_seq OWNED BY outbox_events.seq",
+            "ALTER TABLE outbox_events ALTER COLUMN seq SET DEFAULT nextval('outbox_events_seq_seq')",
+            "UPDATE outbox_events AS o SET seq = numbered.n \
+             FROM (SELECT id, nextval('outbox_events_seq_seq') AS n \
+                   FROM (SELECT id FROM outbox_events WHERE status <> 'published' ORDER BY id) AS ordered) AS numbered \
+             WHERE o.id = numbered.id",
+        ] {
+            db.execute_unprepared(statement).await?;
+        }
         db.execute_unprepared(
             "CREATE INDEX ix_outbox_events_pending_seq ON outbox_events (seq) WHERE status = 'pending'",
         )

@@ -18,8 +18,8 @@ use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, Quer
 
 /// Advisory lock key of the active relay.
 pub const RELAY_LOCK_KEY: i64 = 0x5452_4144_455f_5231;
-/// Rows claimed per pass.
-const BATCH: u64 = 200;
+/// Rows claimed per pass, sent to Redis in one pipeline.
+pub const BATCH: u64 = 200;
 /// Attempts before a row is marked failed.
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long stream entries are kept.
@@ -30,17 +30,11 @@ pub fn stream_key(topic: &str) -> String {
     format!("events:{topic}")
 }
 
-/// The order rows committed in, per aggregate: PostgreSQL's `seq` (one
-/// database sequence), SQLite's `rowid` (writes are serialized). Not the id:
-/// UUID v7 follows the clock of whichever instance wrote the row.
-fn commit_order(backend: DbBackend) -> sea_orm::sea_query::SimpleExpr {
-    match backend {
-        DbBackend::Postgres => Expr::cust("seq"),
-        _ => Expr::cust("rowid"),
-    }
-}
-
 /// Publishes one pass of due rows; answers how many were published.
+///
+/// Rows go in commit order per aggregate: PostgreSQL's `seq` (one database
+/// sequence), SQLite's `rowid` (writes are serialized). Not the id: UUID v7
+/// follows the clock of whichever instance wrote the row.
 ///
 /// The due rows of a pass go to Redis in one pipeline and are marked
 /// published in one statement after it succeeded: a relay killed in between
@@ -50,42 +44,31 @@ fn commit_order(backend: DbBackend) -> sea_orm::sea_query::SimpleExpr {
 pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
     let db = infra.db();
     let now = infra.clock().now();
-    let rows = Entity::find()
+    // Due rows whose aggregate has nothing in their way: no failed row, and no
+    // earlier pending row still waiting for its back-off. Asked in the query,
+    // so a busy blocked aggregate never fills a pass with rows that must wait.
+    let order = match infra.backend() {
+        DbBackend::Postgres => "seq",
+        _ => "rowid",
+    };
+    let unblocked = Expr::cust_with_values(
+        format!(
+            "NOT EXISTS (SELECT 1 FROM outbox_events AS earlier \
+             WHERE earlier.aggregate_type = outbox_events.aggregate_type \
+             AND earlier.aggregate_id = outbox_events.aggregate_id \
+             AND (earlier.status = 'failed' OR (earlier.status = 'pending' \
+             AND earlier.{order} < outbox_events.{order} AND earlier.next_attempt_at > $1)))"
+        ),
+        [now],
+    );
+    let due = Entity::find()
         .filter(Column::Status.eq("pending"))
-        .order_by_asc(commit_order(infra.backend()))
+        .filter(Column::NextAttemptAt.lte(now))
+        .filter(unblocked)
+        .order_by_asc(Expr::cust(order))
         .limit(BATCH)
         .all(db)
         .await?;
-    if rows.is_empty() {
-        return Ok(0);
-    }
-    // Aggregates with a failed row, or a pending row not yet due, wait.
-    // Only this pass's aggregates are asked about, and only their keys are read.
-    let mut blocked: HashSet<(String, String)> = Entity::find()
-        .select_only()
-        .column(Column::AggregateType)
-        .column(Column::AggregateId)
-        .distinct()
-        .filter(Column::Status.eq("failed"))
-        .filter(Column::AggregateType.is_in(rows.iter().map(|r| r.aggregate_type.clone())))
-        .filter(Column::AggregateId.is_in(rows.iter().map(|r| r.aggregate_id.clone())))
-        .into_tuple::<(String, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut due = Vec::with_capacity(rows.len());
-    for row in rows {
-        let aggregate = (row.aggregate_type.clone(), row.aggregate_id.clone());
-        if blocked.contains(&aggregate) {
-            continue;
-        }
-        if row.next_attempt_at > now {
-            blocked.insert(aggregate);
-            continue;
-        }
-        due.push(row);
-    }
     if due.is_empty() {
         return Ok(0);
     }
@@ -93,7 +76,7 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
         Ok(()) => {
             Entity::update_many()
                 .col_expr(Column::Status, Expr::value("published"))
-                .col_expr(Column::PublishedAt, Expr::value(Utc::now()))
+                .col_expr(Column::PublishedAt, Expr::value(now))
                 .filter(Column::Id.is_in(due.iter().map(|r| r.id)))
                 .exec(db)
                 .await?;
@@ -204,10 +187,12 @@ async fn lead(infra: &AppInfra, poll: Duration) -> Result<(), infra::InfraError>
     let pool = infra.db().get_postgres_connection_pool();
     // Leadership is a session lock on a connection this relay keeps: if the
     // process dies, the connection and the lock go with it.
-    let mut holder = pool.acquire().await.map_err(config_error)?;
+    // Detached from the pool: on any exit the connection closes and the lock
+    // goes with it, instead of returning to the pool still held.
+    let mut holder = pool.acquire().await.map_err(config_error)?.detach();
     let leads: bool = sea_orm::sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
         .bind(RELAY_LOCK_KEY)
-        .fetch_one(&mut *holder)
+        .fetch_one(&mut holder)
         .await
         .map_err(config_error)?;
     if !leads {
@@ -226,7 +211,7 @@ async fn lead(infra: &AppInfra, poll: Duration) -> Result<(), infra::InfraError>
         let _ = tokio::time::timeout(poll, listener.recv()).await;
         // Keep the lock's connection alive and check it is still ours.
         sea_orm::sqlx::query("SELECT 1")
-            .execute(&mut *holder)
+            .execute(&mut holder)
             .await
             .map_err(config_error)?;
     }

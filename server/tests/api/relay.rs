@@ -292,3 +292,58 @@ async fn failed_events_are_listed_requeued_and_discarded(t: TestInfra) {
 }
 
 infra::backend_tests!(failed_events_are_listed_requeued_and_discarded);
+
+async fn a_long_blocked_aggregate_does_not_stop_the_others(t: TestInfra) {
+    use infra::outbox::entity::ActiveModel;
+    use infra::sea_orm::Set;
+    let now = t.clock().now();
+    let row = |aggregate: &str, status: &str| ActiveModel {
+        id: Set(infra::ids::new_id()),
+        aggregate_type: Set("organization".into()),
+        aggregate_id: Set(aggregate.into()),
+        event_type: Set("OrganizationUpdated".into()),
+        topic: Set("organization-events".into()),
+        payload: Set(serde_json::json!({})),
+        metadata: Set(serde_json::json!({})),
+        idempotency_key: Set(None),
+        version: Set(1),
+        status: Set(status.into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        published_at: Set(None),
+    };
+    // One failed event, more than a pass of events behind it, then another aggregate's event.
+    let mut rows = vec![row("busy", "failed")];
+    rows.extend((0..250).map(|_| row("busy", "pending")));
+    rows.push(row("quiet", "pending"));
+    for chunk in rows.chunks(100) {
+        Entity::insert_many(chunk.to_vec()).exec(t.db()).await.unwrap();
+    }
+    assert_eq!(
+        relay_once(t.infra()).await.unwrap(),
+        1,
+        "the quiet aggregate goes out"
+    );
+    let quiet = Entity::find()
+        .filter(Column::AggregateId.eq("quiet"))
+        .one(t.db())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(quiet.status, "published");
+    let waiting = Entity::find()
+        .filter(Column::AggregateId.eq("busy"))
+        .filter(Column::Status.eq("pending"))
+        .all(t.db())
+        .await
+        .unwrap();
+    assert_eq!(
+        waiting.len(),
+        250,
+        "the busy aggregate waits behind its failed event"
+    );
+}
+
+infra::backend_tests!(a_long_blocked_aggregate_does_not_stop_the_others);
