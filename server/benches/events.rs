@@ -21,8 +21,8 @@ use sea_orm::{EntityTrait, Set};
 use server::consumers::{ConsumerOptions, Delivered, Handler, run_handler};
 use settings::organizations::{CreateOrganization, OrganizationService};
 
-/// Rows per relay pass (`server::relay`), also the baseline's pipeline depth.
-const PIPELINE: usize = 200;
+/// Rows per relay pass, also the baseline's pipeline depth.
+const PIPELINE: usize = server::relay::BATCH as usize;
 const BACKLOG: usize = 20_000;
 const RATE_PER_SEC: u64 = 100;
 const LAG_EVENTS: usize = 1_000;
@@ -78,9 +78,12 @@ fn xadd_rate(key: &str) -> f64 {
     let payload = payload().to_string();
     let created = chrono::Utc::now().to_rfc3339();
     let output = Command::new("redis-benchmark")
+        // One connection, like the relay, at the relay's pipeline depth.
         .args([
             "-u",
             &redis_url(),
+            "-c",
+            "1",
             "-n",
             &BACKLOG.to_string(),
             "-P",
