@@ -45,8 +45,10 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
     let db = infra.db();
     let now = infra.clock().now();
     // Due rows whose aggregate has nothing in their way: no failed row, and no
-    // earlier pending row still waiting for its back-off. Asked in the query,
-    // so a busy blocked aggregate never fills a pass with rows that must wait.
+    // earlier pending row still waiting for its back-off (only a row that was
+    // tried can wait; index `ix_outbox_events_blockers` holds just those).
+    // Asked in the query, so a busy blocked aggregate never fills a pass with
+    // rows that must wait.
     let order = match infra.backend() {
         DbBackend::Postgres => "seq",
         _ => "rowid",
@@ -56,7 +58,7 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
             "NOT EXISTS (SELECT 1 FROM outbox_events AS earlier \
              WHERE earlier.aggregate_type = outbox_events.aggregate_type \
              AND earlier.aggregate_id = outbox_events.aggregate_id \
-             AND (earlier.status = 'failed' OR (earlier.status = 'pending' \
+             AND (earlier.status = 'failed' OR (earlier.status = 'pending' AND earlier.attempts > 0 \
              AND earlier.{order} < outbox_events.{order} AND earlier.next_attempt_at > $1)))"
         ),
         [now],
