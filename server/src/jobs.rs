@@ -1,7 +1,8 @@
 //! Scheduled jobs: a registry of jobs run by one leader across instances (a
 //! kv lock renewed while it leads; in process when embedded). Jobs now: delete
 //! published outbox rows and expired idempotency rows older than their
-//! retention — never pending or failed rows.
+//! retention — never pending or failed rows — and consumers' inbox rows once
+//! no stream can deliver their event again.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// How long published outbox rows are kept.
 pub const OUTBOX_RETENTION: chrono::Duration = chrono::Duration::days(7);
+/// How long a consumer remembers an applied event: twice the streams' retention,
+/// so no redelivery can outlive the memory of it.
+pub const INBOX_RETENTION: chrono::Duration = chrono::Duration::days(14);
 /// The kv key of the leader lock.
 pub const LEADER_KEY: &str = "jobs:leader";
 /// How long a leader's lock lasts without renewal.
@@ -42,6 +46,11 @@ pub fn registry() -> Vec<Job> {
             every: Duration::from_secs(3600),
             run: |infra| Box::pin(async move { clean_idempotency(&infra).await }),
         },
+        Job {
+            name: "inbox.cleanup",
+            every: Duration::from_secs(3600),
+            run: |infra| Box::pin(async move { clean_inbox(&infra).await }),
+        },
     ]
 }
 
@@ -66,6 +75,22 @@ pub async fn clean_idempotency(infra: &AppInfra) -> Result<u64, infra::InfraErro
         .exec(infra.db())
         .await?;
     Ok(result.rows_affected)
+}
+
+/// Deletes inbox rows older than [`INBOX_RETENTION`].
+pub async fn clean_inbox(infra: &AppInfra) -> Result<u64, infra::InfraError> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = infra.db().get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "DELETE FROM inbox WHERE processed_at < $1",
+        _ => "DELETE FROM inbox WHERE processed_at < ?",
+    };
+    let before = infra.clock().now() - INBOX_RETENTION;
+    let result = infra
+        .db()
+        .execute_raw(Statement::from_sql_and_values(backend, sql, [before.into()]))
+        .await?;
+    Ok(result.rows_affected())
 }
 
 /// Takes or renews the leader lock; `true` while this runner leads.

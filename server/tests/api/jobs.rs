@@ -3,7 +3,7 @@
 use infra::sea_orm::{EntityTrait, PaginatorTrait};
 use infra::testing::TestInfra;
 use infra::{Actor, IdempotencyKey, Infra};
-use server::jobs::{clean_idempotency, clean_outbox, lead};
+use server::jobs::{clean_idempotency, clean_inbox, clean_outbox, lead};
 use settings::organizations::{CreateOrganization, OrganizationService};
 
 async fn create(t: &TestInfra, name: &str, actor: &Actor) {
@@ -56,4 +56,29 @@ async fn one_runner_leads(t: TestInfra) {
     assert!(!lead(&other, "b").await);
 }
 
-infra::backend_tests!(clean_ups_keep_what_is_not_done, one_runner_leads);
+async fn inbox_rows_go_after_their_retention(t: TestInfra) {
+    use infra::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let backend = t.db().get_database_backend();
+    let insert = match backend {
+        DbBackend::Postgres => "INSERT INTO inbox (consumer, event_id, processed_at) VALUES ('c', $1, $2)",
+        _ => "INSERT INTO inbox (consumer, event_id, processed_at) VALUES ('c', ?, ?)",
+    };
+    let remember = async |at: chrono::DateTime<chrono::Utc>| {
+        let values = [infra::ids::new_id().into(), at.into()];
+        t.db()
+            .execute_raw(Statement::from_sql_and_values(backend, insert, values))
+            .await
+            .unwrap();
+    };
+    remember(t.clock().now()).await;
+    t.clock().advance(chrono::Duration::days(15));
+    remember(t.clock().now()).await;
+    assert_eq!(clean_inbox(t.infra()).await.unwrap(), 1, "only the old row goes");
+    assert_eq!(clean_inbox(t.infra()).await.unwrap(), 0);
+}
+
+infra::backend_tests!(
+    clean_ups_keep_what_is_not_done,
+    one_runner_leads,
+    inbox_rows_go_after_their_retention
+);
