@@ -79,6 +79,7 @@ impl<I: Infra> AuthService<I> {
     }
 
     async fn totp_switch(&self, actor: &Actor, code: &str, enable: bool) -> Result<(), AuthError> {
+        check_code_format(code)?;
         let me = self.own_row(actor).await?;
         if me.totp_enabled == enable || me.totp_secret.is_none() {
             let message = if enable {
@@ -131,6 +132,7 @@ impl<I: Infra> AuthService<I> {
         code: &str,
         client: &ClientInfo,
     ) -> Result<TokenPair, AuthError> {
+        check_code_format(code)?;
         let keys = self.keys().await;
         let subject = tokens::verify_purpose(
             &keys,
@@ -235,5 +237,15 @@ impl<I: Infra> AuthService<I> {
         settings::users::find(self.infra().db(), id)
             .await?
             .ok_or(AuthError::Revoked)
+    }
+}
+
+/// An authenticator code is six digits; anything else is refused before any
+/// lookup, naming the field.
+fn check_code_format(code: &str) -> Result<(), AuthError> {
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(infra::ValidationError::field("code", "must be the 6 digits the authenticator shows").into())
     }
 }

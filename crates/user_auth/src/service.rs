@@ -461,7 +461,7 @@ impl<I: Infra> AuthService<I> {
     /// expired, its user active. Long-lived connections (WebSockets) ask this
     /// periodically, after their token was checked once at the start.
     pub async fn check_session(&self, sid: Uuid, user_id: Uuid) -> Result<(), AuthError> {
-        match sessions::is_marked_revoked(self.infra.kv(), sid, Uuid::nil()).await {
+        match sessions::is_marked_revoked(self.infra.kv(), sid, None).await {
             Ok(true) => return Err(AuthError::Revoked),
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
@@ -494,7 +494,7 @@ impl<I: Infra> AuthService<I> {
             }
             tokens::verify(&*self.keys.read().await, &self.config, token, now)?
         };
-        match sessions::is_marked_revoked(self.infra.kv(), claims.sid, claims.jti).await {
+        match sessions::is_marked_revoked(self.infra.kv(), claims.sid, Some(claims.jti)).await {
             Ok(true) => return Err(AuthError::Revoked),
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),

@@ -275,8 +275,11 @@ pub async fn publish_revoked(kv: &Kv, sessions: &[Uuid], tokens: &[Uuid], config
 }
 
 /// Whether the kv store has a revocation for the session or the token.
-pub async fn is_marked_revoked(kv: &Kv, sid: Uuid, jti: Uuid) -> Result<bool, AuthError> {
-    let marks = kv.get_many(&[&session_mark(sid), &token_mark(jti)]).await?;
+pub async fn is_marked_revoked(kv: &Kv, sid: Uuid, jti: Option<Uuid>) -> Result<bool, AuthError> {
+    let mut keys = vec![session_mark(sid)];
+    keys.extend(jti.map(token_mark));
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let marks = kv.get_many(&keys).await?;
     Ok(marks.iter().any(Option::is_some))
 }
 

@@ -59,6 +59,16 @@ async fn a_login_with_totp_takes_two_steps_and_codes_work_once(t: TestInfra) {
         ),
         "not an access token"
     );
+    let malformed = s
+        .auth
+        .login_totp(&second_factor_token, "12ab", &ClientInfo::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        infra::DomainError::field_errors(&malformed)[0].field,
+        "code",
+        "a malformed code names its field"
+    );
     let code = code_now(&t, &setup.secret);
     let pair = s
         .auth
