@@ -113,6 +113,25 @@ pub fn is_cin(s: &str) -> bool {
         && b[15..].iter().all(u8::is_ascii_digit)
 }
 
+/// Whether `country` means India: absent or blank (stored as India), `India` or `IN`.
+pub fn is_india(country: Option<&str>) -> bool {
+    country
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .is_none_or(|c| c.eq_ignore_ascii_case("india") || c.eq_ignore_ascii_case("IN"))
+}
+
+/// What is wrong with a postal code, if anything: an Indian PIN is six digits
+/// not starting with 0; elsewhere 1 to 10 characters.
+pub fn pincode_problem(pin: &str, india: bool) -> Option<&'static str> {
+    if india {
+        let ok = pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()) && !pin.starts_with('0');
+        (!ok).then_some("must be six digits, not starting with 0")
+    } else {
+        (!(1..=10).contains(&pin.trim().len())).then_some("must hold 1 to 10 characters")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,7 +66,7 @@ pub struct CommodityFilter {
 /// A commodity's editable fields, complete and normalized: what create,
 /// update and bulk import all validate and store.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommodityFields {
+pub(crate) struct CommodityFields {
     /// Name.
     pub name: String,
     /// Category.

@@ -50,7 +50,7 @@ pub mod units;
 pub mod varieties;
 
 pub use children::{CommodityChild, CommodityChildService};
-pub use input::{CommodityFields, CommodityFilter, CreateCommodity, UpdateCommodity};
+pub use input::{CommodityFilter, CreateCommodity, UpdateCommodity};
 pub use model::Commodity;
 pub use service::{COMMISSION_REFERENCE, CommodityService};
 

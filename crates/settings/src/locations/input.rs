@@ -60,13 +60,7 @@ pub struct LocationFilter {
     pub text: Option<String>,
 }
 
-/// Whether `country` means India: absent or blank (stored as India), `India` or `IN`.
-pub(crate) fn is_india(country: Option<&str>) -> bool {
-    country
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .is_none_or(|c| c.eq_ignore_ascii_case("india") || c.eq_ignore_ascii_case("IN"))
-}
+use crate::tax_ids::{is_india, pincode_problem};
 
 fn check_name(v: &mut Validator, name: &str) {
     v.check(
@@ -126,13 +120,13 @@ impl CreateLocation {
             }
             (None, None) => {}
         }
-        if let Some(pin) = &self.pincode {
-            let ok = if is_india(self.country.as_deref()) {
-                pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()) && !pin.starts_with('0')
-            } else {
-                (1..=10).contains(&pin.trim().len())
-            };
-            v.check(ok, "pincode", "must be six digits, not starting with 0");
+        let india = is_india(self.country.as_deref());
+        if let Some(problem) = self
+            .pincode
+            .as_deref()
+            .and_then(|pin| pincode_problem(pin, india))
+        {
+            v.check(false, "pincode", problem);
         }
         if let Some(code) = &self.state_code {
             let code = code.trim();

@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::entity::location;
-use super::input::{CreateLocation, LocationFilter, UpdateLocation, is_india};
+use super::input::{CreateLocation, LocationFilter, UpdateLocation};
 use super::model::{Location, Upserted};
 use super::regions::{canonical, region_of};
 use super::{LOCATION_CREATE, LOCATION_READ, LOCATION_UPDATE, TOPIC};
@@ -22,6 +22,7 @@ use crate::error::{SettingsError, require};
 use crate::like::contains_pattern;
 use crate::references::{Reference, References};
 use crate::rows::save;
+use crate::tax_ids::is_india;
 
 /// How long a location stays cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);

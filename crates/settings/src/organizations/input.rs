@@ -188,14 +188,10 @@ impl Fields<'_> {
             );
         }
         if let Some(address) = self.address {
-            let indian = address
-                .country
-                .as_deref()
-                .is_none_or(|c| c.eq_ignore_ascii_case("india") || c == "IN");
-            if let Some(pin) = &address.pincode {
-                let ok = !indian
-                    || (pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()) && !pin.starts_with('0'));
-                v.check(ok, "address.pincode", "must be six digits, not starting with 0");
+            let india = crate::tax_ids::is_india(address.country.as_deref());
+            let pin = address.pincode.as_deref();
+            if let Some(problem) = pin.and_then(|pin| crate::tax_ids::pincode_problem(pin, india)) {
+                v.check(false, "address.pincode", problem);
             }
         }
         if let Some(email) = self.contact.and_then(|c| c.email.as_deref()) {

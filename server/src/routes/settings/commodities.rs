@@ -10,7 +10,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures::StreamExt;
 use infra::{FieldError, PageRequest};
 use serde::Deserialize;
-use settings::SettingsError;
 use settings::commodities::conversion::ConversionRequest;
 use settings::commodities::search::SearchPage;
 use settings::commodities::{
@@ -266,9 +265,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     // Refuse before reading up to 5 MiB of a body the caller may not send.
     for capability in [COMMODITY_CREATE, COMMODITY_UPDATE] {
-        if !caller.0.can(capability) {
-            return Err(SettingsError::Forbidden(capability.to_owned()).into());
-        }
+        settings::error::require(&caller.0, capability)?;
     }
     let bytes = file_field(&req, payload).await?;
     let report = state.commodities.import_csv(&caller.0, &bytes).await?.value;
