@@ -79,6 +79,12 @@ pub struct Delivered {
     pub aggregate_id: String,
     /// The body.
     pub payload: serde_json::Value,
+    /// The entity's version after the change.
+    pub version: i64,
+    /// Actor and request id of the change.
+    pub metadata: serde_json::Value,
+    /// The idempotency key of the request that caused it.
+    pub idempotency_key: Option<String>,
     /// When the change committed.
     pub created_at: DateTime<Utc>,
 }
@@ -92,6 +98,9 @@ impl From<&infra::outbox::entity::Model> for Delivered {
             aggregate_type: row.aggregate_type.clone(),
             aggregate_id: row.aggregate_id.clone(),
             payload: row.payload.clone(),
+            version: row.version,
+            metadata: row.metadata.clone(),
+            idempotency_key: row.idempotency_key.clone(),
             created_at: row.created_at,
         }
     }
@@ -232,6 +241,8 @@ fn field(fields: &[(String, String)], name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The event of a stream entry, as the relay wrote it; `None` when any field
+/// is unreadable (such an entry goes to the dead-letter stream).
 fn delivered(topic: &str, fields: &[(String, String)]) -> Option<Delivered> {
     Some(Delivered {
         event_id: field(fields, "event_id").parse().ok()?,
@@ -239,10 +250,13 @@ fn delivered(topic: &str, fields: &[(String, String)]) -> Option<Delivered> {
         event_type: field(fields, "event_type"),
         aggregate_type: field(fields, "aggregate_type"),
         aggregate_id: field(fields, "aggregate_id"),
-        payload: serde_json::from_str(&field(fields, "payload")).unwrap_or_default(),
+        payload: serde_json::from_str(&field(fields, "payload")).ok()?,
+        version: field(fields, "version").parse().ok()?,
+        metadata: serde_json::from_str(&field(fields, "metadata")).ok()?,
+        idempotency_key: Some(field(fields, "idempotency_key")).filter(|k| !k.is_empty()),
         created_at: DateTime::parse_from_rfc3339(&field(fields, "created_at"))
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_else(|_| Utc::now()),
+            .ok()?
+            .with_timezone(&Utc),
     })
 }
 
@@ -437,21 +451,36 @@ async fn handle(
             .map_err(kv_error)?;
         let deliveries = pending.first().map_or(1, |p| p.3);
         let event = delivered(topic, &fields);
-        let done = match &event {
-            None => true, // unreadable entry: nothing to apply
-            Some(_) if deliveries > options.max_deliveries => {
-                let dead = format!("{}events-dead:{topic}", infra.kv().prefix());
+        // Unreadable, or failed too often: kept in the dead-letter stream
+        // (trimmed by the same age as the topic's), then acknowledged.
+        let done = match event.filter(|_| deliveries <= options.max_deliveries) {
+            None => {
+                let dead = format!("{}{}", infra.kv().prefix(), crate::relay::dead_letter_key(topic));
                 let mut add = redis::cmd("XADD");
-                add.arg(&dead).arg("*");
+                add.arg(&dead)
+                    .arg("MINID")
+                    .arg("~")
+                    .arg(crate::relay::oldest_kept())
+                    .arg("*");
                 for (k, v) in &fields {
                     add.arg(k).arg(v);
                 }
-                add.arg("consumer").arg(group).arg("deliveries").arg(deliveries);
+                let reason = if deliveries > options.max_deliveries {
+                    "too many deliveries"
+                } else {
+                    "unreadable"
+                };
+                add.arg("consumer")
+                    .arg(group)
+                    .arg("deliveries")
+                    .arg(deliveries)
+                    .arg("reason")
+                    .arg(reason);
                 add.query_async::<String>(conn).await.map_err(kv_error)?;
-                tracing::warn!(consumer = group, entry = %entry_id, deliveries, "event moved to the dead-letter stream");
+                tracing::warn!(consumer = group, entry = %entry_id, deliveries, reason, "event moved to the dead-letter stream");
                 true
             }
-            Some(event) => match consumer.handle(infra, event.clone()).await {
+            Some(event) => match consumer.handle(infra, event).await {
                 Ok(_) => true,
                 Err(e) => {
                     tracing::warn!(consumer = group, entry = %entry_id, error = %e, "event not applied; it will be delivered again");

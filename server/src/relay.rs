@@ -30,6 +30,16 @@ pub fn stream_key(topic: &str) -> String {
     format!("events:{topic}")
 }
 
+/// Where consumers put a topic's entries they gave up on (before the kv prefix).
+pub fn dead_letter_key(topic: &str) -> String {
+    format!("events-dead:{topic}")
+}
+
+/// The oldest stream entry id kept: `MINID` for trimming by age.
+pub fn oldest_kept() -> i64 {
+    (Utc::now().timestamp_millis() - STREAM_RETENTION.as_millis() as i64).max(0)
+}
+
 /// Publishes one pass of due rows; answers how many were published.
 ///
 /// Rows go in commit order per aggregate: PostgreSQL's `seq` (one database
@@ -80,6 +90,8 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
                 .col_expr(Column::Status, Expr::value("published"))
                 .col_expr(Column::PublishedAt, Expr::value(now))
                 .filter(Column::Id.is_in(due.iter().map(|r| r.id)))
+                // Never over a row an operator failed or discarded meanwhile.
+                .filter(Column::Status.eq("pending"))
                 .exec(db)
                 .await?;
             Ok(due.len())
@@ -130,7 +142,7 @@ async fn publish(infra: &AppInfra, rows: &[Model]) -> Result<(), infra::KvError>
         }
         return Ok(());
     };
-    let oldest = (Utc::now().timestamp_millis() - STREAM_RETENTION.as_millis() as i64).max(0);
+    let oldest = oldest_kept();
     let mut pipe = deadpool_redis::redis::pipe();
     for row in rows {
         let key = format!("{}{}", kv.prefix(), stream_key(&row.topic));

@@ -362,6 +362,9 @@ mod tests {
             aggregate_type: "session".into(),
             aggregate_id: "s1".into(),
             payload: serde_json::json!({"user_id": user.to_string()}),
+            version: 1,
+            metadata: serde_json::json!({}),
+            idempotency_key: None,
             created_at: chrono::Utc::now(),
         };
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Consumers: applied once per event, reclaimed from a dead consumer, poison to dead letters.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -158,7 +159,11 @@ async fn a_poison_event_goes_to_the_dead_letter_stream(t: TestInfra) {
         ..fast()
     };
     let task = tokio::spawn(run(t.infra().clone(), Arc::new(Poisoned), options));
-    let dead = format!("{}events-dead:organization-events", t.kv().prefix());
+    let dead = format!(
+        "{}{}",
+        t.kv().prefix(),
+        server::relay::dead_letter_key("organization-events")
+    );
     let mut c = redis_conn(&t).await;
     wait_for(
         async || {
@@ -182,9 +187,51 @@ async fn a_poison_event_goes_to_the_dead_letter_stream(t: TestInfra) {
     task.abort();
 }
 
+async fn an_unreadable_entry_goes_to_the_dead_letter_stream(t: TestInfra) {
+    let task = tokio::spawn(run(t.infra().clone(), Arc::new(Counting), fast()));
+    tokio::time::sleep(Duration::from_millis(300)).await; // the group exists
+    let mut c = redis_conn(&t).await;
+    let _: String = redis::cmd("XADD")
+        .arg(stream(&t))
+        .arg("*")
+        .arg("event_id")
+        .arg("not-an-id")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let dead = format!(
+        "{}{}",
+        t.kv().prefix(),
+        server::relay::dead_letter_key("organization-events")
+    );
+    wait_for(
+        async || {
+            redis::cmd("XLEN")
+                .arg(&dead)
+                .query_async::<u64>(&mut c)
+                .await
+                .unwrap()
+                == 1
+        },
+        "the dead letter",
+    )
+    .await;
+    let entries: Vec<(String, HashMap<String, String>)> = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(entries[0].1["reason"], "unreadable");
+    assert_eq!(effects(&t).await, 0);
+    task.abort();
+}
+
 infra::backend_tests!(each_event_is_applied_once_even_when_delivered_twice);
 // Consumer groups exist only on Redis.
 infra::postgres_tests!(
     a_dead_consumers_entries_are_reclaimed,
-    a_poison_event_goes_to_the_dead_letter_stream
+    a_poison_event_goes_to_the_dead_letter_stream,
+    an_unreadable_entry_goes_to_the_dead_letter_stream
 );
