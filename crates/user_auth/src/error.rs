@@ -48,6 +48,9 @@ pub enum AuthError {
     /// The token signing keys could not be loaded or parsed.
     #[error("token keys: {0}")]
     Keys(String),
+    /// One-time codes cannot be delivered (no SMS gateway, or it failed).
+    #[error("one-time codes cannot be delivered now: {0}")]
+    DeliveryUnavailable(String),
     /// A settings rule failed (user management through this crate).
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -94,6 +97,7 @@ impl DomainError for AuthError {
             | Self::RefreshTokenReused => ErrorKind::Unauthenticated,
             Self::Locked { .. } | Self::TooManyCodes { .. } => ErrorKind::RateLimited,
             Self::Keys(_) => ErrorKind::Internal,
+            Self::DeliveryUnavailable(_) => ErrorKind::Unavailable,
             Self::Settings(e) => e.kind(),
             Self::Infra(e) => e.kind(),
         }
@@ -113,6 +117,7 @@ impl DomainError for AuthError {
             Self::TooManyCodes { .. } => "otp_rate_limited",
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::Keys(_) => "internal_error",
+            Self::DeliveryUnavailable(_) => "otp_delivery_unavailable",
             Self::Settings(e) => e.code(),
             Self::Infra(e) => e.code(),
         }

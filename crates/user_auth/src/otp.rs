@@ -50,6 +50,21 @@ impl OtpSender for LogSender {
     }
 }
 
+/// The sender of a production deployment (configured signing key) until an
+/// SMS gateway is plugged in: refuses with 503, so no code is written to a log
+/// and no client waits for an SMS that never comes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoGateway;
+
+#[async_trait::async_trait]
+impl OtpSender for NoGateway {
+    async fn send(&self, _mobile: &str, _code: &str) -> Result<(), AuthError> {
+        Err(AuthError::DeliveryUnavailable(
+            "no SMS gateway is configured; plug one in with AuthService::with_otp_sender".into(),
+        ))
+    }
+}
+
 /// Test sender: keeps what it was asked to send.
 #[derive(Clone, Debug, Default)]
 pub struct CapturingSender {

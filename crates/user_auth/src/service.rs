@@ -163,9 +163,15 @@ impl<I: Infra> AuthService<I> {
     /// Loads the signing keys (creating the development key when needed).
     pub async fn start(infra: I, config: AuthConfig) -> Result<Self, AuthError> {
         let keys = KeyRing::load(infra.db(), &config, infra.clock().now()).await?;
+        // Codes in the log are for development only: with a configured
+        // (production) key, nothing is sent until a gateway is plugged in.
+        let otp_sender: Arc<dyn crate::otp::OtpSender> = match config.signing {
+            crate::config::SigningKeySource::Database => Arc::new(crate::otp::LogSender),
+            crate::config::SigningKeySource::Configured { .. } => Arc::new(crate::otp::NoGateway),
+        };
         Ok(Self {
             infra,
-            otp_sender: Arc::new(crate::otp::LogSender),
+            otp_sender,
             config: Arc::new(config),
             keys: Arc::new(RwLock::new(keys)),
             last_reload: Arc::default(),

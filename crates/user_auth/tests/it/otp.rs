@@ -150,7 +150,27 @@ async fn resends_wait_and_are_capped_per_hour(t: TestInfra) {
     assert_eq!(infra::DomainError::field_errors(&bad)[0].field, "mobile");
 }
 
+async fn a_production_key_without_a_gateway_sends_nothing(t: TestInfra) {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    let pem = ed25519_dalek::SigningKey::from_bytes(&[7; 32])
+        .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+        .unwrap();
+    let config = AuthConfig {
+        signing: user_auth::SigningKeySource::Configured {
+            kid: "prod-1".into(),
+            private_pem: pem.to_string(),
+            previous: Vec::new(),
+        },
+        ..AuthConfig::default()
+    };
+    let auth = AuthService::start(t.infra().clone(), config).await.unwrap();
+    let refused = auth.send_otp(MOBILE, &ClientInfo::default()).await.unwrap_err();
+    assert!(matches!(refused, AuthError::DeliveryUnavailable(_)), "{refused}");
+    assert_eq!(infra::DomainError::code(&refused), "otp_delivery_unavailable");
+}
+
 infra::backend_tests!(
+    a_production_key_without_a_gateway_sends_nothing,
     a_known_number_gets_a_session,
     an_unknown_number_gets_an_onboarding_token_only,
     three_wrong_tries_burn_the_code,
