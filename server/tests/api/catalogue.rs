@@ -324,7 +324,66 @@ async fn an_upload_without_both_capabilities_is_refused_before_the_body_is_read(
     assert_eq!(problem(not_multipart, 403).await["code"], "capability_missing");
 }
 
+async fn a_child_update_reads_its_body_as_json_once(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let token = manager(&app).await;
+    let cotton = created(
+        &app,
+        &token,
+        BASE,
+        json!({"name": "Cotton", "category": "COTTON", "hsn_code": "5201", "gst_rate": "5", "base_unit": "KG"}),
+    )
+    .await;
+    let item = format!("{BASE}/{}", cotton["id"].as_str().unwrap());
+    let variety = created(
+        &app,
+        &token,
+        &format!("{item}/varieties"),
+        json!({"code": "S6", "name": "Shankar-6"}),
+    )
+    .await;
+    let url = format!(
+        "{}{item}/varieties/{}",
+        app.address,
+        variety["id"].as_str().unwrap()
+    );
+    let as_text = app
+        .client
+        .patch(&url)
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body(r#"{"name": "Shankar 6"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(as_text, 415).await["code"], "unsupported_media_type");
+    let stale = app
+        .patch(
+            &url.replacen(&app.address, "", 1),
+            &token,
+            None,
+            &json!({"name": "Shankar 6", "version": 7}),
+        )
+        .await;
+    assert_eq!(
+        stale.status(),
+        412,
+        "the body's version is the one the change is based on"
+    );
+    let renamed = app
+        .patch(
+            &url.replacen(&app.address, "", 1),
+            &token,
+            None,
+            &json!({"name": "Shankar 6", "version": 1}),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+}
+
 infra::backend_tests!(
+    a_child_update_reads_its_body_as_json_once,
     a_back_office_manager_builds_the_cotton_catalogue,
     an_upload_without_both_capabilities_is_refused_before_the_body_is_read
 );

@@ -254,6 +254,10 @@ impl CommodityChild for Commissions {
     type Create = CreateCommission;
     type Update = UpdateCommission;
 
+    fn based_on(update: &UpdateCommission) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &CommissionStructure) -> Uuid {
         view.id
     }

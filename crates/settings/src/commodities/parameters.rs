@@ -261,6 +261,10 @@ impl CommodityChild for Parameters {
     type Create = CreateParameter;
     type Update = UpdateParameter;
 
+    fn based_on(update: &UpdateParameter) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &Parameter) -> Uuid {
         view.id
     }

@@ -95,6 +95,10 @@ impl CommodityChild for Varieties {
     type Create = CreateVariety;
     type Update = UpdateVariety;
 
+    fn based_on(update: &UpdateVariety) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &Variety) -> Uuid {
         view.id
     }

@@ -139,6 +139,10 @@ impl Child for BankAccounts {
     type Create = CreateBankAccount;
     type Update = UpdateBankAccount;
 
+    fn based_on(update: &UpdateBankAccount) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &BankAccount) -> Uuid {
         view.id
     }

@@ -44,6 +44,8 @@ pub trait Child: Send + Sync + 'static {
     type Create: DeserializeOwned + Send + 'static;
     /// The update input.
     type Update: DeserializeOwned + Send + 'static;
+    /// The `version` an update body says it is based on (`If-Match` wins).
+    fn based_on(update: &Self::Update) -> Option<i64>;
 
     /// The view's id.
     fn id(view: &Self::View) -> Uuid;

@@ -158,6 +158,10 @@ impl Child for FinancialYears {
     type Create = CreateFinancialYear;
     type Update = UpdateFinancialYear;
 
+    fn based_on(update: &UpdateFinancialYear) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &FinancialYear) -> Uuid {
         view.id
     }

@@ -102,6 +102,10 @@ impl Child for GstRegistrations {
     type Create = CreateGst;
     type Update = UpdateGst;
 
+    fn based_on(update: &UpdateGst) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &GstRegistration) -> Uuid {
         view.id
     }

@@ -109,6 +109,10 @@ impl Child for DocumentSeriesChild {
     type Create = CreateDocumentSeries;
     type Update = UpdateDocumentSeries;
 
+    fn based_on(update: &UpdateDocumentSeries) -> Option<i64> {
+        update.version
+    }
+
     fn id(view: &DocumentSeries) -> Uuid {
         view.id
     }

@@ -17,7 +17,6 @@ use settings::commodities::varieties::Varieties;
 use settings::commodities::{CommodityChild, CommodityChildService};
 use uuid::Uuid;
 
-use super::organizations::VersionOnly;
 use crate::http::auth::Caller;
 use crate::http::etag::{changed, if_match, tagged, versioned};
 use crate::http::json::ApiJson;
@@ -109,12 +108,11 @@ async fn child_update<C: CommodityChild>(
     caller: Caller,
     req: HttpRequest,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Bytes,
+    body: ApiJson<C::Update>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, child_id) = path.into_inner();
-    let version = crate::http::json::parse::<VersionOnly>(&body)?.version;
-    let input = crate::http::json::parse::<C::Update>(&body)?;
-    let expected = if_match(&req)?.or(version);
+    let input = body.0;
+    let expected = if_match(&req)?.or(C::based_on(&input));
     let view = child_service::<C>(&state)
         .update(&caller.0, id, child_id, input, expected)
         .await?

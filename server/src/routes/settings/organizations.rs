@@ -202,24 +202,16 @@ async fn child_get<C: Child>(
     Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }
 
-/// The `version` member of an update body, read before the typed body.
-#[derive(Deserialize)]
-pub(crate) struct VersionOnly {
-    /// The version the change is based on.
-    pub(crate) version: Option<i64>,
-}
-
 async fn child_update<C: Child>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Bytes,
+    body: ApiJson<C::Update>,
 ) -> Result<HttpResponse, ApiError> {
     let (org_id, id) = path.into_inner();
-    let version = crate::http::json::parse::<VersionOnly>(&body)?.version;
-    let input = crate::http::json::parse::<C::Update>(&body)?;
-    let expected = if_match(&req)?.or(version);
+    let input = body.0;
+    let expected = if_match(&req)?.or(C::based_on(&input));
     let view = service::<C>(&state)
         .update(&caller.0, org_id, id, input, expected)
         .await?
