@@ -225,12 +225,19 @@ impl<I: Infra> CommodityService<I> {
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let mut report = ImportReport::default();
+                // The live commodities the file names, in one query (names are
+                // unique within a valid file).
+                let mut existing = store::by_names(tx.db(), rows.iter().map(|r| r.name.as_str())).await?;
+                let mut changed = Vec::new();
                 for fields in rows {
-                    let id = match store::by_name(tx.db(), &fields.name).await? {
-                        Some(existing) => {
-                            let id = existing.id;
-                            match store::apply(tx, existing, fields).await? {
-                                Some(_) => report.updated += 1,
+                    let id = match existing.remove(&fields.name.to_lowercase()) {
+                        Some(before) => {
+                            let id = before.id;
+                            match store::apply(tx, before, fields).await? {
+                                Some(_) => {
+                                    report.updated += 1;
+                                    changed.push(id);
+                                }
                                 None => report.unchanged += 1,
                             }
                             id
@@ -244,13 +251,17 @@ impl<I: Infra> CommodityService<I> {
                 }
                 let summary = json!({ "created": report.created, "updated": report.updated, "unchanged": report.unchanged });
                 tx.audit("commodity.bulk_import", "commodity", "bulk", Some(summary)).await?;
-                Ok(report)
+                Ok((report, changed))
             })
         })
         .await;
-        let ids = written.as_ref().map(|w| w.value.ids.clone()).unwrap_or_default();
-        self.invalidate(ids).await;
-        written
+        // Only changed commodities can be cached; new ones reach readers through the catalogue.
+        let changed = written.as_ref().map(|w| w.value.1.clone()).unwrap_or_default();
+        self.invalidate(changed).await;
+        written.map(|w| Written {
+            value: w.value.0,
+            replayed: w.replayed,
+        })
     }
 
     /// Every live commodity as CSV ordered by name (COMMODITY_READ).

@@ -60,6 +60,24 @@ pub(crate) async fn by_name<C: ConnectionTrait>(
         .await?)
 }
 
+/// The live commodities named `names`, by lower-cased name, in one query.
+pub(crate) async fn by_names<'a, C: ConnectionTrait>(
+    db: &C,
+    names: impl Iterator<Item = &'a str>,
+) -> Result<std::collections::HashMap<String, commodity::Model>, SettingsError> {
+    let keys: Vec<String> = names.map(str::to_lowercase).collect();
+    let mut found = std::collections::HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(500) {
+        let rows = commodity::Entity::find()
+            .filter(commodity::Column::NameKey.is_in(chunk.iter().cloned()))
+            .filter(commodity::Column::DeletedAt.is_null())
+            .all(db)
+            .await?;
+        found.extend(rows.into_iter().map(|row| (row.name_key.clone(), row)));
+    }
+    Ok(found)
+}
+
 /// Refuses a name another live commodity holds.
 pub(crate) async fn ensure_name_free<C: ConnectionTrait>(
     db: &C,
