@@ -303,6 +303,48 @@ async fn run_local(infra: &AppInfra, handler: Arc<dyn Handler>) -> Result<(), In
     }
 }
 
+/// Removes from the group the consumers of instances long gone: nothing
+/// pending (what they left was reclaimed) and idle for ten claim periods.
+/// Every instance names itself anew when it starts, so without this the
+/// group would list every instance that ever ran.
+async fn forget_departed(
+    conn: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+    group: &str,
+    options: &ConsumerOptions,
+) -> Result<(), InfraError> {
+    let consumers: Vec<std::collections::HashMap<String, RedisValue>> = redis::cmd("XINFO")
+        .arg("CONSUMERS")
+        .arg(key)
+        .arg(group)
+        .query_async(conn)
+        .await
+        .map_err(kv_error)?;
+    let number = |v: Option<&RedisValue>| match v {
+        Some(RedisValue::Int(n)) => *n,
+        _ => -1,
+    };
+    for consumer in consumers {
+        let Some(RedisValue::BulkString(name)) = consumer.get("name") else {
+            continue;
+        };
+        let departed = number(consumer.get("pending")) == 0
+            && number(consumer.get("idle")) > (options.claim_idle * 10).as_millis() as i64
+            && name.as_slice() != options.consumer_id.as_bytes();
+        if departed {
+            let _: i64 = redis::cmd("XGROUP")
+                .arg("DELCONSUMER")
+                .arg(key)
+                .arg(group)
+                .arg(name.as_slice())
+                .query_async(conn)
+                .await
+                .map_err(kv_error)?;
+        }
+    }
+    Ok(())
+}
+
 /// Embedded: tries an event a few times with a pause, as redeliveries would,
 /// then logs it as dead (the in-process bus keeps no dead-letter stream).
 async fn handle_local(infra: &AppInfra, handler: &Arc<dyn Handler>, event: Delivered) {
@@ -361,6 +403,7 @@ async fn run_redis(
         {
             return Err(kv_error(e));
         }
+        forget_departed(&mut conn, key, group, options).await?;
     }
     let mut last_claim: Option<std::time::Instant> = None;
     loop {

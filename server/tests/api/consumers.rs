@@ -228,10 +228,54 @@ async fn an_unreadable_entry_goes_to_the_dead_letter_stream(t: TestInfra) {
     task.abort();
 }
 
+async fn consumers_of_departed_instances_are_forgotten(t: TestInfra) {
+    let mut c = redis_conn(&t).await;
+    let _: String = redis::cmd("XGROUP")
+        .arg("CREATE")
+        .arg(stream(&t))
+        .arg("counting")
+        .arg("0")
+        .arg("MKSTREAM")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    // An instance that read nothing and went away.
+    let _: redis::Value = redis::cmd("XREADGROUP")
+        .arg("GROUP")
+        .arg("counting")
+        .arg("gone-one")
+        .arg("STREAMS")
+        .arg(stream(&t))
+        .arg(">")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2_100)).await; // ten claim periods of fast()
+    let task = tokio::spawn(run(t.infra().clone(), Arc::new(Counting), fast()));
+    wait_for(
+        async || {
+            let consumers: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
+                .arg("CONSUMERS")
+                .arg(stream(&t))
+                .arg("counting")
+                .query_async(&mut c)
+                .await
+                .unwrap();
+            !consumers
+                .iter()
+                .any(|m| m.get("name") == Some(&redis::Value::BulkString(b"gone-one".to_vec())))
+        },
+        "the departed consumer to be forgotten",
+    )
+    .await;
+    task.abort();
+}
+
 infra::backend_tests!(each_event_is_applied_once_even_when_delivered_twice);
 // Consumer groups exist only on Redis.
 infra::postgres_tests!(
     a_dead_consumers_entries_are_reclaimed,
     a_poison_event_goes_to_the_dead_letter_stream,
-    an_unreadable_entry_goes_to_the_dead_letter_stream
+    an_unreadable_entry_goes_to_the_dead_letter_stream,
+    consumers_of_departed_instances_are_forgotten
 );
