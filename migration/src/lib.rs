@@ -10,6 +10,10 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// A fingerprint of every migration's source: changes whenever one is edited,
+/// not only when one is added (test templates are keyed by it).
+pub const FINGERPRINT: &str = env!("MIGRATIONS_FINGERPRINT");
+
 mod m20261125_000001_foundation;
 mod m20261125_000002_identity;
 mod m20261125_000003_organizations;

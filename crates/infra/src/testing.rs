@@ -268,6 +268,7 @@ fn template_name() -> String {
         hash.update(m.name().as_bytes());
         hash.update(b"\n");
     }
+    hash.update(migration::FINGERPRINT.as_bytes());
     format!("ct_tmpl_{}", &hex::encode(hash.finalize())[..16])
 }
 
