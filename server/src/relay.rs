@@ -75,7 +75,13 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
     );
     let due = Entity::find()
         .filter(Column::Status.eq("pending"))
-        .filter(Column::NextAttemptAt.lte(now))
+        // A row never tried is due at once: its `next_attempt_at` is its
+        // writer's transaction start, which may lie after a later row's.
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::Attempts.eq(0))
+                .add(Column::NextAttemptAt.lte(now)),
+        )
         .filter(unblocked)
         .order_by_asc(Expr::cust(order))
         .limit(BATCH)
