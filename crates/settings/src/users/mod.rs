@@ -4,13 +4,16 @@
 pub mod entity;
 mod input;
 mod model;
+mod grants;
 mod service;
+mod store;
 
 pub use input::{
     CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile,
 };
 pub use model::{Grant, User};
-pub use service::{UserService, find, find_by_email, set_active, set_active_unchecked, views};
+pub use service::UserService;
+pub use store::{find, find_by_email, set_active, set_active_unchecked, views};
 
 /// The outbox topic of user changes.
 pub const TOPIC: &str = "user-events";
