@@ -53,7 +53,7 @@ return {1, math.floor((now - allow_at) / emission), 0, new_tat - now}";
 pub struct RedisKv {
     pool: Pool,
     /// For connections of their own: blocking stream reads, pub/sub.
-    pub(super) client: redis::Client,
+    pub(super) client: std::sync::Arc<redis::Client>,
     compare_and_delete: Script,
     increment: Script,
     gcra: Script,
@@ -87,7 +87,7 @@ impl RedisKv {
         })?;
         Ok(Self {
             pool,
-            client,
+            client: std::sync::Arc::new(client),
             compare_and_delete: Script::new(COMPARE_AND_DELETE),
             increment: Script::new(INCREMENT),
             gcra: Script::new(GCRA),
