@@ -43,6 +43,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod ids;
 mod infra;

@@ -13,7 +13,7 @@
 use infra::{Actor, ActorKind};
 use uuid::Uuid;
 
-use crate::consumers::Delivered;
+use infra::events::Delivered;
 
 /// One area of the platform: its topic, its entities, the capability that reads them.
 #[derive(Debug, PartialEq, Eq)]

@@ -9,8 +9,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use deadpool_redis::redis;
-use futures::StreamExt;
 use infra::{Actor, AppInfra, Infra, InfraError, KvError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -219,13 +217,7 @@ impl Hub {
             return Ok(());
         };
         let body = serde_json::to_string(push)?;
-        let mut conn = redis.connection().await?;
-        redis::cmd("PUBLISH")
-            .arg(self.pubsub_channel())
-            .arg(body)
-            .query_async::<i64>(&mut conn)
-            .await
-            .map_err(KvError::from)?;
+        redis.publish(&self.pubsub_channel(), &body).await?;
         Ok(())
     }
 
@@ -280,25 +272,24 @@ impl Hub {
     /// Listens to the pub/sub channel and dispatches what arrives, until the
     /// process ends; reconnects after an outage. Returns at once when embedded.
     pub async fn listen(self) {
-        let Some(url) = self.infra.config().redis_url.clone() else {
+        if self.infra.kv().as_redis().is_none() {
             return;
-        };
+        }
         loop {
-            if let Err(e) = self.listen_once(&url).await {
+            if let Err(e) = self.listen_once().await {
                 tracing::warn!(error = %e, "real-time listener lost Redis; reconnecting");
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 
-    async fn listen_once(&self, url: &str) -> Result<(), redis::RedisError> {
-        let client = redis::Client::open(url)?;
-        let mut pubsub = client.get_async_pubsub().await?;
-        pubsub.subscribe(self.pubsub_channel()).await?;
-        let mut messages = pubsub.on_message();
-        while let Some(message) = messages.next().await {
-            let body: String = message.get_payload()?;
-            match serde_json::from_str::<Push>(&body) {
+    async fn listen_once(&self) -> Result<(), KvError> {
+        let Some(redis) = self.infra.kv().as_redis() else {
+            return Ok(());
+        };
+        let mut messages = redis.subscribe(&self.pubsub_channel()).await?;
+        while let Some(body) = messages.next().await {
+            match serde_json::from_str::<Push>(&body?) {
                 Ok(push) => self.dispatch(&push),
                 Err(e) => tracing::warn!(error = %e, "unreadable real-time message skipped"),
             }

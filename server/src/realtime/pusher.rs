@@ -1,10 +1,10 @@
 //! The consumer that turns relayed events into pushes on channels.
 
+use infra::events::{Delivered, Handler};
 use infra::{AppInfra, InfraError};
 
 use super::channels::{Tenant, for_event, topics};
 use super::hub::{Close, Hub, Push};
-use crate::consumers::{Delivered, Handler};
 
 /// Consumer group of the pusher: each event is pushed by one instance and
 /// reaches the sockets of all of them through the hub.
