@@ -33,7 +33,8 @@ pub struct Job {
     pub run: fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>>,
 }
 
-/// The jobs of this server; modules add theirs here.
+/// The platform's own jobs (the operations module registers them; other
+/// modules declare theirs in their entry).
 pub fn registry() -> Vec<Job> {
     vec![
         Job {
@@ -119,10 +120,10 @@ pub async fn lead(infra: &AppInfra, holder: &str) -> bool {
     }
 }
 
-/// Runs the registry until the process ends; only the leader runs jobs.
-pub async fn run(infra: AppInfra) {
+/// Runs `jobs` (the modules' jobs, see `crate::modules::jobs`) until the
+/// process ends; only the leader runs jobs.
+pub async fn run(infra: AppInfra, jobs: Vec<Job>) {
     let holder = infra::ids::new_id().to_string();
-    let jobs = registry();
     let mut last_run: Vec<Option<Instant>> = vec![None; jobs.len()];
     loop {
         if lead(&infra, &holder).await {

@@ -62,7 +62,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if relay {
                 tokio::spawn(server::relay::run(app.infra().clone(), RELAY_POLL));
             }
-            tokio::spawn(server::jobs::run(app.infra().clone()));
+            let jobs = server::modules::jobs(server::modules::MODULES);
+            tokio::spawn(server::jobs::run(app.infra().clone(), jobs));
             tracing::info!(port = app.port(), relay, "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped gracefully");
