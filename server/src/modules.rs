@@ -103,3 +103,44 @@ pub fn start_readers(modules: &[Module], state: &AppState) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_document_holds_every_module_s_paths_and_tags() {
+        let document = crate::openapi::document(MODULES);
+        for path in [
+            "/healthz",
+            "/api/v1/admin/outbox/failed",
+            "/api/v1/auth/login",
+            "/api/v1/auth/sub-users/{user_id}",
+            "/.well-known/jwks.json",
+            "/api/v1/settings/organizations/{org_id}/gst-registrations",
+            "/api/v1/settings/commodities/terms/trade-types/{term_id}",
+            "/api/v1/ws",
+        ] {
+            assert!(document.paths.paths.contains_key(path), "{path}");
+        }
+        let tags: Vec<String> = document.tags.iter().flatten().map(|t| t.name.clone()).collect();
+        assert_eq!(tags, ["operations", "auth", "settings", "realtime"]);
+        let schemes = document.components.as_ref().map(|c| c.security_schemes.len());
+        assert_eq!(schemes, Some(1), "the bearer scheme");
+    }
+
+    #[test]
+    fn every_topic_and_channel_kind_has_one_area() {
+        let areas = areas(MODULES);
+        let mut topics = areas.topics();
+        let count = topics.len();
+        topics.sort_unstable();
+        topics.dedup();
+        assert_eq!(topics.len(), count, "one area per topic");
+        assert!(areas.by_topic(crate::realtime::NOTIFICATION_TOPIC).is_some());
+        assert!(
+            areas.by_topic("partner-events").is_none(),
+            "no area before its module"
+        );
+    }
+}

@@ -253,3 +253,34 @@ impl Outbox {
         self.wake.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audience_is_built_and_read_back_from_metadata() {
+        let (partner, user) = (crate::ids::new_id(), crate::ids::new_id());
+        let event = NewEvent::new(
+            "trade-events",
+            "TradeBooked",
+            "trade",
+            "t1",
+            1,
+            &serde_json::json!({}),
+        )
+        .unwrap()
+        .for_partners([partner])
+        .for_users([user]);
+        let audience = event.audience.clone().unwrap();
+        assert_eq!(
+            (audience.partners.as_slice(), audience.users.as_slice()),
+            ([partner].as_slice(), [user].as_slice())
+        );
+        let metadata = serde_json::json!({ "actor_id": null, Audience::METADATA_KEY: audience });
+        assert_eq!(Audience::from_metadata(&metadata), Some(audience.clone()));
+        assert_eq!(Audience::from_metadata(&serde_json::json!({})), None);
+        assert!(audience.includes(Some(user), None) && audience.includes(None, Some(partner)));
+        assert!(!audience.includes(Some(partner), Some(user)));
+    }
+}
