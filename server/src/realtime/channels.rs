@@ -200,6 +200,8 @@ pub fn for_event(areas: &Areas, event: &Delivered) -> Vec<String> {
     {
         channels.push(format!("user:{user}"));
     }
-    channels.dedup();
+    // Once each (an audience user may also be the entity), in order.
+    let mut seen = std::collections::HashSet::new();
+    channels.retain(|c| seen.insert(c.clone()));
     channels
 }

@@ -277,6 +277,16 @@ fn events_go_to_their_topic_entity_streams_and_user() {
         &audience,
     );
     assert_eq!(for_event(&areas, &note), vec![format!("user:{user}")]);
+    let about_them = with_audience(
+        event("user-events", "user", &user.to_string(), serde_json::json!({})),
+        &audience,
+    );
+    let channels = for_event(&areas, &about_them);
+    assert_eq!(
+        channels.iter().filter(|c| **c == format!("user:{user}")).count(),
+        1,
+        "once each"
+    );
 }
 
 #[test]
