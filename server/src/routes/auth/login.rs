@@ -1,4 +1,5 @@
-//! Login (password, second factor, OTP), refresh, logout, the caller's own user and profile, the public keys.
+//! Login (password, OTP), the authenticator second factor, refresh, logout,
+//! the caller's own user and profile, the public keys.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -167,6 +168,14 @@ pub struct LoginTotpBody {
     pub code: String,
 }
 
+/// A TOTP code.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCodeBody {
+    /// The authenticator's current 6-digit code.
+    pub code: String,
+}
+
 /// Finishes a password login with the authenticator code; a code is accepted once.
 #[utoipa::path(post, path = "/api/v1/auth/login/totp", tag = "auth", request_body = LoginTotpBody, responses(
     (status = 200, body = TokenPairDoc), (status = 401, body = Problem, content_type = "application/problem+json")))]
@@ -180,6 +189,38 @@ pub async fn login_totp(
         .login_totp(&body.0.second_factor_token, &body.0.code, &client.0)
         .await?;
     Ok(secret(&pair))
+}
+
+/// Starts setting up the authenticator second factor: answers `secret` and `provisioning_uri`.
+#[utoipa::path(post, path = "/api/v1/auth/totp/setup", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "`{secret, provisioning_uri}`")))]
+pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let setup = state.auth.totp_setup(&caller.0).await?;
+    Ok(secret(&setup))
+}
+
+/// Enables the second factor with a first code.
+#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+    responses((status = 204)))]
+pub async fn totp_confirm(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<TotpCodeBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.totp_confirm(&caller.0, &body.0.code).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Disables the second factor; needs a current code.
+#[utoipa::path(post, path = "/api/v1/auth/totp/disable", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+    responses((status = 204)))]
+pub async fn totp_disable(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<TotpCodeBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.totp_disable(&caller.0, &body.0.code).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Profile body.

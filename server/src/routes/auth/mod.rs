@@ -4,7 +4,6 @@
 pub mod login;
 pub mod sessions;
 pub mod sub_users;
-pub mod totp;
 
 use actix_web::{HttpResponse, web};
 use utoipa::OpenApi;
@@ -12,10 +11,12 @@ use utoipa::OpenApi;
 use crate::modules::Module;
 use crate::realtime::{Area, Scope};
 
-use login::{login, login_totp, logout, me, otp_send, otp_verify, profile, refresh};
+use login::{
+    login, login_totp, logout, me, otp_send, otp_verify, profile, refresh, totp_confirm, totp_disable,
+    totp_setup,
+};
 use sessions::{revoke_others, revoke_session, sessions};
 use sub_users::{sub_user_create, sub_user_delete, sub_user_disable, sub_user_enable, sub_user_list};
-use totp::{totp_confirm, totp_disable, totp_setup};
 
 /// The entry of the auth module.
 pub const MODULE: Module = Module {
@@ -78,7 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     paths(
         login::login, login::refresh, login::otp_send, login::otp_verify, login::login_totp,
         login::profile, login::logout, login::me, login::jwks,
-        totp::totp_setup, totp::totp_confirm, totp::totp_disable,
+        login::totp_setup, login::totp_confirm, login::totp_disable,
         sessions::sessions, sessions::revoke_session, sessions::revoke_others,
         sub_users::sub_user_create, sub_users::sub_user_list, sub_users::sub_user_disable,
         sub_users::sub_user_enable, sub_users::sub_user_delete,
