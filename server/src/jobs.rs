@@ -77,7 +77,8 @@ impl Job {
     }
 }
 
-/// The jobs of this server; modules add theirs here.
+/// The platform's own jobs (the operations module registers them; other
+/// modules declare theirs in their entry).
 pub fn registry() -> Vec<Job> {
     const HOURLY: Duration = Duration::from_secs(3600);
     vec![
@@ -158,11 +159,12 @@ pub async fn lead(infra: &AppInfra, holder: &str) -> bool {
     }
 }
 
-/// Runs the registry until the process ends; only the leader runs jobs.
-/// Daily jobs are due by the hour of `timezone` (the business time zone).
-pub async fn run(infra: AppInfra, timezone: chrono_tz::Tz) {
+/// Runs `jobs` (the modules' jobs, see `crate::modules::jobs`) until the
+/// process ends; only the leader runs jobs. Daily jobs are due by the hour of
+/// `timezone` (the business time zone).
+pub async fn run(infra: AppInfra, jobs: Vec<Job>, timezone: chrono_tz::Tz) {
     let holder = infra::ids::new_id().to_string();
-    let mut runner = Runner::new(registry(), timezone);
+    let mut runner = Runner::new(jobs, timezone);
     loop {
         if lead(&infra, &holder).await {
             runner.tick(&infra).await;

@@ -63,7 +63,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             if relay {
                 tokio::spawn(server::relay::run(app.infra().clone(), RELAY_POLL));
             }
-            tokio::spawn(server::jobs::run(app.infra().clone(), timezone));
+            let jobs = server::modules::jobs(server::modules::MODULES);
+            tokio::spawn(server::jobs::run(app.infra().clone(), jobs, timezone));
             tracing::info!(port = app.port(), relay, "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped gracefully");

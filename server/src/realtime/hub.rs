@@ -15,7 +15,9 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::channels::{Channel, Tenant};
+use super::areas::Areas;
+use super::channels::Channel;
+use super::delivery::Tenant;
 use super::message::ServerMessage;
 
 /// Most messages waiting for one socket; a client slower than this is disconnected.
@@ -47,7 +49,7 @@ pub struct Push {
     pub data: Value,
     /// When the change committed.
     pub timestamp: DateTime<Utc>,
-    /// Whom it concerns, checked on delivery.
+    /// Whom it concerns (tenant, scope, audience), checked on delivery.
     pub tenant: Tenant,
     /// Sockets closed after the message went out.
     pub close: Option<Close>,
@@ -104,15 +106,23 @@ pub enum SubscribeError {
 pub struct Hub {
     registry: Arc<Mutex<Registry>>,
     infra: AppInfra,
+    areas: Areas,
 }
 
 impl Hub {
-    /// A hub over `infra` (Redis pub/sub when it has Redis).
-    pub fn new(infra: AppInfra) -> Self {
+    /// A hub over `infra` (Redis pub/sub when it has Redis) serving the
+    /// channels of `areas`.
+    pub fn new(infra: AppInfra, areas: Areas) -> Self {
         Self {
             registry: Arc::default(),
             infra,
+            areas,
         }
+    }
+
+    /// The areas whose channels it serves.
+    pub fn areas(&self) -> &Areas {
+        &self.areas
     }
 
     fn registry(&self) -> MutexGuard<'_, Registry> {
@@ -193,9 +203,14 @@ impl Hub {
             };
             conn.actor = Arc::new(actor);
             let actor = conn.actor.clone();
+            let areas = &self.areas;
             conn.channels
                 .iter()
-                .filter(|name| Channel::parse(name).and_then(|c| c.authorize(&actor)).is_err())
+                .filter(|name| {
+                    Channel::parse(areas, name)
+                        .and_then(|c| c.authorize(&actor))
+                        .is_err()
+                })
                 .cloned()
                 .collect()
         };

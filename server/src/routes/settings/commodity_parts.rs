@@ -7,14 +7,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Scope, web};
 use infra::AppInfra;
 use serde::Deserialize;
+use settings::commodities::CommodityChildService;
 use settings::commodities::commissions::Commissions;
 use settings::commodities::parameters::Parameters;
 use settings::commodities::terms::{
-    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermKind, TermService, TradeTypes,
+    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermService, TradeTypes,
     WeightmentTerms,
 };
 use settings::commodities::varieties::Varieties;
-use settings::commodities::{CommodityChild, CommodityChildService};
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
@@ -23,6 +23,7 @@ use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::{ApiQuery, PageQuery};
 use crate::state::AppState;
+use crate::state::children::{CommodityChildIn, TermIn};
 
 /// Adds the routes of every commodity child kind.
 pub fn children(scope: Scope) -> Scope {
@@ -42,7 +43,7 @@ pub fn terms(scope: Scope) -> Scope {
 }
 
 /// The five routes of child kind `C` under `/{id}/{C::SEGMENT}`.
-fn child_routes<C: CommodityChild>(scope: Scope) -> Scope {
+fn child_routes<C: CommodityChildIn>(scope: Scope) -> Scope {
     let base = format!("/{{id}}/{}", C::SEGMENT);
     let item = format!("{base}/{{child_id}}");
     scope
@@ -53,11 +54,11 @@ fn child_routes<C: CommodityChild>(scope: Scope) -> Scope {
         .route(&item, web::delete().to(child_delete::<C>))
 }
 
-fn child_service<C: CommodityChild>(state: &AppState) -> CommodityChildService<AppInfra, C> {
-    CommodityChildService::new(state.infra.clone())
+fn child_service<C: CommodityChildIn>(state: &AppState) -> &CommodityChildService<AppInfra, C> {
+    C::service(&state.children)
 }
 
-fn child_answer<C: CommodityChild>(
+fn child_answer<C: CommodityChildIn>(
     status: StatusCode,
     view: &C::View,
     location: Option<String>,
@@ -65,7 +66,7 @@ fn child_answer<C: CommodityChild>(
     versioned(status, view, C::version(view), location)
 }
 
-async fn child_create<C: CommodityChild>(
+async fn child_create<C: CommodityChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -80,7 +81,7 @@ async fn child_create<C: CommodityChild>(
     Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
 }
 
-async fn child_list<C: CommodityChild>(
+async fn child_list<C: CommodityChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
@@ -93,7 +94,7 @@ async fn child_list<C: CommodityChild>(
     Ok(HttpResponse::Ok().json(items))
 }
 
-async fn child_get<C: CommodityChild>(
+async fn child_get<C: CommodityChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
@@ -103,7 +104,7 @@ async fn child_get<C: CommodityChild>(
     Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }
 
-async fn child_update<C: CommodityChild>(
+async fn child_update<C: CommodityChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -120,7 +121,7 @@ async fn child_update<C: CommodityChild>(
     Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }
 
-async fn child_delete<C: CommodityChild>(
+async fn child_delete<C: CommodityChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
@@ -134,7 +135,7 @@ async fn child_delete<C: CommodityChild>(
 }
 
 /// The five routes of term kind `K` under `/terms/{K::SEGMENT}`.
-fn term_routes<K: TermKind>(scope: Scope) -> Scope {
+fn term_routes<K: TermIn>(scope: Scope) -> Scope {
     let base = format!("/terms/{}", K::SEGMENT);
     let item = format!("{base}/{{term_id}}");
     scope
@@ -145,11 +146,11 @@ fn term_routes<K: TermKind>(scope: Scope) -> Scope {
         .route(&item, web::delete().to(term_delete::<K>))
 }
 
-fn term_service<K: TermKind>(state: &AppState) -> TermService<AppInfra, K> {
-    TermService::new(state.infra.clone())
+fn term_service<K: TermIn>(state: &AppState) -> &TermService<AppInfra, K> {
+    K::service(&state.children)
 }
 
-async fn term_create<K: TermKind>(
+async fn term_create<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -169,7 +170,7 @@ struct TermQuery {
     cursor: Option<String>,
 }
 
-async fn term_list<K: TermKind>(
+async fn term_list<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     query: ApiQuery<TermQuery>,
@@ -180,7 +181,7 @@ async fn term_list<K: TermKind>(
     Ok(HttpResponse::Ok().json(items))
 }
 
-async fn term_get<K: TermKind>(
+async fn term_get<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
@@ -189,7 +190,7 @@ async fn term_get<K: TermKind>(
     Ok(tagged(StatusCode::OK, &term, None))
 }
 
-async fn term_update<K: TermKind>(
+async fn term_update<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -199,7 +200,7 @@ async fn term_update<K: TermKind>(
     changed(term_service::<K>(&state).update(&caller.0, id.into_inner(), body.0, if_match(&req)?)).await
 }
 
-async fn term_delete<K: TermKind>(
+async fn term_delete<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,

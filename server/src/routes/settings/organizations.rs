@@ -9,9 +9,7 @@ use settings::organizations::bank_accounts::BankAccounts;
 use settings::organizations::financial_years::FinancialYears;
 use settings::organizations::gst::GstRegistrations;
 use settings::organizations::series::DocumentSeriesChild;
-use settings::organizations::{
-    Child, ChildService, CreateOrganization, OrganizationFilter, UpdateOrganization,
-};
+use settings::organizations::{ChildService, CreateOrganization, OrganizationFilter, UpdateOrganization};
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
@@ -20,6 +18,7 @@ use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::{ApiQuery, PageQuery};
 use crate::state::AppState;
+use crate::state::children::OrgChildIn;
 
 /// Registers the organization routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -144,7 +143,7 @@ pub async fn next_number(
 }
 
 /// Adds the five routes of child kind `C` under `/{org_id}/{C::SEGMENT}`.
-fn children<C: Child>(scope: actix_web::Scope) -> actix_web::Scope {
+fn children<C: OrgChildIn>(scope: actix_web::Scope) -> actix_web::Scope {
     let base = format!("/{{org_id}}/{}", C::SEGMENT);
     let item = format!("{base}/{{id}}");
     scope
@@ -155,15 +154,15 @@ fn children<C: Child>(scope: actix_web::Scope) -> actix_web::Scope {
         .route(&item, web::delete().to(child_delete::<C>))
 }
 
-fn service<C: Child>(state: &AppState) -> ChildService<AppInfra, C> {
-    ChildService::new(state.infra.clone())
+fn service<C: OrgChildIn>(state: &AppState) -> &ChildService<AppInfra, C> {
+    C::service(&state.children)
 }
 
-fn child_answer<C: Child>(status: StatusCode, view: &C::View, location: Option<String>) -> HttpResponse {
+fn child_answer<C: OrgChildIn>(status: StatusCode, view: &C::View, location: Option<String>) -> HttpResponse {
     versioned(status, view, C::version(view), location)
 }
 
-async fn child_create<C: Child>(
+async fn child_create<C: OrgChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -178,7 +177,7 @@ async fn child_create<C: Child>(
     Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
 }
 
-async fn child_list<C: Child>(
+async fn child_list<C: OrgChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     org_id: web::Path<Uuid>,
@@ -192,7 +191,7 @@ async fn child_list<C: Child>(
     ))
 }
 
-async fn child_get<C: Child>(
+async fn child_get<C: OrgChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
@@ -202,7 +201,7 @@ async fn child_get<C: Child>(
     Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }
 
-async fn child_update<C: Child>(
+async fn child_update<C: OrgChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -219,7 +218,7 @@ async fn child_update<C: Child>(
     Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }
 
-async fn child_delete<C: Child>(
+async fn child_delete<C: OrgChildIn>(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(Uuid, Uuid)>,
