@@ -31,7 +31,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Counters::Table)
-                    .col(ColumnDef::new(Counters::Name).string_len(200).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Counters::Name)
+                            .string_len(200)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Counters::Value).big_integer().not_null())
                     .col(
                         ColumnDef::new(Counters::UpdatedAt)

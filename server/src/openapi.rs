@@ -111,7 +111,7 @@ pub(crate) struct CommodityParts;
 
 impl utoipa::Modify for CommodityParts {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use settings::commodities::CommodityChild;
+        use infra::children::Child;
         use settings::commodities::terms::{self, TermKind};
         use settings::commodities::{commissions, parameters, varieties};
         let base = "/api/v1/settings/commodities";

@@ -85,7 +85,10 @@ pub async fn set(tx: &WriteTx, name: &str, value: i64) -> Result<(), ServiceErro
 }
 
 /// The current values of the named counters (absent ones are left out: they are at 0).
-pub async fn current<C: ConnectionTrait>(db: &C, names: &[String]) -> Result<HashMap<String, i64>, ServiceError> {
+pub async fn current<C: ConnectionTrait>(
+    db: &C,
+    names: &[String],
+) -> Result<HashMap<String, i64>, ServiceError> {
     if names.is_empty() {
         return Ok(HashMap::new());
     }
@@ -97,7 +100,10 @@ pub async fn current<C: ConnectionTrait>(db: &C, names: &[String]) -> Result<Has
     let rows = db.query_all_raw(db.get_database_backend().build(&select)).await?;
     let mut values = HashMap::with_capacity(rows.len());
     for row in rows {
-        values.insert(row.try_get::<String>("", "name")?, row.try_get::<i64>("", "value")?);
+        values.insert(
+            row.try_get::<String>("", "name")?,
+            row.try_get::<i64>("", "value")?,
+        );
     }
     Ok(values)
 }

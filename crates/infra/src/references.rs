@@ -22,8 +22,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::change::{Change, record};
-use crate::service_error::ServiceError;
 use crate::rows::{SoftDeleted, soft_delete};
+use crate::service_error::ServiceError;
 
 /// A column of some table that holds the id of the row being deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]

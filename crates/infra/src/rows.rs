@@ -191,6 +191,9 @@ mod tests {
             check_version(Some(2), 3, VersionRule::Required),
             Err(ServiceError::VersionConflict { sent: 2, current: 3 })
         ));
-        assert!(matches!(check_version(None, 3, VersionRule::Required), Err(ServiceError::Invalid(_))));
+        assert!(matches!(
+            check_version(None, 3, VersionRule::Required),
+            Err(ServiceError::Invalid(_))
+        ));
     }
 }

@@ -133,4 +133,3 @@ pub(crate) enum RefreshOutcome {
     Issued(TokenPair),
     Reused(Uuid),
 }
-

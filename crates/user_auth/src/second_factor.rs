@@ -5,12 +5,12 @@
 //! last accepted time step is kept and only later steps pass. Also the
 //! caller's own profile completion.
 
+use infra::ServiceError;
 use infra::write::write;
 use infra::{Actor, Infra};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use infra::ServiceError;
 use settings::users::entity::user;
 use uuid::Uuid;
 

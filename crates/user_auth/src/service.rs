@@ -5,15 +5,14 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use infra::write::write;
 use infra::{Actor, Infra};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use settings::users::{UserKind, normalize_email};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
 use crate::config::AuthConfig;
-pub use crate::dto::{Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair};
 use crate::dto::RefreshOutcome;
+pub use crate::dto::{Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair};
 use crate::error::AuthError;
 use crate::keys::{Jwks, KeyRing};
 use crate::sessions::entity::{refresh_token, session};

@@ -1,8 +1,8 @@
 //! A user's own sessions: logging out, listing them, ending one or all the
 //! others, and checking that a session is still open.
 
-use infra::{Infra, ServiceError};
 use infra::write::write;
+use infra::{Infra, ServiceError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 

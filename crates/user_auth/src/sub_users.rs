@@ -2,6 +2,8 @@
 //! of its partner who log in by OTP; it lists, disables, enables and deletes
 //! them. Disabling or deleting ends their sessions at once.
 
+use infra::ServiceError;
+use infra::change::Change;
 use infra::write::{WriteTx, write};
 use infra::{Actor, ActorKind, Infra, Validator};
 use sea_orm::{
@@ -9,8 +11,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use serde::Deserialize;
-use infra::ServiceError;
-use infra::change::Change;
 use settings::users::entity::{user, user_role};
 use settings::users::{User, UserService, normalize_mobile};
 use uuid::Uuid;

@@ -3,6 +3,7 @@
 //! module scopes under `/api/v1`.
 
 pub mod auth;
+pub mod children;
 pub mod operations;
 pub mod realtime;
 pub mod settings;

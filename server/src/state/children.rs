@@ -5,6 +5,7 @@
 //! and changes to the services' constructors have one place to go.
 
 use infra::AppInfra;
+use infra::children::{Child, ChildService};
 use settings::commodities::commissions::Commissions;
 use settings::commodities::parameters::Parameters;
 use settings::commodities::terms::{
@@ -12,12 +13,10 @@ use settings::commodities::terms::{
     WeightmentTerms,
 };
 use settings::commodities::varieties::Varieties;
-use settings::commodities::{CommodityChild, CommodityChildService};
 use settings::organizations::bank_accounts::BankAccounts;
 use settings::organizations::financial_years::FinancialYears;
 use settings::organizations::gst::GstRegistrations;
 use settings::organizations::series::DocumentSeriesChild;
-use settings::organizations::{Child, ChildService};
 
 /// One service per organization child kind, commodity child kind and trade-term kind.
 pub struct Children {
@@ -25,9 +24,9 @@ pub struct Children {
     bank_accounts: ChildService<AppInfra, BankAccounts>,
     financial_years: ChildService<AppInfra, FinancialYears>,
     series: ChildService<AppInfra, DocumentSeriesChild>,
-    varieties: CommodityChildService<AppInfra, Varieties>,
-    parameters: CommodityChildService<AppInfra, Parameters>,
-    commissions: CommodityChildService<AppInfra, Commissions>,
+    varieties: ChildService<AppInfra, Varieties>,
+    parameters: ChildService<AppInfra, Parameters>,
+    commissions: ChildService<AppInfra, Commissions>,
     trade_types: TermService<AppInfra, TradeTypes>,
     bargain_types: TermService<AppInfra, BargainTypes>,
     passing_terms: TermService<AppInfra, PassingTerms>,
@@ -45,9 +44,9 @@ impl Children {
             bank_accounts: ChildService::new(infra.clone()),
             financial_years: ChildService::new(infra.clone()),
             series: ChildService::new(infra.clone()),
-            varieties: CommodityChildService::new(infra.clone()),
-            parameters: CommodityChildService::new(infra.clone()),
-            commissions: CommodityChildService::new(infra.clone()),
+            varieties: ChildService::new(infra.clone()),
+            parameters: ChildService::new(infra.clone()),
+            commissions: ChildService::new(infra.clone()),
             trade_types: TermService::new(infra.clone()),
             bargain_types: TermService::new(infra.clone()),
             passing_terms: TermService::new(infra.clone()),
@@ -58,16 +57,10 @@ impl Children {
     }
 }
 
-/// An organization child kind whose service the state holds.
-pub trait OrgChildIn: Child + Sized {
+/// A child kind (of an organization, a commodity, ...) whose service the state holds.
+pub trait ChildIn: Child + Sized {
     /// Its service.
     fn service(children: &Children) -> &ChildService<AppInfra, Self>;
-}
-
-/// A commodity child kind whose service the state holds.
-pub trait CommodityChildIn: CommodityChild + Sized {
-    /// Its service.
-    fn service(children: &Children) -> &CommodityChildService<AppInfra, Self>;
 }
 
 /// A trade-term kind whose service the state holds.
@@ -86,13 +79,11 @@ macro_rules! held {
     )+};
 }
 
-held!(OrgChildIn, ChildService:
+held!(ChildIn, ChildService:
     GstRegistrations => gst,
     BankAccounts => bank_accounts,
     FinancialYears => financial_years,
     DocumentSeriesChild => series,
-);
-held!(CommodityChildIn, CommodityChildService:
     Varieties => varieties,
     Parameters => parameters,
     Commissions => commissions,

@@ -95,7 +95,10 @@ impl<I: Infra, C: Child> ChildService<I, C> {
         C::Parent::CACHE.map(|c| Cache::new(self.infra.kv(), c.namespace, c.ttl))
     }
 
-    async fn parent_for_change(tx: &WriteTx, parent_id: Uuid) -> Result<<C::Parent as Parent>::Model, ServiceError> {
+    async fn parent_for_change(
+        tx: &WriteTx,
+        parent_id: Uuid,
+    ) -> Result<<C::Parent as Parent>::Model, ServiceError> {
         require(tx.actor(), C::Parent::UPDATE)?;
         C::Parent::load(tx.db(), tx.actor(), parent_id, true).await
     }
@@ -150,7 +153,12 @@ impl<I: Infra, C: Child> ChildService<I, C> {
     }
 
     /// A page of children ordered by id (the read capability).
-    pub async fn list(&self, actor: &Actor, parent_id: Uuid, page: PageRequest) -> Result<Page<C::View>, ServiceError> {
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        parent_id: Uuid,
+        page: PageRequest,
+    ) -> Result<Page<C::View>, ServiceError> {
         require(actor, C::Parent::READ)?;
         if self.cache().is_some() {
             return Ok(Page::of_sorted(self.all(actor, parent_id).await?, page, C::id));
@@ -177,7 +185,12 @@ impl<I: Infra, C: Child> ChildService<I, C> {
     }
 
     /// Adds a child (the update capability).
-    pub async fn create(&self, actor: &Actor, parent_id: Uuid, input: C::Create) -> Result<Written<C::View>, ServiceError> {
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        parent_id: Uuid,
+        input: C::Create,
+    ) -> Result<Written<C::View>, ServiceError> {
         require(actor, C::Parent::UPDATE)?;
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
@@ -230,7 +243,12 @@ impl<I: Infra, C: Child> ChildService<I, C> {
     }
 
     /// Deletes a child (the update capability), unless something still refers to it.
-    pub async fn delete(&self, actor: &Actor, parent_id: Uuid, id: Uuid) -> Result<Written<C::View>, ServiceError> {
+    pub async fn delete(
+        &self,
+        actor: &Actor,
+        parent_id: Uuid,
+        id: Uuid,
+    ) -> Result<Written<C::View>, ServiceError> {
         require(actor, C::Parent::UPDATE)?;
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {

@@ -13,8 +13,8 @@ use super::TOPIC;
 use super::entity::commodity;
 use super::input::CommodityFields;
 use super::model::Commodity;
-use infra::change::{Change, diff, record};
 use crate::error::SettingsError;
+use infra::change::{Change, diff, record};
 use infra::rows::save;
 
 /// The event and audit row of a change to commodity `c`.

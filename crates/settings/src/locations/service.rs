@@ -17,12 +17,12 @@ use super::input::{CreateLocation, LocationFilter, UpdateLocation};
 use super::model::{Location, Upserted};
 use super::regions::{canonical, region_of};
 use super::{LOCATION_CREATE, LOCATION_READ, LOCATION_UPDATE, TOPIC};
-use infra::change::{Change, diff_of, record, record_update};
 use crate::error::{SettingsError, require};
 use crate::like::contains_pattern;
+use crate::tax_ids::is_india;
+use infra::change::{Change, diff_of, record, record_update};
 use infra::references::{Reference, References};
 use infra::rows::save_if_changed;
-use crate::tax_ids::is_india;
 
 /// How long a location stays cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -232,7 +232,13 @@ impl<I: Infra> LocationService<I> {
                 let location = Location::from(save_if_changed(tx, &before, next).await?.0);
                 let changes = diff_of(&old, &location)?;
                 let payload = json!({ "id": id, "changes": &changes });
-                record_update(tx, change("LocationUpdated", "location.update", &location), &changes, payload).await?;
+                record_update(
+                    tx,
+                    change("LocationUpdated", "location.update", &location),
+                    &changes,
+                    payload,
+                )
+                .await?;
                 Ok(location)
             })
         })

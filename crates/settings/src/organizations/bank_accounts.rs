@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::children::{Child, clear_flag, is_first};
 use super::entity::bank_account as bank;
 use crate::error::SettingsError;
-use infra::rows::save;
 use crate::tax_ids::is_ifsc;
+use infra::rows::save;
 
 /// A bank account as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

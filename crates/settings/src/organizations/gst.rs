@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::children::{Child, clear_flag, is_first};
 use super::entity::gst_registration::{self as gst, Column};
 use crate::error::SettingsError;
-use infra::rows::save;
 use crate::tax_ids::parse_gstin;
+use infra::rows::save;
 
 /// A GST registration as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +117,9 @@ impl Child for GstRegistrations {
 
     async fn create(
         tx: &WriteTx,
-        parent: &super::entity::organization::Model, input: CreateGst) -> Result<GstRegistration, SettingsError> {
+        parent: &super::entity::organization::Model,
+        input: CreateGst,
+    ) -> Result<GstRegistration, SettingsError> {
         let org_id = parent.id;
         let mut v = Validator::new();
         let parsed = v.take("gstin", parse_gstin(&input.gstin));

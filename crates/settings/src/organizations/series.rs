@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use infra::Validator;
-use infra::write::WriteTx;
 use infra::numbering;
+use infra::write::WriteTx;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -198,7 +198,10 @@ impl Child for DocumentSeriesChild {
         Ok(row.into())
     }
 
-    async fn complete<D: ConnectionTrait + Sync>(db: &D, views: &mut [DocumentSeries]) -> Result<(), SettingsError> {
+    async fn complete<D: ConnectionTrait + Sync>(
+        db: &D,
+        views: &mut [DocumentSeries],
+    ) -> Result<(), SettingsError> {
         let names: Vec<String> = views.iter().map(|v| counter_name(v.id)).collect();
         let values = numbering::current(db, &names).await?;
         for (view, name) in views.iter_mut().zip(&names) {

@@ -86,7 +86,10 @@ impl<I: Infra> OrganizationService<I> {
                 .insert(tx.db())
                 .await?;
                 let org = Organization::from(row);
-                tx.record(change("OrganizationCreated", "organization.create", &org), json!({ "organization": &org }))
+                tx.record(
+                    change("OrganizationCreated", "organization.create", &org),
+                    json!({ "organization": &org }),
+                )
                 .await?;
                 Ok(org)
             })
@@ -171,10 +174,19 @@ impl<I: Infra> OrganizationService<I> {
                     ensure_name_free(tx.db(), name.trim(), Some(id)).await?;
                 }
                 let (next, changes) = apply(&before, input)?;
-                let after = if changes.is_empty() { before } else { save(tx, next).await? };
+                let after = if changes.is_empty() {
+                    before
+                } else {
+                    save(tx, next).await?
+                };
                 let org = Organization::from(after);
                 let payload = json!({ "changes": &changes });
-                record_update(tx, change("OrganizationUpdated", "organization.update", &org), &changes, payload)
+                record_update(
+                    tx,
+                    change("OrganizationUpdated", "organization.update", &org),
+                    &changes,
+                    payload,
+                )
                 .await?;
                 Ok(org)
             })
@@ -213,7 +225,10 @@ impl<I: Infra> OrganizationService<I> {
                     ));
                 }
                 let org = Organization::from(soft_delete(tx, before).await?);
-                tx.record(change("OrganizationDeleted", "organization.delete", &org), json!({ "id": id }))
+                tx.record(
+                    change("OrganizationDeleted", "organization.delete", &org),
+                    json!({ "id": id }),
+                )
                 .await?;
                 Ok(org)
             })

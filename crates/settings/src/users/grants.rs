@@ -3,10 +3,10 @@
 //! change moves the user one version on and ends the cached capabilities.
 
 use chrono::{DateTime, Utc};
+use infra::rows::save;
 use infra::write::WriteTx;
 use infra::write::write;
-use infra::{ActorKind, Actor, Infra, ValidationError, Written};
-use infra::rows::save;
+use infra::{Actor, ActorKind, Infra, ValidationError, Written};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -48,7 +48,10 @@ impl<I: Infra> UserService<I> {
                 replace_roles(tx, id, &roles).await?;
                 save(tx, before).await?;
                 let after = load(tx.db(), id, tx.now()).await?;
-                tx.record(change("UserRolesAssigned", "user.assign_roles", &after), serde_json::json!({"roles": roles}))
+                tx.record(
+                    change("UserRolesAssigned", "user.assign_roles", &after),
+                    serde_json::json!({"roles": roles}),
+                )
                 .await?;
                 Ok(after)
             })
@@ -109,7 +112,10 @@ impl<I: Infra> UserService<I> {
                 let after = load(db, id, tx.now()).await?;
                 let details =
                     serde_json::json!({"capability": grant.capability, "expires_at": grant.expires_at});
-                tx.record(change("UserCapabilityGranted", "user.grant_capability", &after), details)
+                tx.record(
+                    change("UserCapabilityGranted", "user.grant_capability", &after),
+                    details,
+                )
                 .await?;
                 Ok(after)
             })
@@ -136,7 +142,10 @@ impl<I: Infra> UserService<I> {
                 }
                 save(tx, before).await?;
                 let after = load(tx.db(), id, tx.now()).await?;
-                tx.record(change("UserCapabilityRevoked", "user.revoke_capability", &after), serde_json::json!({"capability": capability}))
+                tx.record(
+                    change("UserCapabilityRevoked", "user.revoke_capability", &after),
+                    serde_json::json!({"capability": capability}),
+                )
                 .await?;
                 Ok(after)
             })
@@ -220,4 +229,3 @@ pub(super) async fn revoke_grants<C: ConnectionTrait>(
         .await?;
     Ok(result.rows_affected)
 }
-

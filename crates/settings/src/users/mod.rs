@@ -2,9 +2,9 @@
 //! EXTERNAL with a partner), their roles and direct capability grants.
 
 pub mod entity;
+mod grants;
 mod input;
 mod model;
-mod grants;
 mod service;
 mod store;
 

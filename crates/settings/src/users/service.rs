@@ -8,18 +8,17 @@ use infra::write::write;
 use infra::{Actor, ActorKind, Infra, Page, PageRequest, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use super::entity::user;
+use super::grants::{check_roles, replace_roles};
 use super::input::{CreateUser, UpdateUser, UserFilter, UserKind};
 use super::model::User;
+use super::store::{change, check_scope, editable, ensure_free, load, views, visible};
 use crate::capabilities::{USER_MANAGE, USER_READ};
 use crate::error::{SettingsError, require};
-use super::grants::{check_roles, replace_roles};
-use super::store::{change, check_scope, editable, ensure_free, load, views, visible};
 
 /// User management over any [`Infra`].
 #[derive(Clone)]
@@ -74,7 +73,10 @@ impl<I: Infra> UserService<I> {
                 .await?;
                 replace_roles(tx, id, &input.roles).await?;
                 let created = load(db, id, now).await?;
-                tx.record(change("UserCreated", "user.create", &created), serde_json::json!({"user": &created}))
+                tx.record(
+                    change("UserCreated", "user.create", &created),
+                    serde_json::json!({"user": &created}),
+                )
                 .await?;
                 Ok(created)
             })
@@ -197,7 +199,13 @@ impl<I: Infra> UserService<I> {
                 save_if_changed(tx, &before, next).await?;
                 let after = load(db, id, tx.now()).await?;
                 let payload = serde_json::json!({"changes": &changes});
-                record_update(tx, change("UserUpdated", "user.update", &after), &changes, payload).await?;
+                record_update(
+                    tx,
+                    change("UserUpdated", "user.update", &after),
+                    &changes,
+                    payload,
+                )
+                .await?;
                 Ok(after)
             })
         })

@@ -193,7 +193,11 @@ pub async fn views<C: ConnectionTrait>(
         .collect())
 }
 
-pub(super) async fn load<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<User, SettingsError> {
+pub(super) async fn load<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<User, SettingsError> {
     let row = find(db, id).await?.ok_or(SettingsError::NotFound("user"))?;
     views(db, vec![row], now)
         .await?

@@ -1,5 +1,5 @@
 //! The generic handlers of commodity children (`/commodities/{id}/varieties`,
-//! `/parameters`, `/commission-structures`) and of the six trade-term masters
+//! `/parameters`, `/commission-structures`, through [`crate::routes::children`]) and of the six trade-term masters
 //! (`/commodities/terms/{kind}`): one set of handlers per shape, mounted once
 //! per kind.
 
@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, Scope, web};
 use infra::AppInfra;
 use serde::Deserialize;
-use settings::commodities::CommodityChildService;
 use settings::commodities::commissions::Commissions;
 use settings::commodities::parameters::Parameters;
 use settings::commodities::terms::{
@@ -18,18 +17,19 @@ use settings::commodities::varieties::Varieties;
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
-use crate::http::etag::{changed, if_match, tagged, versioned};
+use crate::http::etag::{changed, if_match, tagged};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
-use crate::http::query::{ApiQuery, PageQuery};
+use crate::http::query::ApiQuery;
+use crate::routes::children;
 use crate::state::AppState;
-use crate::state::children::{CommodityChildIn, TermIn};
+use crate::state::children::TermIn;
 
 /// Adds the routes of every commodity child kind.
 pub fn children(scope: Scope) -> Scope {
-    let scope = child_routes::<Varieties>(scope);
-    let scope = child_routes::<Parameters>(scope);
-    child_routes::<Commissions>(scope)
+    let scope = children::routes::<Varieties>(scope, "id", "child_id");
+    let scope = children::routes::<Parameters>(scope, "id", "child_id");
+    children::routes::<Commissions>(scope, "id", "child_id")
 }
 
 /// Adds the routes of every trade-term kind.
@@ -40,98 +40,6 @@ pub fn terms(scope: Scope) -> Scope {
     let scope = term_routes::<WeightmentTerms>(scope);
     let scope = term_routes::<DeliveryTerms>(scope);
     term_routes::<PaymentTerms>(scope)
-}
-
-/// The five routes of child kind `C` under `/{id}/{C::SEGMENT}`.
-fn child_routes<C: CommodityChildIn>(scope: Scope) -> Scope {
-    let base = format!("/{{id}}/{}", C::SEGMENT);
-    let item = format!("{base}/{{child_id}}");
-    scope
-        .route(&base, web::post().to(child_create::<C>))
-        .route(&base, web::get().to(child_list::<C>))
-        .route(&item, web::get().to(child_get::<C>))
-        .route(&item, web::patch().to(child_update::<C>))
-        .route(&item, web::delete().to(child_delete::<C>))
-}
-
-fn child_service<C: CommodityChildIn>(state: &AppState) -> &CommodityChildService<AppInfra, C> {
-    C::service(&state.children)
-}
-
-fn child_answer<C: CommodityChildIn>(
-    status: StatusCode,
-    view: &C::View,
-    location: Option<String>,
-) -> HttpResponse {
-    versioned(status, view, C::version(view), location)
-}
-
-async fn child_create<C: CommodityChildIn>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: ApiJson<C::Create>,
-) -> Result<HttpResponse, ApiError> {
-    let view = child_service::<C>(&state)
-        .create(&caller.0, id.into_inner(), body.0)
-        .await?
-        .value;
-    let location = format!("{}/{}", req.path().trim_end_matches('/'), C::id(&view));
-    Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
-}
-
-async fn child_list<C: CommodityChildIn>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    query: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = query.0.request()?;
-    let items = child_service::<C>(&state)
-        .list(&caller.0, id.into_inner(), page)
-        .await?;
-    Ok(HttpResponse::Ok().json(items))
-}
-
-async fn child_get<C: CommodityChildIn>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, child_id) = path.into_inner();
-    let view = child_service::<C>(&state).get(&caller.0, id, child_id).await?;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
-async fn child_update<C: CommodityChildIn>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<C::Update>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, child_id) = path.into_inner();
-    let input = body.0;
-    let expected = if_match(&req)?.or(C::based_on(&input));
-    let view = child_service::<C>(&state)
-        .update(&caller.0, id, child_id, input, expected)
-        .await?
-        .value;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
-async fn child_delete<C: CommodityChildIn>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, child_id) = path.into_inner();
-    let view = child_service::<C>(&state)
-        .delete(&caller.0, id, child_id)
-        .await?
-        .value;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }
 
 /// The five routes of term kind `K` under `/terms/{K::SEGMENT}`.

@@ -3,16 +3,11 @@
 //! generic service: each kind names its segment, its event stem and which of
 //! the optional attributes it takes; codes are unique per kind.
 
-
 mod model;
 mod service;
 
 pub use model::{TermInput, TradeTerm};
 pub use service::TermService;
-
-
-
-
 
 /// How long a master stays cached.
 pub(super) const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -86,4 +81,3 @@ term_kind!(
     /// Payment terms: days and percentage paid.
     PaymentTerms, "PAYMENT_TERM", "payment-terms", "PaymentTerm", [Days, Percentage]
 );
-

@@ -1,11 +1,9 @@
 //! A trade term as callers see it, its create/update input and the rules on
 //! each kind's optional attributes.
 
-
 use chrono::{DateTime, Utc};
 use infra::{Money, Validator};
 use rust_decimal::Decimal;
-use sea_orm::ColumnTrait;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -251,4 +249,3 @@ pub(super) fn apply_attributes<K: TermKind>(next: &mut trade_term::Model, input:
         1_000_000,
     );
 }
-

@@ -13,14 +13,14 @@ use uuid::Uuid;
 
 use super::super::entity::trade_term;
 use super::super::{COMMODITY_READ, COMMODITY_UPDATE, TOPIC};
-use infra::change::{Change, diff_of, record_update};
 use crate::error::{SettingsError, require};
+use infra::change::{Change, diff_of, record_update};
 use infra::references::{Reference, References};
 use infra::rows::save_if_changed;
 
 use super::{CACHE_TTL, TermKind};
 
-use super::model::{apply_attributes};
+use super::model::apply_attributes;
 pub use super::model::{TermInput, TradeTerm};
 
 /// Read and change the terms of kind `K` over any [`Infra`]; reads through the cache.
@@ -164,7 +164,11 @@ impl<I: Infra, K: TermKind> TermService<I, K> {
                 apply_attributes::<K>(&mut row, &input);
                 let term = TradeTerm::from(trade_term::ActiveModel::from(row).insert(tx.db()).await?);
                 let event = format!("{}Created", K::EVENT);
-                tx.record(term_change(&event, "trade_term.create", &term), json!({ "term": &term })).await?;
+                tx.record(
+                    term_change(&event, "trade_term.create", &term),
+                    json!({ "term": &term }),
+                )
+                .await?;
                 Ok(term)
             })
         })
@@ -198,7 +202,13 @@ impl<I: Infra, K: TermKind> TermService<I, K> {
                 let changes = diff_of(&old, &term)?;
                 let event = format!("{}Updated", K::EVENT);
                 let payload = json!({ "id": id, "changes": &changes });
-                record_update(tx, term_change(&event, "trade_term.update", &term), &changes, payload).await?;
+                record_update(
+                    tx,
+                    term_change(&event, "trade_term.update", &term),
+                    &changes,
+                    payload,
+                )
+                .await?;
                 Ok(term)
             })
         })
@@ -219,7 +229,11 @@ impl<I: Infra, K: TermKind> TermService<I, K> {
                     .await?;
                 trade_term::Entity::delete_by_id(id).exec(tx.db()).await?;
                 let event = format!("{}Deleted", K::EVENT);
-                tx.record(term_change(&event, "trade_term.delete", &term), json!({ "term": &term })).await?;
+                tx.record(
+                    term_change(&event, "trade_term.delete", &term),
+                    json!({ "term": &term }),
+                )
+                .await?;
                 Ok(term)
             })
         })
