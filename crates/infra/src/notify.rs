@@ -98,7 +98,8 @@ impl Notifier for ChannelNotifier {
             "notification"
         );
         let id = crate::ids::new_id();
-        let event = NewEvent::new(TOPIC, EVENT, AGGREGATE, id, 1, notification)?;
+        let event = NewEvent::new(TOPIC, EVENT, AGGREGATE, id, 1, notification)?
+            .for_users(notification.users.iter().copied());
         tx.emit(event).await?;
         Ok(())
     }

@@ -19,10 +19,10 @@ pub use hub::Hub;
 /// The topic of user notifications (decisions, expiries, matches): events of
 /// aggregate `user` whose audience names the users; they reach exactly those
 /// users' `user:{id}` channels.
-pub const NOTIFICATION_TOPIC: &str = "notification-events";
+pub const NOTIFICATION_TOPIC: &str = infra::notify::TOPIC;
 
 /// The area of [`NOTIFICATION_TOPIC`]: no capability reads it, only its audience.
-pub const NOTIFICATIONS: Area = Area::audience_only(NOTIFICATION_TOPIC, &["user"]);
+pub const NOTIFICATIONS: Area = Area::audience_only(NOTIFICATION_TOPIC, &[infra::notify::AGGREGATE]);
 
 /// Starts this instance's pub/sub listener (the pusher is one of the
 /// consumers the real-time module registers).

@@ -270,7 +270,7 @@ fn events_go_to_their_topic_entity_streams_and_user() {
     let note = with_audience(
         event(
             "notification-events",
-            "user",
+            "notification",
             &other.to_string(),
             serde_json::json!({}),
         ),

@@ -3,5 +3,6 @@
 
 mod cache;
 mod events;
+mod kit;
 mod kv;
 mod write;

@@ -1,7 +1,8 @@
 //! The operations module: liveness, readiness and metrics at the root, the
-//! outbox administration under `/api/v1/admin`, and the platform's own jobs.
+//! outbox administration and the audit log under `/api/v1/admin`, and the platform's own jobs.
 
 pub mod admin;
+pub mod audit;
 pub mod health;
 pub mod metrics;
 
@@ -13,11 +14,17 @@ use crate::modules::Module;
 /// The entry of the operations module.
 pub const MODULE: Module = Module {
     root,
-    api: admin::configure,
+    api,
     openapi: <Doc as OpenApi>::openapi,
     jobs: crate::jobs::registry,
     ..Module::new("operations")
 };
+
+/// Registers the administration routes under `/api/v1`.
+fn api(cfg: &mut web::ServiceConfig) {
+    admin::configure(cfg);
+    audit::configure(cfg);
+}
 
 /// Registers the operational routes at the root.
 fn root(cfg: &mut web::ServiceConfig) {
@@ -31,7 +38,7 @@ fn root(cfg: &mut web::ServiceConfig) {
 #[openapi(
     paths(
         health::healthz, health::readyz, metrics::metrics,
-        admin::failed, admin::requeue, admin::discard,
+        admin::failed, admin::requeue, admin::discard, audit::list,
     ),
     tags((name = "operations", description = "Health, readiness and metrics")),
 )]
