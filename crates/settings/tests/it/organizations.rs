@@ -52,7 +52,7 @@ async fn counts(t: &TestInfra) -> (u64, u64) {
     )
 }
 
-async fn fiscal_and_series(t: &TestInfra, org: Uuid) {
+pub async fn fiscal_and_series(t: &TestInfra, org: Uuid) {
     let years = ChildService::<AppInfra, FinancialYears>::new(t.infra().clone());
     let year = years
         .create(
