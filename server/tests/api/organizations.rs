@@ -213,7 +213,56 @@ async fn list_filters_work_and_bad_parameters_are_named(t: TestInfra) {
     assert_eq!(problem["errors"][0]["field"], "limit");
 }
 
+async fn the_audit_log_answers_what_happened_to_an_organization(t: TestInfra) {
+    let (app, token) = admin_app(&t).await;
+    let org = created(
+        &app,
+        &token,
+        "/api/v1/settings/organizations",
+        json!({"name": "Shree Cotton", "legal_name": "Shree Cotton Pvt Ltd"}),
+    )
+    .await;
+    let id = org["id"].as_str().unwrap();
+    let path = format!("/api/v1/settings/organizations/{id}");
+    let renamed = app
+        .patch(&path, &token, None, &json!({"name": "Shree Cotton Mills"}))
+        .await;
+    assert_eq!(renamed.status(), 200);
+    let audit = app
+        .get_with(
+            &format!("/api/v1/admin/audit?resource_type=organization&resource_id={id}&limit=1"),
+            &token,
+        )
+        .await;
+    assert_eq!(audit.status(), 200);
+    let first: Value = audit.json().await.unwrap();
+    assert_eq!(first["items"][0]["action"], "organization.create");
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let rest: Value = app
+        .get_with(
+            &format!("/api/v1/admin/audit?resource_id={id}&cursor={cursor}"),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest["items"][0]["action"], "organization.update");
+    assert_eq!(
+        rest["items"][0]["details"]["changes"]["name"]["new"],
+        "Shree Cotton Mills"
+    );
+    assert!(rest["next_cursor"].is_null());
+    let bad = app.get_with("/api/v1/admin/audit?limit=0", &token).await;
+    assert_eq!(bad.status(), 422);
+    let unknown = app.get_with("/api/v1/admin/audit?who=me", &token).await;
+    assert_eq!(unknown.status(), 400);
+    let anonymous = app.get("/api/v1/admin/audit").await;
+    assert_eq!(anonymous.status(), 401);
+}
+
 infra::backend_tests!(
+    the_audit_log_answers_what_happened_to_an_organization,
     a_cached_organization_is_never_served_stale_after_an_update,
     list_filters_work_and_bad_parameters_are_named
 );
