@@ -91,14 +91,7 @@ pub async fn record(tx: &WriteTx, change: Change<'_>, payload: Value) -> Result<
         &payload,
     )?)
     .await?;
-    tx.audit(
-        change.action,
-        change.resource,
-        &change.resource_id.to_string(),
-        Some(payload),
-    )
-    .await?;
-    Ok(())
+    record_unchanged(tx, change, payload).await
 }
 
 /// Records an update that changed nothing: the audit row alone, no event.

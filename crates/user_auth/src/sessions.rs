@@ -4,8 +4,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use infra::Kv;
+use infra::change::Change;
 use infra::write::WriteTx;
-use infra::{Kv, NewEvent};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
@@ -200,17 +201,16 @@ async fn revoke_where(
             .exec(tx.db())
             .await?;
         let payload = serde_json::json!({"session_id": s.id, "user_id": s.user_id, "reason": reason});
-        tx.emit(NewEvent::new(
+        // A session has no version of its own: its one change is its end.
+        let change = Change::new(
             crate::TOPIC,
             "SessionRevoked",
+            "session.revoke",
             "session",
             s.id,
             1,
-            &payload,
-        )?)
-        .await?;
-        tx.audit("session.revoke", "session", &s.id.to_string(), Some(payload))
-            .await?;
+        );
+        tx.record(change, payload).await?;
     }
     Ok(open.into_iter().map(|s| s.id).collect())
 }

@@ -52,6 +52,7 @@ async fn counts(t: &TestInfra) -> (u64, u64) {
     )
 }
 
+/// An active financial year FY2026-27 and an INVOICE series `INV/` for `org`.
 pub async fn fiscal_and_series(t: &TestInfra, org: Uuid) {
     let years = ChildService::<AppInfra, FinancialYears>::new(t.infra().clone());
     let year = years
