@@ -1,6 +1,12 @@
 //! The OpenAPI document, generated from the handlers, and the interactive docs
 //! page (Swagger UI, served from the binary, no network needed).
 
+mod crud;
+mod errors;
+mod params;
+
+use errors::ErrorAnswers;
+use params::Parameters;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -37,7 +43,7 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::settings::commodities::upload, crate::routes::settings::commodities::download,
     ),
     components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerScheme, &OrganizationChildren, &CommodityParts),
+    modifiers(&BearerScheme, &OrganizationChildren, &CommodityParts, &Parameters, &ErrorAnswers),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Login, tokens and sessions"),
@@ -210,34 +216,52 @@ impl Crud<'_> {
         let mut item_params = self.parent.to_vec();
         item_params.push(self.item);
         let what = self.what;
+        let id = crud::operation_id_prefix(collection);
         paths.add_path_operation(
             collection,
             vec![HttpMethod::Post],
-            operation(&format!("Adds {what}."), self.write, "201", self.parent),
+            crud::with_body(
+                operation(&format!("Adds {what}."), self.write, "201", self.parent),
+                &format!("{id}.create"),
+                what,
+            ),
         );
         paths.add_path_operation(
             collection,
             vec![HttpMethod::Get],
-            operation(&format!("Lists {what}."), self.read, "200", self.parent),
+            crud::paged(
+                operation(&format!("Lists {what}."), self.read, "200", self.parent),
+                &format!("{id}.list"),
+            ),
         );
         paths.add_path_operation(
             &item,
             vec![HttpMethod::Get],
-            operation(&format!("One of the {what}."), self.read, "200", &item_params),
+            crud::named(
+                operation(&format!("One of the {what}."), self.read, "200", &item_params),
+                &format!("{id}.get"),
+            ),
         );
         paths.add_path_operation(
             &item,
             vec![HttpMethod::Patch],
-            operation(self.update, self.write, "200", &item_params),
+            crud::with_body(
+                operation(self.update, self.write, "200", &item_params),
+                &format!("{id}.update"),
+                what,
+            ),
         );
         paths.add_path_operation(
             &item,
             vec![HttpMethod::Delete],
-            operation(
-                &format!("Deletes one of the {what}."),
-                self.write,
-                "200",
-                &item_params,
+            crud::named(
+                operation(
+                    &format!("Deletes one of the {what}."),
+                    self.write,
+                    "200",
+                    &item_params,
+                ),
+                &format!("{id}.delete"),
             ),
         );
     }
@@ -267,12 +291,6 @@ fn operation(
             "404",
             ResponseBuilder::new()
                 .description("No such parent or item, or not visible")
-                .build(),
-        )
-        .response(
-            "422",
-            ResponseBuilder::new()
-                .description("Invalid fields, each named")
                 .build(),
         );
     for name in params {

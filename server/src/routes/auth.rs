@@ -74,7 +74,7 @@ pub struct TokenPairDoc {
 
 /// Password login (INTERNAL and SUPER_ADMIN users). Five failures in 15 minutes
 /// lock the account for 15 minutes (429 with `Retry-After`).
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "auth.login", tag = "auth", request_body = LoginBody, responses(
     (status = 200, body = TokenPairDoc),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
@@ -93,7 +93,7 @@ pub async fn login(
 
 /// Exchanges a refresh token for a new pair. A token used twice (outside a
 /// 2-second window for parallel refreshes) ends the session.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "auth.refresh", tag = "auth", request_body = RefreshBody, responses(
     (status = 200, body = TokenPairDoc),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn refresh(
@@ -106,14 +106,14 @@ pub async fn refresh(
 }
 
 /// Ends the current session; its tokens stop working on every instance.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", operation_id = "auth.logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
 pub async fn logout(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
     state.auth.logout(&caller.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The caller's own user.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])), responses((status = 200, description = "The user")))]
+#[utoipa::path(get, path = "/api/v1/auth/me", operation_id = "auth.me", tag = "auth", security(("bearer" = [])), responses((status = 200, description = "The user")))]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let id = caller.0.user_id.unwrap_or_default();
     let user = state.users.get(&caller.0, id).await?;
@@ -126,7 +126,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 }
 
 /// The public keys that verify access tokens (JWKS).
-#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "auth", responses((status = 200, description = "JWK set")))]
+#[utoipa::path(get, path = "/.well-known/jwks.json", operation_id = "auth.jwks", tag = "auth", responses((status = 200, description = "JWK set")))]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
@@ -135,7 +135,7 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
 
 /// The caller's open sessions (`items` with id, device, address, created_at,
 /// last_active_at, `current`).
-#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/auth/sessions", operation_id = "auth.sessions.list", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "`{\"items\": [...]}`")))]
 pub async fn sessions(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
     let items = state.auth.sessions(&caller.0).await?;
@@ -143,7 +143,7 @@ pub async fn sessions(state: web::Data<AppState>, caller: CallerToken) -> Result
 }
 
 /// Ends one of the caller's sessions; its tokens stop working on every instance.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", operation_id = "auth.sessions.revoke", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 404, description = "No such session of the caller")))]
 pub async fn revoke_session(
     state: web::Data<AppState>,
@@ -155,7 +155,7 @@ pub async fn revoke_session(
 }
 
 /// Ends every session of the caller except the current one.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/auth/sessions", operation_id = "auth.sessions.revoke_others", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
 pub async fn revoke_others(
     state: web::Data<AppState>,
     caller: CallerToken,
@@ -184,7 +184,7 @@ pub struct OtpVerifyBody {
 
 /// Sends a 6-digit code by SMS (valid 5 minutes; resend after 60 s; 5 an hour
 /// per number, 20 per address). The answer never holds the code.
-#[utoipa::path(post, path = "/api/v1/auth/otp/send", tag = "auth", request_body = OtpSendBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/otp/send", operation_id = "auth.otp.send", tag = "auth", request_body = OtpSendBody, responses(
     (status = 200, description = "`{\"sent\": true, \"expires_in\": 300, \"resend_after\": 60}`"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
@@ -205,7 +205,7 @@ pub async fn otp_send(
 /// Verifies a code: a known EXTERNAL user gets a session (as from login) with
 /// `next_step` and `profile_complete`; an unknown number gets an
 /// `onboarding_token` and `next_step: start_onboarding`. Three wrong tries burn the code.
-#[utoipa::path(post, path = "/api/v1/auth/otp/verify", tag = "auth", request_body = OtpVerifyBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/otp/verify", operation_id = "auth.otp.verify", tag = "auth", request_body = OtpVerifyBody, responses(
     (status = 200, description = "Tokens or an onboarding token, with next_step"),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn otp_verify(
@@ -223,7 +223,7 @@ pub async fn otp_verify(
 /// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
 /// two; they inherit the partner and log in by OTP). For EXTERNAL users that are
 /// not sub-users themselves.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", tag = "auth", security(("bearer" = [])),
     responses((status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
 pub async fn sub_user_create(
     state: web::Data<AppState>,
@@ -235,7 +235,7 @@ pub async fn sub_user_create(
 }
 
 /// The caller's sub-users.
-#[utoipa::path(get, path = "/api/v1/auth/sub-users", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.list", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "`{\"items\": [...]}`")))]
 pub async fn sub_user_list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let items = state.sub_users.list(&caller.0).await?;
@@ -243,7 +243,7 @@ pub async fn sub_user_list(state: web::Data<AppState>, caller: Caller) -> Result
 }
 
 /// Disables one of the caller's sub-users; its sessions end at once.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/disable", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/disable", operation_id = "auth.sub_users.disable", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_disable(
     state: web::Data<AppState>,
@@ -259,7 +259,7 @@ pub async fn sub_user_disable(
 }
 
 /// Enables one of the caller's sub-users again.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/enable", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/enable", operation_id = "auth.sub_users.enable", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_enable(
     state: web::Data<AppState>,
@@ -275,7 +275,7 @@ pub async fn sub_user_enable(
 }
 
 /// Deletes one of the caller's sub-users, ending its sessions.
-#[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", operation_id = "auth.sub_users.delete", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_delete(
     state: web::Data<AppState>,
@@ -305,7 +305,7 @@ pub struct TotpCodeBody {
 }
 
 /// Finishes a password login with the authenticator code; a code is accepted once.
-#[utoipa::path(post, path = "/api/v1/auth/login/totp", tag = "auth", request_body = LoginTotpBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/login/totp", operation_id = "auth.login.totp", tag = "auth", request_body = LoginTotpBody, responses(
     (status = 200, body = TokenPairDoc), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn login_totp(
     state: web::Data<AppState>,
@@ -320,7 +320,7 @@ pub async fn login_totp(
 }
 
 /// Starts setting up the authenticator second factor: answers `secret` and `provisioning_uri`.
-#[utoipa::path(post, path = "/api/v1/auth/totp/setup", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/totp/setup", operation_id = "auth.totp.setup", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "`{secret, provisioning_uri}`")))]
 pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let setup = state.auth.totp_setup(&caller.0).await?;
@@ -328,7 +328,7 @@ pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<Ht
 }
 
 /// Enables the second factor with a first code.
-#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", operation_id = "auth.totp.confirm", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
     responses((status = 204)))]
 pub async fn totp_confirm(
     state: web::Data<AppState>,
@@ -340,7 +340,7 @@ pub async fn totp_confirm(
 }
 
 /// Disables the second factor; needs a current code.
-#[utoipa::path(post, path = "/api/v1/auth/totp/disable", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+#[utoipa::path(post, path = "/api/v1/auth/totp/disable", operation_id = "auth.totp.disable", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
     responses((status = 204)))]
 pub async fn totp_disable(
     state: web::Data<AppState>,
@@ -362,7 +362,7 @@ pub struct ProfileBody {
 }
 
 /// Completes the caller's own profile (`full_name`, optional `email`).
-#[utoipa::path(post, path = "/api/v1/auth/profile", tag = "auth", security(("bearer" = [])), request_body = ProfileBody,
+#[utoipa::path(post, path = "/api/v1/auth/profile", operation_id = "auth.profile", tag = "auth", security(("bearer" = [])), request_body = ProfileBody,
     responses((status = 200, description = "The user"), (status = 422, description = "Invalid fields")))]
 pub async fn profile(
     state: web::Data<AppState>,

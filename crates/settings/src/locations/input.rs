@@ -27,7 +27,8 @@ pub struct CreateLocation {
     pub district: Option<String>,
     /// State name.
     pub state: Option<String>,
-    /// Two-letter state code (MH, GJ, ...); decides the region.
+    /// Two-letter state code (MH, GJ, ...) or GST state code (27, 24, ...),
+    /// stored as the letter code; decides the region.
     pub state_code: Option<String>,
     /// Country; India when absent or blank.
     pub country: Option<String>,
@@ -130,10 +131,11 @@ impl CreateLocation {
         }
         if let Some(code) = &self.state_code {
             let code = code.trim();
+            let letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic());
             v.check(
-                code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()),
+                letters || crate::tax_ids::state_code_of_gst(code).is_some(),
                 "state_code",
-                "must be a two-letter state code such as MH",
+                "must be a two-letter state code such as GJ, or a GST state code such as 24",
             );
         }
         v.finish()

@@ -39,13 +39,14 @@ pub struct Contact {
     pub person: Option<String>,
 }
 
-/// A new organization: only `name` and `legal_name` are required.
+/// A new organization: only `name` is required.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
     /// Display name, unique (case-insensitive) among live organizations.
     pub name: String,
-    /// Registered legal name.
+    /// Registered legal name; the name when absent or empty.
+    #[serde(default)]
     pub legal_name: String,
     /// Kind (upper snake case, such as TRADING_HOUSE).
     pub org_type: Option<String>,
@@ -230,10 +231,18 @@ impl Fields<'_> {
 }
 
 impl CreateOrganization {
+    /// The legal name to store: the one sent, or the name when none was.
+    pub(crate) fn legal_name_or_name(&self) -> &str {
+        match self.legal_name.trim() {
+            "" => self.name.trim(),
+            legal => legal,
+        }
+    }
+
     pub(crate) fn fields(&self) -> Fields<'_> {
         Fields {
             name: Some(&self.name),
-            legal_name: Some(&self.legal_name),
+            legal_name: Some(self.legal_name_or_name()),
             org_type: self.org_type.as_deref(),
             cin: self.cin.as_deref(),
             pan: self.pan.as_deref(),
