@@ -50,7 +50,7 @@ pub struct Facts {
     pub authenticated: bool,
     /// Needs a capability (a scope of its security requirement).
     pub capability: bool,
-    /// Reads a JSON body.
+    /// Reads a JSON body (`ApiJson`).
     pub body: bool,
     /// Reads query parameters (`ApiQuery`).
     pub query: bool,
@@ -91,7 +91,10 @@ impl Facts {
             api,
             authenticated: operation.security.as_ref().is_some_and(|s| !s.is_empty()),
             capability: !scopes.is_empty(),
-            body: operation.request_body.is_some(),
+            body: operation
+                .request_body
+                .as_ref()
+                .is_some_and(|b| b.content.contains_key("application/json")),
             query: !query.is_empty(),
             paged: query.contains(&"limit"),
             item: path.contains('{'),

@@ -223,7 +223,7 @@ pub async fn otp_verify(
 /// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
 /// two; they inherit the partner and log in by OTP). For EXTERNAL users that are
 /// not sub-users themselves.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", request_body = user_auth::sub_users::CreateSubUser, tag = "auth", security(("bearer" = [])),
     responses((status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
 pub async fn sub_user_create(
     state: web::Data<AppState>,

@@ -177,7 +177,7 @@ fn required_statuses(path: &str, method: &str, op: &Value) -> BTreeSet<u16> {
     if scopes.is_some_and(|s| !s.is_empty()) {
         out.insert(403);
     }
-    if op.get("requestBody").is_some() {
+    if op["requestBody"]["content"].get("application/json").is_some() {
         out.extend([400, 413, 415, 422]);
     }
     if params.iter().any(|p| p["in"] == "query") {
@@ -240,6 +240,60 @@ fn every_operation_lists_its_error_statuses_as_problems() {
             }
         }
     }
+}
+
+/// Whether `body` is valid for the request schema of `method` on `path`.
+fn accepts(doc: &Value, path: &str, method: &str, body: &Value) -> bool {
+    let schema = &doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"];
+    assert!(schema.is_object(), "{method} {path}: no JSON request schema");
+    let root = json!({"allOf": [schema], "components": doc["components"]});
+    jsonschema::validator_for(&root).unwrap().is_valid(body)
+}
+
+#[test]
+fn request_schemas_carry_the_validators_constraints() {
+    let doc = document();
+    let orgs = "/api/v1/settings/organizations";
+    let create = &doc["components"]["schemas"]["CreateOrganization"];
+    assert_eq!(create["required"], json!(["name"]));
+    assert_eq!(create["additionalProperties"], false);
+    assert_eq!(create["properties"]["name"]["minLength"], 2);
+    assert_eq!(create["properties"]["name"]["maxLength"], 200);
+    assert!(accepts(&doc, orgs, "post", &json!({"name": "Test Org"})));
+    for bad in [
+        json!({"name": "X"}),
+        json!({"legal_name": "Test Org Private Limited"}),
+        json!({"name": "Test Org", "pan": "AAPFU0939"}),
+        json!({"name": "Test Org", "tds_rate": "100.5"}),
+        json!({"name": "Test Org", "base_currency": "inr"}),
+        json!({"name": "Test Org", "nickname": "T"}),
+    ] {
+        assert!(!accepts(&doc, orgs, "post", &bad), "{bad}");
+    }
+    assert!(accepts(
+        &doc,
+        orgs,
+        "post",
+        &json!({"name": "Test Org", "pan": "AAPFU0939F", "tds_rate": "2.5"})
+    ));
+    let places = "/api/v1/settings/locations";
+    let place = |code: &str| json!({"name": "Rajkot APMC", "place_id": "p", "state_code": code});
+    for code in ["GJ", "gj", "24", "01", "38"] {
+        assert!(accepts(&doc, places, "post", &place(code)), "{code}");
+    }
+    for code in ["25", "28", "39", "Gujarat", "2"] {
+        assert!(!accepts(&doc, places, "post", &place(code)), "{code}");
+    }
+    let far = json!({"name": "Rajkot APMC", "place_id": "p", "latitude": 95.0, "longitude": 10.0});
+    assert!(!accepts(&doc, places, "post", &far));
+    let commodity = |unit: &str| json!({"name": "Cotton", "category": "COTTON", "hsn_code": "5201", "gst_rate": "5", "base_unit": unit});
+    let commodities = "/api/v1/settings/commodities";
+    assert!(accepts(&doc, commodities, "post", &commodity("KG")));
+    assert!(!accepts(&doc, commodities, "post", &commodity("TON")));
+    let users = "/api/v1/settings/users";
+    let user = |kind: &str| json!({"kind": kind, "full_name": "Asha Rao", "email": "asha@example.com"});
+    assert!(accepts(&doc, users, "post", &user("INTERNAL")));
+    assert!(!accepts(&doc, users, "post", &user("ROBOT")));
 }
 
 /// A concrete path for a documented route.

@@ -48,7 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Creates a commodity; COTTON, WHEAT, RICE, OILSEEDS and YARN get their
 /// quality parameter templates. Capability: COMMODITY_CREATE.
-#[utoipa::path(post, path = "/api/v1/settings/commodities", operation_id = "settings.commodities.create", tag = "settings", security(("bearer" = ["COMMODITY_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/settings/commodities", operation_id = "settings.commodities.create", request_body = CreateCommodity, tag = "settings", security(("bearer" = ["COMMODITY_CREATE"])),
     responses((status = 201, description = "The commodity, with Location and ETag"),
         (status = 409, description = "Name taken"), (status = 422, description = "Invalid fields")))]
 pub async fn create(
@@ -163,7 +163,7 @@ pub async fn get(
 }
 
 /// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: COMMODITY_UPDATE.
-#[utoipa::path(patch, path = "/api/v1/settings/commodities/{id}", operation_id = "settings.commodities.update", tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/commodities/{id}", operation_id = "settings.commodities.update", request_body = UpdateCommodity, tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
     responses((status = 200, description = "The commodity"), (status = 412, description = "Stale version"),
         (status = 422, description = "Invalid fields")))]
 pub async fn update(
@@ -197,7 +197,7 @@ pub async fn delete(
 /// `rate_per_unit` per `rate_unit`: `base_quantity` (4 places), `base_unit`,
 /// `billing_amount` (2 places), exact decimals as strings; a unit of another
 /// base is 422. Capability: COMMODITY_READ.
-#[utoipa::path(post, path = "/api/v1/settings/commodities/{id}/calculate-conversion", operation_id = "settings.commodities.calculate_conversion", tag = "settings",
+#[utoipa::path(post, path = "/api/v1/settings/commodities/{id}/calculate-conversion", operation_id = "settings.commodities.calculate_conversion", request_body = ConversionRequest, tag = "settings",
     security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "`{base_quantity, base_unit, billing_amount, rate_per_base_unit, ...}`"),
         (status = 422, description = "Unknown unit, or a unit of another base (naming both units)")))]
@@ -256,7 +256,7 @@ async fn file_field(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>,
 /// validated first; any bad row means nothing is written and the 422 lists each
 /// as `lines[N].field`. A row naming a live commodity updates it. Capabilities:
 /// COMMODITY_CREATE and COMMODITY_UPDATE.
-#[utoipa::path(post, path = "/api/v1/settings/commodities/bulk/upload", operation_id = "settings.commodities.upload", tag = "settings",
+#[utoipa::path(post, path = "/api/v1/settings/commodities/bulk/upload", operation_id = "settings.commodities.upload", request_body(content = String, content_type = "multipart/form-data", description = "The CSV in the form field `file`, at most 5 MiB"), tag = "settings",
     security(("bearer" = ["COMMODITY_CREATE", "COMMODITY_UPDATE"])),
     responses((status = 200, description = "`{created, updated, unchanged, ids}`"),
         (status = 400, description = "No multipart field named file"),

@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Creates a location, or answers the live one with the same `place_id`
 /// (200 instead of 201); the region follows `state_code`. Capability: LOCATION_CREATE.
-#[utoipa::path(post, path = "/api/v1/settings/locations", operation_id = "settings.locations.create", tag = "settings", security(("bearer" = ["LOCATION_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/settings/locations", operation_id = "settings.locations.create", request_body = CreateLocation, tag = "settings", security(("bearer" = ["LOCATION_CREATE"])),
     responses((status = 201, description = "The new location, with Location and ETag"),
         (status = 200, description = "The existing location of this place_id"),
         (status = 422, description = "Invalid fields")))]
@@ -97,7 +97,7 @@ pub async fn get(
 }
 
 /// Changes `name` and `is_active` (nothing else); `If-Match` (or `version`) must be current when sent. Capability: LOCATION_UPDATE.
-#[utoipa::path(patch, path = "/api/v1/settings/locations/{id}", operation_id = "settings.locations.update", tag = "settings", security(("bearer" = ["LOCATION_UPDATE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/locations/{id}", operation_id = "settings.locations.update", request_body = UpdateLocation, tag = "settings", security(("bearer" = ["LOCATION_UPDATE"])),
     responses((status = 200, description = "The location"), (status = 412, description = "Stale version")))]
 pub async fn update(
     state: web::Data<AppState>,

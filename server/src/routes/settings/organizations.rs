@@ -41,7 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Creates an organization (only `name` and `legal_name` required). Capability: ORG_CREATE.
-#[utoipa::path(post, path = "/api/v1/settings/organizations", operation_id = "settings.organizations.create", tag = "settings", security(("bearer" = ["ORG_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/settings/organizations", operation_id = "settings.organizations.create", request_body = CreateOrganization, tag = "settings", security(("bearer" = ["ORG_CREATE"])),
     responses((status = 201, description = "The organization, with Location and ETag"),
         (status = 409, description = "Name taken"), (status = 422, description = "Invalid fields")))]
 pub async fn create(
@@ -96,7 +96,7 @@ pub async fn get(
 }
 
 /// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: ORG_UPDATE.
-#[utoipa::path(patch, path = "/api/v1/settings/organizations/{org_id}", operation_id = "settings.organizations.update", tag = "settings", security(("bearer" = ["ORG_UPDATE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/organizations/{org_id}", operation_id = "settings.organizations.update", request_body = UpdateOrganization, tag = "settings", security(("bearer" = ["ORG_UPDATE"])),
     responses((status = 200, description = "The organization"), (status = 412, description = "Stale version")))]
 pub async fn update(
     state: web::Data<AppState>,

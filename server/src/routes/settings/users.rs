@@ -36,7 +36,7 @@ fn answer(status: StatusCode, user: &User) -> HttpResponse {
 
 /// Creates a user (`kind`, `email`, `mobile`, `password`, `full_name`,
 /// `organization_id` or `partner_id`, `roles`). Capability: USER_MANAGE.
-#[utoipa::path(post, path = "/api/v1/settings/users", operation_id = "settings.users.create", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/settings/users", operation_id = "settings.users.create", request_body = CreateUser, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 201, description = "The user, with Location and ETag"),
         (status = 422, body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 pub async fn create(
@@ -104,7 +104,7 @@ pub async fn get(
 }
 
 /// Changes `full_name`, `email` or `mobile`; send `If-Match` (or `version`). Capability: USER_MANAGE.
-#[utoipa::path(patch, path = "/api/v1/settings/users/{user_id}", operation_id = "settings.users.update", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/users/{user_id}", operation_id = "settings.users.update", request_body = UpdateUser, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user"), (status = 412, description = "Stale version")))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -151,14 +151,15 @@ pub async fn enable(
 }
 
 /// Roles to give.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
+    /// Role codes, such as BACKOFFICE_STAFF; an empty list removes every role.
     roles: Vec<String>,
 }
 
 /// Replaces the user's roles (`{"roles": ["BACKOFFICE_STAFF"]}`). Capability: USER_MANAGE.
-#[utoipa::path(put, path = "/api/v1/settings/users/{user_id}/roles", operation_id = "settings.users.assign_roles", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(put, path = "/api/v1/settings/users/{user_id}/roles", operation_id = "settings.users.assign_roles", request_body = RolesBody, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user")))]
 pub async fn assign_roles(
     state: web::Data<AppState>,
@@ -174,7 +175,7 @@ pub async fn assign_roles(
 }
 
 /// Grants a capability directly (`capability`, optional `expires_at`). Capability: USER_MANAGE.
-#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/capabilities", operation_id = "settings.users.grant", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/capabilities", operation_id = "settings.users.grant", request_body = GrantCapability, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user")))]
 pub async fn grant(
     state: web::Data<AppState>,
