@@ -123,6 +123,7 @@ fn path_parameters(path: &str, operation: &mut Operation) {
 fn default_description(name: &str) -> String {
     match name {
         "id" => "The id of the item".to_owned(),
+        "org_id" => "The id of the organization".to_owned(),
         "doc_type" => "The document type, such as INVOICE".to_owned(),
         "capability" => "The capability code, such as ORG_READ".to_owned(),
         other => match other.strip_suffix("_id") {
