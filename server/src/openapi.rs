@@ -1,10 +1,12 @@
 //! The OpenAPI document, generated from the handlers, and the interactive docs
 //! page (Swagger UI, served from the binary, no network needed).
 
+mod bodies;
 mod crud;
 mod errors;
 mod params;
 
+use bodies::ChildBodies;
 use errors::ErrorAnswers;
 use params::Parameters;
 use utoipa::OpenApi;
@@ -43,7 +45,7 @@ use crate::http::problem::{FieldProblem, Problem};
         crate::routes::settings::commodities::upload, crate::routes::settings::commodities::download,
     ),
     components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerScheme, &OrganizationChildren, &CommodityParts, &Parameters, &ErrorAnswers),
+    modifiers(&BearerScheme, &OrganizationChildren, &CommodityParts, &ChildBodies, &Parameters, &ErrorAnswers),
     tags(
         (name = "operations", description = "Health, readiness and metrics"),
         (name = "auth", description = "Login, tokens and sessions"),

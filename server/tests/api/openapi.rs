@@ -290,6 +290,22 @@ fn request_schemas_carry_the_validators_constraints() {
     let commodities = "/api/v1/settings/commodities";
     assert!(accepts(&doc, commodities, "post", &commodity("KG")));
     assert!(!accepts(&doc, commodities, "post", &commodity("TON")));
+    let gst = "/api/v1/settings/organizations/{org_id}/gst-registrations";
+    assert!(accepts(
+        &doc,
+        gst,
+        "post",
+        &json!({"gstin": "27AAPFU0939F1ZV", "branch_code": "MUM"})
+    ));
+    assert!(!accepts(&doc, gst, "post", &json!({"gstin": "27AAPFU0939"})));
+    let bank = "/api/v1/settings/organizations/{org_id}/bank-accounts/{id}";
+    assert!(accepts(
+        &doc,
+        bank,
+        "patch",
+        &json!({"ifsc": "HDFC0001234", "version": 2})
+    ));
+    assert!(!accepts(&doc, bank, "patch", &json!({"ifsc": "HDFC1001234"})));
     let users = "/api/v1/settings/users";
     let user = |kind: &str| json!({"kind": kind, "full_name": "Asha Rao", "email": "asha@example.com"});
     assert!(accepts(&doc, users, "post", &user("INTERNAL")));
