@@ -35,6 +35,8 @@ pub mod organizations;
 pub mod references;
 pub mod roles;
 mod rows;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod tax_ids;
 pub mod users;
 

@@ -1,7 +1,11 @@
-//! The request schemas of the generic organization children: each child
-//! kind's `Create` and `Update` input, with the validators' constraints, on the
-//! create and update operations `Crud` describes.
+//! The request schemas of the generic organization and commodity children:
+//! each child kind's `Create` and `Update` input, with the validators'
+//! constraints, on the create and update operations `Crud` describes.
 
+use settings::commodities::CommodityChild;
+use settings::commodities::commissions::Commissions;
+use settings::commodities::parameters::Parameters;
+use settings::commodities::varieties::Varieties;
 use settings::organizations::Child;
 use settings::organizations::bank_accounts::BankAccounts;
 use settings::organizations::financial_years::FinancialYears;
@@ -11,7 +15,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref};
 use utoipa::{PartialSchema, ToSchema};
 
-/// Sets the request schemas of the organization children; see the module documentation.
+/// Sets the request schemas of the children; see the module documentation.
 pub struct ChildBodies;
 
 impl utoipa::Modify for ChildBodies {
@@ -20,7 +24,19 @@ impl utoipa::Modify for ChildBodies {
         organization_child::<BankAccounts>(openapi);
         organization_child::<FinancialYears>(openapi);
         organization_child::<DocumentSeriesChild>(openapi);
+        commodity_child::<Varieties>(openapi);
+        commodity_child::<Parameters>(openapi);
+        commodity_child::<Commissions>(openapi);
     }
+}
+
+fn commodity_child<C: CommodityChild>(openapi: &mut OpenApi)
+where
+    C::Create: ToSchema,
+    C::Update: ToSchema,
+{
+    let collection = format!("/api/v1/settings/commodities/{{id}}/{}", C::SEGMENT);
+    bodies::<C::Create, C::Update>(openapi, &collection, &format!("{collection}/{{child_id}}"));
 }
 
 fn organization_child<C: Child>(openapi: &mut OpenApi)
@@ -29,14 +45,18 @@ where
     C::Update: ToSchema,
 {
     let collection = format!("/api/v1/settings/organizations/{{org_id}}/{}", C::SEGMENT);
-    let item = format!("{collection}/{{id}}");
-    let create = register::<C::Create>(openapi);
-    let update = register::<C::Update>(openapi);
+    bodies::<C::Create, C::Update>(openapi, &collection, &format!("{collection}/{{id}}"));
+}
+
+/// `Create` on the collection's POST, `Update` on the item's PATCH.
+fn bodies<Create: ToSchema, Update: ToSchema>(openapi: &mut OpenApi, collection: &str, item: &str) {
+    let create = register::<Create>(openapi);
+    let update = register::<Update>(openapi);
     let paths = &mut openapi.paths.paths;
-    if let Some(op) = paths.get_mut(&collection).and_then(|i| i.post.as_mut()) {
+    if let Some(op) = paths.get_mut(collection).and_then(|i| i.post.as_mut()) {
         set_body(op, &create);
     }
-    if let Some(op) = paths.get_mut(&item).and_then(|i| i.patch.as_mut()) {
+    if let Some(op) = paths.get_mut(item).and_then(|i| i.patch.as_mut()) {
         set_body(op, &update);
     }
 }

@@ -306,6 +306,11 @@ fn request_schemas_carry_the_validators_constraints() {
         &json!({"ifsc": "HDFC0001234", "version": 2})
     ));
     assert!(!accepts(&doc, bank, "patch", &json!({"ifsc": "HDFC1001234"})));
+    let parameters = "/api/v1/settings/commodities/{id}/parameters";
+    let parameter =
+        |kind: &str| json!({"name": "Moisture", "param_type": kind, "min_value": "0", "max_value": "12.5"});
+    assert!(accepts(&doc, parameters, "post", &parameter("RANGE")));
+    assert!(!accepts(&doc, parameters, "post", &parameter("COLOUR")));
     let users = "/api/v1/settings/users";
     let user = |kind: &str| json!({"kind": kind, "full_name": "Asha Rao", "email": "asha@example.com"});
     assert!(accepts(&doc, users, "post", &user("INTERNAL")));

@@ -32,7 +32,7 @@ pub struct CreateCommodity {
     #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub gst_rate: Decimal,
     /// KG, METER, LITER, PIECE or SQ_METER.
-    #[cfg_attr(feature = "openapi", schema(value_type = BaseUnit, inline))]
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::BaseUnit, inline))]
     pub base_unit: String,
     /// A unit of the same base; the base unit when absent.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
@@ -66,7 +66,7 @@ pub struct UpdateCommodity {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub gst_rate: Option<Decimal>,
     /// New base unit (trade and rate units must then match it).
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<BaseUnit>, inline))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::BaseUnit>, inline))]
     pub base_unit: Option<String>,
     /// New trade unit.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
@@ -224,20 +224,3 @@ impl UpdateCommodity {
         }
     }
 }
-
-/// The base units as a schema of the OpenAPI document: a string, one of [`BASE_UNITS`].
-#[cfg(feature = "openapi")]
-pub struct BaseUnit;
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for BaseUnit {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(BASE_UNITS))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for BaseUnit {}
