@@ -22,6 +22,8 @@ mod m20261125_000005_totp;
 mod m20261125_000006_inbox;
 mod m20261125_000007_catalogue;
 mod m20261125_000008_outbox_sequence;
+mod m20261201_000009_job_runs;
+mod m20261201_000010_counters;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_inbox::Migration),
             Box::new(m20261125_000007_catalogue::Migration),
             Box::new(m20261125_000008_outbox_sequence::Migration),
+            Box::new(m20261201_000009_job_runs::Migration),
+            Box::new(m20261201_000010_counters::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! The application factory shared by `main` and the tests.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::{Server, ServerHandle};
@@ -11,6 +12,7 @@ use infra::AppInfra;
 
 use crate::config::Config;
 use crate::http::{context, problem::ApiError};
+use crate::modules::{MODULES, Module};
 use crate::state::AppState;
 
 /// A bound, not yet running server.
@@ -33,15 +35,26 @@ impl Application {
         Self::with_infra(config, infra).await
     }
 
-    /// Binds a server over an infrastructure bundle already connected and migrated.
+    /// Binds a server of [`MODULES`] over an infrastructure bundle already
+    /// connected and migrated.
     pub async fn with_infra(config: Config, infra: AppInfra) -> anyhow::Result<Self> {
+        Self::with_modules(config, infra, MODULES.to_vec()).await
+    }
+
+    /// Binds a server of `modules` (their routes, OpenAPI paths, real-time
+    /// areas and event readers) over an infrastructure bundle already
+    /// connected and migrated.
+    pub async fn with_modules(config: Config, infra: AppInfra, modules: Vec<Module>) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.bind_addr)
             .with_context(|| format!("cannot listen on {}", config.bind_addr))?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(config.clone(), infra.clone())
+        let state = AppState::new(config.clone(), infra.clone(), crate::modules::areas(&modules))
             .await
             .context("cannot load the token signing keys")?;
-        crate::realtime::start(&infra, &state.hub);
+        crate::realtime::start(&state.hub);
+        crate::modules::start_readers(&modules, &state);
+        let document = crate::openapi::document(&modules);
+        let modules: Arc<[Module]> = modules.into();
         let max_body = config.max_body_bytes;
         let mut server = HttpServer::new(move || {
             App::new()
@@ -56,7 +69,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(|e, _| {
                     ApiError::malformed("malformed_path", e.to_string(), Vec::new()).into()
                 }))
-                .configure(crate::routes::configure)
+                .configure(|cfg| crate::routes::configure(cfg, &modules, document.clone()))
                 .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
                 .wrap(from_fn(context::request_context))
         })

@@ -1,10 +1,15 @@
 //! Scheduled jobs: a registry of jobs run by one leader across instances (a
-//! kv lock renewed while it leads; in process when embedded). Jobs now: delete
-//! published outbox rows and expired idempotency rows older than their
-//! retention — never pending or failed rows — and consumers' inbox rows once
-//! no stream can deliver their event again.
+//! kv lock renewed while it leads; in process when embedded). A job runs
+//! every so often, or daily at an hour of business time (due by the
+//! [`infra::Clock`], its last business date kept in table `job_runs` so a
+//! restart or a second instance does not run it again that day; see
+//! [`Runner`]). Jobs now: delete published outbox rows and expired
+//! idempotency rows older than their retention — never pending or failed rows
+//! — and consumers' inbox rows once no stream can deliver their event again.
 
-use std::time::{Duration, Instant};
+mod runner;
+
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use infra::{AppInfra, Infra};
@@ -23,34 +28,69 @@ const LEASE: Duration = Duration::from_secs(30);
 /// How often the runner looks at its jobs.
 const TICK: Duration = Duration::from_secs(5);
 
-/// One scheduled job.
-pub struct Job {
-    /// Stable name, for logs.
-    pub name: &'static str,
-    /// How often it runs.
-    pub every: Duration,
-    /// What it does; answers how many rows it touched.
-    pub run: fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>>,
+pub use runner::{Runner, last_run};
+
+/// What a job does; answers how many rows it touched.
+pub type JobFn = fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>>;
+
+/// When a job runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// Every so often while this instance leads (a new leader runs it at once).
+    Every(Duration),
+    /// Once per business day, at or after `hour` o'clock (0–23) in the business
+    /// time zone (`BUSINESS_TIMEZONE`); a day missed while no instance ran is
+    /// made up when one starts later that day.
+    DailyAt {
+        /// The hour of business time from which it is due.
+        hour: u32,
+    },
 }
 
-/// The jobs of this server; modules add theirs here.
+/// One scheduled job.
+pub struct Job {
+    /// Stable name, for logs and the `job_runs` table (at most 64 characters).
+    pub name: &'static str,
+    /// When it runs.
+    pub schedule: Schedule,
+    /// What it does.
+    pub run: JobFn,
+}
+
+impl Job {
+    /// A job run every `every`.
+    pub fn every(name: &'static str, every: Duration, run: JobFn) -> Self {
+        Self {
+            name,
+            schedule: Schedule::Every(every),
+            run,
+        }
+    }
+
+    /// A job run once per business day from `hour` o'clock of business time.
+    pub fn daily_at(name: &'static str, hour: u32, run: JobFn) -> Self {
+        Self {
+            name,
+            schedule: Schedule::DailyAt { hour },
+            run,
+        }
+    }
+}
+
+/// The platform's own jobs (the operations module registers them; other
+/// modules declare theirs in their entry).
 pub fn registry() -> Vec<Job> {
+    const HOURLY: Duration = Duration::from_secs(3600);
     vec![
-        Job {
-            name: "outbox.cleanup",
-            every: Duration::from_secs(3600),
-            run: |infra| Box::pin(async move { clean_outbox(&infra).await }),
-        },
-        Job {
-            name: "idempotency.cleanup",
-            every: Duration::from_secs(3600),
-            run: |infra| Box::pin(async move { clean_idempotency(&infra).await }),
-        },
-        Job {
-            name: "inbox.cleanup",
-            every: Duration::from_secs(3600),
-            run: |infra| Box::pin(async move { clean_inbox(&infra).await }),
-        },
+        Job::every("outbox.cleanup", HOURLY, |infra| {
+            Box::pin(async move { clean_outbox(&infra).await })
+        }),
+        Job::every("idempotency.cleanup", HOURLY, |infra| {
+            Box::pin(async move { clean_idempotency(&infra).await })
+        }),
+        Job::every("inbox.cleanup", HOURLY, |infra| {
+            Box::pin(async move { clean_inbox(&infra).await })
+        }),
     ]
 }
 
@@ -119,25 +159,15 @@ pub async fn lead(infra: &AppInfra, holder: &str) -> bool {
     }
 }
 
-/// Runs the registry until the process ends; only the leader runs jobs.
-pub async fn run(infra: AppInfra) {
+/// Runs `jobs` (the modules' jobs, see `crate::modules::jobs`) until the
+/// process ends; only the leader runs jobs. Daily jobs are due by the hour of
+/// `timezone` (the business time zone).
+pub async fn run(infra: AppInfra, jobs: Vec<Job>, timezone: chrono_tz::Tz) {
     let holder = infra::ids::new_id().to_string();
-    let jobs = registry();
-    let mut last_run: Vec<Option<Instant>> = vec![None; jobs.len()];
+    let mut runner = Runner::new(jobs, timezone);
     loop {
         if lead(&infra, &holder).await {
-            for (job, last) in jobs.iter().zip(last_run.iter_mut()) {
-                if last.is_some_and(|at| at.elapsed() < job.every) {
-                    continue;
-                }
-                *last = Some(Instant::now());
-                match (job.run)(infra.clone()).await {
-                    Ok(rows) => tracing::info!(job = job.name, rows, "job ran"),
-                    Err(e) => {
-                        tracing::warn!(job = job.name, error = %e, "job failed; it runs again next time")
-                    }
-                }
-            }
+            runner.tick(&infra).await;
         }
         tokio::time::sleep(TICK).await;
     }

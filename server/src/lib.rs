@@ -1,5 +1,6 @@
 //! The HTTP server of the commodity trading platform: configuration, the actix
-//! application (one scope per module under `/api/v1`), problem+json errors,
+//! application (one entry per module, [`modules::MODULES`], each with its
+//! scope under `/api/v1`), problem+json errors,
 //! request ids, metrics, OpenAPI docs, and the command-line tools.
 //!
 //! Tests and `main` build the server the same way, through [`app::Application`].
@@ -11,6 +12,7 @@ pub mod consumers;
 pub mod http;
 pub mod jobs;
 pub mod metrics;
+pub mod modules;
 pub mod openapi;
 pub mod realtime;
 pub mod relay;

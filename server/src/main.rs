@@ -58,11 +58,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve => {
             tracing::info!("{}", config.describe());
             let relay = config.relay_enabled;
+            let timezone = config.timezone();
             let app = Application::build(config).await?;
             if relay {
                 tokio::spawn(server::relay::run(app.infra().clone(), RELAY_POLL));
             }
-            tokio::spawn(server::jobs::run(app.infra().clone()));
+            let jobs = server::modules::jobs(server::modules::MODULES);
+            tokio::spawn(server::jobs::run(app.infra().clone(), jobs, timezone));
             tracing::info!(port = app.port(), relay, "serving");
             app.run_until_stopped().await?;
             tracing::info!("stopped gracefully");

@@ -6,54 +6,37 @@ mod crud;
 mod errors;
 mod params;
 
-use bodies::ChildBodies;
-use errors::ErrorAnswers;
-use params::Parameters;
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::problem::{FieldProblem, Problem};
+use crate::modules::Module;
 
-/// The API description.
+/// The base of the API description: its info, the shared schemas and the
+/// security scheme. Each module adds its paths and tags ([`document`]).
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Commodity trading platform API", description = "Settings, identity, partners, risk and the trade desk."),
-    paths(
-        crate::routes::health::healthz, crate::routes::health::readyz, crate::routes::metrics::metrics,
-        crate::routes::auth::login, crate::routes::auth::refresh, crate::routes::auth::otp_send, crate::routes::auth::otp_verify,
-        crate::routes::auth::login_totp, crate::routes::auth::profile, crate::routes::auth::totp_setup, crate::routes::auth::totp_confirm, crate::routes::auth::totp_disable, crate::routes::auth::logout, crate::routes::auth::me,
-        crate::routes::auth::jwks, crate::routes::ws::connect,
-        crate::routes::admin::failed, crate::routes::admin::requeue, crate::routes::admin::discard,
-        crate::routes::auth::sessions, crate::routes::auth::revoke_session, crate::routes::auth::revoke_others,
-        crate::routes::auth::sub_user_create, crate::routes::auth::sub_user_list, crate::routes::auth::sub_user_disable,
-        crate::routes::auth::sub_user_enable, crate::routes::auth::sub_user_delete,
-        crate::routes::settings::roles::list,
-        crate::routes::settings::users::create, crate::routes::settings::users::list, crate::routes::settings::users::get,
-        crate::routes::settings::users::update, crate::routes::settings::users::disable,
-        crate::routes::settings::users::enable, crate::routes::settings::users::assign_roles,
-        crate::routes::settings::users::grant, crate::routes::settings::users::revoke,
-        crate::routes::settings::organizations::create, crate::routes::settings::organizations::list,
-        crate::routes::settings::organizations::get, crate::routes::settings::organizations::update,
-        crate::routes::settings::organizations::delete, crate::routes::settings::organizations::next_number,
-        crate::routes::settings::locations::create, crate::routes::settings::locations::list,
-        crate::routes::settings::locations::get, crate::routes::settings::locations::update,
-        crate::routes::settings::locations::delete,
-        crate::routes::settings::commodities::create, crate::routes::settings::commodities::list,
-        crate::routes::settings::commodities::search, crate::routes::settings::commodities::units,
-        crate::routes::settings::commodities::get, crate::routes::settings::commodities::update,
-        crate::routes::settings::commodities::delete, crate::routes::settings::commodities::calculate_conversion,
-        crate::routes::settings::commodities::upload, crate::routes::settings::commodities::download,
-    ),
     components(schemas(Problem, FieldProblem)),
-    modifiers(&BearerScheme, &OrganizationChildren, &CommodityParts, &ChildBodies, &Parameters, &ErrorAnswers),
-    tags(
-        (name = "operations", description = "Health, readiness and metrics"),
-        (name = "auth", description = "Login, tokens and sessions"),
-        (name = "settings", description = "Users, roles, organizations and master data"),
-        (name = "realtime", description = "WebSocket pushes of events"),
-    )
+    modifiers(&BearerScheme),
 )]
 pub struct ApiDoc;
+
+/// The whole document: the base with every module's paths, schemas and tags
+/// merged in, in the order of `modules`. Passes over the whole document run
+/// here, after the merge.
+pub fn document(modules: &[Module]) -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    for module in modules {
+        document.merge((module.openapi)());
+    }
+    // Request schemas of the generic children, then the parameters and error
+    // answers every operation shares with the middleware.
+    bodies::ChildBodies.modify(&mut document);
+    params::Parameters.modify(&mut document);
+    errors::ErrorAnswers.modify(&mut document);
+    document
+}
 
 /// Declares the `bearer` security scheme; each route lists the capability it
 /// needs as the scheme's scope.
@@ -81,14 +64,15 @@ impl utoipa::Modify for BearerScheme {
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 
-/// The docs page at `/docs/` and the document at [`OPENAPI_PATH`].
-pub fn docs() -> SwaggerUi {
-    SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi())
+/// The docs page at `/docs/` and `document` at [`OPENAPI_PATH`].
+pub fn docs(document: utoipa::openapi::OpenApi) -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, document)
 }
 
 /// Documents the generic child routes of organizations (one set of handlers
-/// serves every child kind, so their paths are described here).
-struct OrganizationChildren;
+/// serves every child kind, so their paths are described here); a pass of the
+/// settings module's document.
+pub(crate) struct OrganizationChildren;
 
 impl utoipa::Modify for OrganizationChildren {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -131,12 +115,13 @@ impl utoipa::Modify for OrganizationChildren {
     }
 }
 
-/// Documents the generic commodity children and trade-term masters.
-struct CommodityParts;
+/// Documents the generic commodity children and trade-term masters; a pass of
+/// the settings module's document.
+pub(crate) struct CommodityParts;
 
 impl utoipa::Modify for CommodityParts {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use settings::commodities::CommodityChild;
+        use infra::children::Child;
         use settings::commodities::terms::{self, TermKind};
         use settings::commodities::{commissions, parameters, varieties};
         let base = "/api/v1/settings/commodities";

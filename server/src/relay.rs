@@ -10,11 +10,12 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use chrono::Utc;
 use infra::outbox::entity::{Column, Entity, Model};
 use infra::{AppInfra, Infra};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+pub use infra::events::{STREAM_RETENTION, dead_letter_key, oldest_kept, stream_key};
 
 /// Advisory lock key of the active relay.
 pub const RELAY_LOCK_KEY: i64 = 0x5452_4144_455f_5231;
@@ -22,24 +23,6 @@ pub const RELAY_LOCK_KEY: i64 = 0x5452_4144_455f_5231;
 pub const BATCH: u64 = 200;
 /// Attempts before a row is marked failed.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long stream entries are kept.
-pub const STREAM_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// The stream a topic is published on (before the kv prefix).
-pub fn stream_key(topic: &str) -> String {
-    format!("events:{topic}")
-}
-
-/// Where consumers put a topic's entries they gave up on (before the kv prefix).
-pub fn dead_letter_key(topic: &str) -> String {
-    format!("events-dead:{topic}")
-}
-
-/// The oldest stream entry id kept: `MINID` for trimming by age.
-pub fn oldest_kept() -> i64 {
-    (Utc::now().timestamp_millis() - STREAM_RETENTION.as_millis() as i64).max(0)
-}
-
 /// Publishes one pass of due rows; answers how many were published.
 ///
 /// Rows go in commit order per aggregate: PostgreSQL's `seq` (one database
@@ -90,7 +73,7 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
     if due.is_empty() {
         return Ok(0);
     }
-    match publish(infra, &due).await {
+    match infra::events::publish(infra, &due).await {
         Ok(()) => {
             Entity::update_many()
                 .col_expr(Column::Status, Expr::value("published"))
@@ -135,50 +118,6 @@ async fn back_off(infra: &AppInfra, row: &Model, error: &str) -> Result<(), infr
         .filter(Column::Id.eq(row.id))
         .exec(infra.db())
         .await?;
-    Ok(())
-}
-
-/// Appends `rows` to their topics' streams in one pipeline, trimming entries
-/// older than the retention; embedded, publishes them on the in-process bus.
-async fn publish(infra: &AppInfra, rows: &[Model]) -> Result<(), infra::KvError> {
-    let kv = infra.kv();
-    let Some(redis) = kv.as_redis() else {
-        for row in rows {
-            infra.outbox().publish_local(row.clone());
-        }
-        return Ok(());
-    };
-    let oldest = oldest_kept();
-    let mut pipe = deadpool_redis::redis::pipe();
-    for row in rows {
-        let key = format!("{}{}", kv.prefix(), stream_key(&row.topic));
-        let fields: [(&str, String); 9] = [
-            ("event_id", row.id.to_string()),
-            ("event_type", row.event_type.clone()),
-            ("aggregate_type", row.aggregate_type.clone()),
-            ("aggregate_id", row.aggregate_id.clone()),
-            ("version", row.version.to_string()),
-            ("payload", row.payload.to_string()),
-            ("metadata", row.metadata.to_string()),
-            ("idempotency_key", row.idempotency_key.clone().unwrap_or_default()),
-            ("created_at", row.created_at.to_rfc3339()),
-        ];
-        let cmd = pipe
-            .cmd("XADD")
-            .arg(&key)
-            .arg("MINID")
-            .arg("~")
-            .arg(oldest)
-            .arg("*");
-        for (name, value) in &fields {
-            cmd.arg(*name).arg(value);
-        }
-        cmd.ignore();
-    }
-    let mut c = redis.connection().await?;
-    pipe.query_async::<()>(&mut c)
-        .await
-        .map_err(infra::KvError::from)?;
     Ok(())
 }
 

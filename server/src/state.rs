@@ -1,4 +1,7 @@
-//! What every handler can reach: the infrastructure, the configuration, the metrics.
+//! What every handler can reach: the infrastructure, the configuration, the
+//! metrics, and every service, built once per server.
+
+pub mod children;
 
 use std::sync::Arc;
 
@@ -38,6 +41,8 @@ pub struct AppState {
     pub commodities: CommodityService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
+    /// The generic child and term services of the settings module.
+    pub children: Arc<children::Children>,
     /// Rate-limit policies.
     pub limits: crate::http::rate_limit::Limits,
     /// This instance's WebSockets.
@@ -45,8 +50,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state for `infra` under `config`: loads the token keys.
-    pub async fn new(config: Config, infra: AppInfra) -> anyhow::Result<Self> {
+    /// The state for `infra` under `config`, its hub serving the channels of
+    /// `areas`: loads the token keys and builds every service.
+    pub async fn new(config: Config, infra: AppInfra, areas: crate::realtime::Areas) -> anyhow::Result<Self> {
         let auth_config = config.auth()?;
         let auth = AuthService::start(infra.clone(), auth_config.clone()).await?;
         Ok(Self {
@@ -57,8 +63,9 @@ impl AppState {
             organizations: OrganizationService::new(infra.clone()),
             locations: LocationService::new(infra.clone()),
             commodities: CommodityService::new(infra.clone()),
+            children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
-            hub: crate::realtime::Hub::new(infra.clone()),
+            hub: crate::realtime::Hub::new(infra.clone(), areas),
             auth,
             metrics: Metrics::new()?,
             config: Arc::new(config),

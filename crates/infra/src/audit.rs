@@ -1,11 +1,15 @@
 //! The audit log: who did what to which resource, in which request, written in
-//! the same transaction as the change.
+//! the same transaction as the change, and read back by resource ([`list`]).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use uuid::Uuid;
 
 use crate::actor::Actor;
+use crate::paging::{Page, PageRequest};
+use crate::service_error::{ServiceError, require};
 
 /// The sea-orm entity of table `audit_log`.
 pub mod entity {
@@ -69,4 +73,82 @@ pub async fn record<C: ConnectionTrait>(
     };
     entity::Entity::insert(row).exec_without_returning(conn).await?;
     Ok(())
+}
+
+/// The capability that reads the audit log.
+pub const AUDIT_READ: &str = "AUDIT_READ";
+
+/// One audited action, as readers see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// The row's id (UUID v7, so ids follow time).
+    pub id: Uuid,
+    /// When the action committed.
+    pub at: DateTime<Utc>,
+    /// The acting user, absent for the system.
+    pub actor_id: Option<Uuid>,
+    /// The acting principal's kind.
+    pub actor_kind: String,
+    /// What was done, such as `organization.create`.
+    pub action: String,
+    /// The kind of resource.
+    pub resource_type: String,
+    /// The resource's id.
+    pub resource_id: String,
+    /// The request that did it.
+    pub request_id: Option<String>,
+    /// The idempotency key the request carried.
+    pub idempotency_key: Option<String>,
+    /// What changed, as recorded.
+    pub details: Option<Value>,
+}
+
+impl From<entity::Model> for AuditEntry {
+    fn from(m: entity::Model) -> Self {
+        Self {
+            id: m.id,
+            at: m.at,
+            actor_id: m.actor_id,
+            actor_kind: m.actor_kind,
+            action: m.action,
+            resource_type: m.resource_type,
+            resource_id: m.resource_id,
+            request_id: m.request_id,
+            idempotency_key: m.idempotency_key,
+            details: m.details,
+        }
+    }
+}
+
+/// Which audit rows to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only rows about this kind of resource.
+    pub resource_type: Option<String>,
+    /// Only rows about this resource (with or without `resource_type`).
+    pub resource_id: Option<String>,
+}
+
+/// A page of the audit log, oldest first (AUDIT_READ).
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    filter: &AuditFilter,
+    page: PageRequest,
+) -> Result<Page<AuditEntry>, ServiceError> {
+    require(actor, AUDIT_READ)?;
+    let mut query = entity::Entity::find()
+        .order_by_asc(entity::Column::Id)
+        .limit(page.fetch());
+    if let Some(kind) = &filter.resource_type {
+        query = query.filter(entity::Column::ResourceType.eq(kind.as_str()));
+    }
+    if let Some(id) = &filter.resource_id {
+        query = query.filter(entity::Column::ResourceId.eq(id.as_str()));
+    }
+    if let Some(after) = page.after {
+        query = query.filter(entity::Column::Id.gt(after));
+    }
+    let rows = query.all(db).await?.into_iter().map(AuditEntry::from).collect();
+    Ok(Page::from_rows(rows, page, |e: &AuditEntry| e.id))
 }

@@ -9,6 +9,13 @@
 //! Every change goes through [`write::write`]: one transaction, the durable
 //! idempotency claim, outbox events and an audit row, committed together.
 //!
+//! The module kit, used by every domain crate: [`change`] (one event + one
+//! audit row + the field diff), [`rows`] (versioned rows, the one
+//! stale-version check, soft deletes), [`references`] (deletes refused while
+//! referenced), [`children`] (one generic child service), [`numbering`]
+//! (gap-free counters), [`notify`] (telling people), [`ServiceError`] (the
+//! shared error kinds) and [`audit::list`] (reading the audit log back).
+//!
 //! ```no_run
 //! use infra::{Actor, AppInfra, InfraConfig, Infra};
 //!
@@ -30,18 +37,26 @@
 pub mod actor;
 pub mod audit;
 pub mod cache;
+pub mod change;
+pub mod children;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod idempotency;
 pub mod ids;
 mod infra;
 pub mod kv;
 pub mod money;
+pub mod notify;
+pub mod numbering;
 pub mod outbox;
 pub mod outbox_admin;
 pub mod paging;
+pub mod references;
+pub mod rows;
+pub mod service_error;
 pub mod write;
 
 #[cfg(feature = "testing")]
@@ -58,6 +73,7 @@ pub use kv::{Kv, KvError};
 pub use money::{Money, Quantity};
 pub use outbox::{NewEvent, Outbox};
 pub use paging::{Page, PageRequest};
+pub use service_error::ServiceError;
 pub use write::{WriteTx, Written};
 
 /// Re-exported so that modules and tests use the same sea-orm as infra.

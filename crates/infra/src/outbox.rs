@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Set, Statement};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -31,6 +31,38 @@ pub struct NewEvent {
     pub version: i64,
     /// The event body.
     pub payload: Value,
+    /// Whom it is for, when only some of those who may read its topic should
+    /// receive it (kept in the row's `metadata` as `audience`).
+    pub audience: Option<Audience>,
+}
+
+/// The parties an event is for: partner ids, user ids. Real time delivers an
+/// event with an audience to these parties (and to whom its area's scope
+/// lets see everything) and nobody else.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audience {
+    /// Partners whose users receive it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<Uuid>,
+    /// Users who receive it, also on their own `user:{id}` channel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<Uuid>,
+}
+
+impl Audience {
+    /// The key of the audience in an event's metadata.
+    pub const METADATA_KEY: &'static str = "audience";
+
+    /// The audience stored in an event row's `metadata`, if it names one.
+    pub fn from_metadata(metadata: &Value) -> Option<Self> {
+        serde_json::from_value(metadata.get(Self::METADATA_KEY)?.clone()).ok()
+    }
+
+    /// Whether the user `user_id` (of partner `partner_id`) is in it.
+    pub fn includes(&self, user_id: Option<Uuid>, partner_id: Option<Uuid>) -> bool {
+        user_id.is_some_and(|u| self.users.contains(&u))
+            || partner_id.is_some_and(|p| self.partners.contains(&p))
+    }
 }
 
 impl NewEvent {
@@ -50,7 +82,26 @@ impl NewEvent {
             aggregate_id: aggregate_id.to_string(),
             version,
             payload: serde_json::to_value(payload)?,
+            audience: None,
         })
+    }
+
+    /// The same event, for these partners' users as well (added to any audience already named).
+    pub fn for_partners(mut self, partners: impl IntoIterator<Item = Uuid>) -> Self {
+        self.audience
+            .get_or_insert_with(Audience::default)
+            .partners
+            .extend(partners);
+        self
+    }
+
+    /// The same event, for these users as well (added to any audience already named).
+    pub fn for_users(mut self, users: impl IntoIterator<Item = Uuid>) -> Self {
+        self.audience
+            .get_or_insert_with(Audience::default)
+            .users
+            .extend(users);
+        self
     }
 }
 
@@ -138,7 +189,7 @@ impl Outbox {
     }
 
     /// Appends `event` on `conn` (the business transaction) with metadata from
-    /// `actor`; returns the event id.
+    /// `actor` (and the event's audience, when it names one); returns the event id.
     pub async fn append<C: ConnectionTrait>(
         &self,
         conn: &C,
@@ -147,11 +198,17 @@ impl Outbox {
         now: DateTime<Utc>,
     ) -> Result<Uuid, DbErr> {
         let id = crate::ids::new_id();
-        let metadata = serde_json::json!({
+        let mut metadata = serde_json::json!({
             "actor_id": actor.user_id,
             "actor_kind": actor.kind.as_str(),
             "request_id": actor.request_id,
         });
+        if let (Some(audience), Some(fields)) = (&event.audience, metadata.as_object_mut()) {
+            fields.insert(
+                Audience::METADATA_KEY.to_owned(),
+                serde_json::to_value(audience).map_err(|e| DbErr::Custom(e.to_string()))?,
+            );
+        }
         let row = entity::ActiveModel {
             id: Set(id),
             aggregate_type: Set(event.aggregate_type),
@@ -194,5 +251,36 @@ impl Outbox {
     /// The signal an in-process relay waits on.
     pub fn wakeups(&self) -> Arc<Notify> {
         self.wake.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audience_is_built_and_read_back_from_metadata() {
+        let (partner, user) = (crate::ids::new_id(), crate::ids::new_id());
+        let event = NewEvent::new(
+            "trade-events",
+            "TradeBooked",
+            "trade",
+            "t1",
+            1,
+            &serde_json::json!({}),
+        )
+        .unwrap()
+        .for_partners([partner])
+        .for_users([user]);
+        let audience = event.audience.clone().unwrap();
+        assert_eq!(
+            (audience.partners.as_slice(), audience.users.as_slice()),
+            ([partner].as_slice(), [user].as_slice())
+        );
+        let metadata = serde_json::json!({ "actor_id": null, Audience::METADATA_KEY: audience });
+        assert_eq!(Audience::from_metadata(&metadata), Some(audience.clone()));
+        assert_eq!(Audience::from_metadata(&serde_json::json!({})), None);
+        assert!(audience.includes(Some(user), None) && audience.includes(None, Some(partner)));
+        assert!(!audience.includes(Some(partner), Some(user)));
     }
 }

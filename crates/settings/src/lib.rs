@@ -26,18 +26,17 @@
 //! ```
 
 pub mod capabilities;
-mod changes;
 pub mod commodities;
 pub mod error;
 mod like;
 pub mod locations;
 pub mod organizations;
-pub mod references;
 pub mod roles;
-mod rows;
 #[cfg(feature = "openapi")]
 pub mod schema;
 pub mod tax_ids;
 pub mod users;
 
 pub use error::SettingsError;
+/// Deletes refused while referenced: the kit's references, which later modules extend.
+pub use infra::references;

@@ -1,7 +1,6 @@
 //! Errors of authentication.
 
-use infra::{DomainError, ErrorKind, FieldError, InfraError, ValidationError};
-use settings::SettingsError;
+use infra::{DomainError, ErrorKind, FieldError, InfraError, ServiceError, ValidationError};
 
 /// What can go wrong while logging in or checking a token.
 #[derive(Debug, thiserror::Error)]
@@ -51,9 +50,10 @@ pub enum AuthError {
     /// One-time codes cannot be delivered (no SMS gateway, or it failed).
     #[error("one-time codes cannot be delivered now: {0}")]
     DeliveryUnavailable(String),
-    /// A settings rule failed (user management through this crate).
+    /// One of the shared kinds: invalid input, not found, out of scope, taken,
+    /// a conflict (user management through this crate, second factors).
     #[error(transparent)]
-    Settings(#[from] SettingsError),
+    Service(#[from] ServiceError),
     /// The infrastructure failed.
     #[error(transparent)]
     Infra(#[from] InfraError),
@@ -67,7 +67,7 @@ impl From<sea_orm::DbErr> for AuthError {
 
 impl From<ValidationError> for AuthError {
     fn from(e: ValidationError) -> Self {
-        Self::Settings(SettingsError::Invalid(e))
+        Self::Service(ServiceError::Invalid(e))
     }
 }
 
@@ -98,7 +98,7 @@ impl DomainError for AuthError {
             Self::Locked { .. } | Self::TooManyCodes { .. } => ErrorKind::RateLimited,
             Self::Keys(_) => ErrorKind::Internal,
             Self::DeliveryUnavailable(_) => ErrorKind::Unavailable,
-            Self::Settings(e) => e.kind(),
+            Self::Service(e) => e.kind(),
             Self::Infra(e) => e.kind(),
         }
     }
@@ -118,14 +118,14 @@ impl DomainError for AuthError {
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::Keys(_) => "internal_error",
             Self::DeliveryUnavailable(_) => "otp_delivery_unavailable",
-            Self::Settings(e) => e.code(),
+            Self::Service(e) => e.code(),
             Self::Infra(e) => e.code(),
         }
     }
 
     fn field_errors(&self) -> Vec<FieldError> {
         match self {
-            Self::Settings(e) => e.field_errors(),
+            Self::Service(e) => e.field_errors(),
             _ => Vec::new(),
         }
     }

@@ -20,6 +20,7 @@
 pub mod accounts;
 pub mod config;
 pub mod device;
+pub mod dto;
 pub mod error;
 pub mod keys;
 pub mod lockout;
@@ -27,6 +28,7 @@ pub mod otp;
 pub mod password;
 pub mod second_factor;
 pub mod service;
+mod session_views;
 pub mod sessions;
 pub mod sub_users;
 pub mod tokens;

@@ -5,12 +5,12 @@
 //! last accepted time step is kept and only later steps pass. Also the
 //! caller's own profile completion.
 
+use infra::ServiceError;
 use infra::write::write;
 use infra::{Actor, Infra};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use settings::SettingsError;
 use settings::users::entity::user;
 use uuid::Uuid;
 
@@ -32,13 +32,13 @@ impl<I: Infra> AuthService<I> {
     pub async fn totp_setup(&self, actor: &Actor) -> Result<TotpSetup, AuthError> {
         let me = self.own_row(actor).await?;
         if me.kind == "EXTERNAL" {
-            return Err(SettingsError::OutOfScope(
+            return Err(ServiceError::OutOfScope(
                 "the authenticator second factor is for INTERNAL and SUPER_ADMIN users",
             )
             .into());
         }
         if me.totp_enabled {
-            return Err(SettingsError::conflict(
+            return Err(ServiceError::conflict(
                 "totp_already_enabled",
                 "the authenticator is already enabled; disable it first",
             )
@@ -87,7 +87,7 @@ impl<I: Infra> AuthService<I> {
             } else {
                 "the authenticator is not enabled"
             };
-            return Err(SettingsError::conflict("totp_state", message).into());
+            return Err(ServiceError::conflict("totp_state", message).into());
         }
         self.spend_code(me.id, me.totp_secret.as_deref().unwrap_or_default(), code)
             .await?;
@@ -206,7 +206,7 @@ impl<I: Infra> AuthService<I> {
                         .one(tx.db())
                         .await?;
                     if taken.is_some() {
-                        return Err(SettingsError::Taken {
+                        return Err(ServiceError::Taken {
                             field: "email",
                             value: email.clone(),
                         }

@@ -5,151 +5,26 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use infra::write::write;
 use infra::{Actor, Infra};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use settings::users::{UserKind, normalize_email};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
 use crate::config::AuthConfig;
+use crate::dto::RefreshOutcome;
+pub use crate::dto::{Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair};
 use crate::error::AuthError;
 use crate::keys::{Jwks, KeyRing};
 use crate::sessions::entity::{refresh_token, session};
-use crate::tokens::{self, Claims, Subject};
+use crate::tokens::{self, Subject};
 use crate::{lockout, password, sessions};
-
-/// E-mail and password.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    /// The account's e-mail.
-    pub email: String,
-    /// Its password.
-    pub password: String,
-}
-
-/// Where a request comes from, for the session's device record.
-#[derive(Clone, Debug, Default)]
-pub struct ClientInfo {
-    /// The User-Agent header.
-    pub user_agent: Option<String>,
-    /// The client address.
-    pub ip: Option<String>,
-    /// The request id, for audit rows.
-    pub request_id: Option<String>,
-}
-
-/// What a password login answers.
-#[derive(Clone, Debug, Serialize)]
-#[serde(untagged)]
-pub enum LoginStep {
-    /// Logged in.
-    Done(TokenPair),
-    /// The account has a second factor: send its code with this token to `/auth/login/totp`.
-    SecondFactor {
-        /// Always true.
-        second_factor_required: bool,
-        /// Good for 5 minutes, only at `/auth/login/totp`.
-        second_factor_token: String,
-        /// Seconds until it expires.
-        expires_in: i64,
-    },
-}
-
-/// What a verified one-time code opens.
-#[derive(Clone, Debug, Serialize)]
-#[serde(untagged)]
-pub enum OtpLogin {
-    /// A known EXTERNAL user: a session, as from a password login.
-    Session {
-        /// The token pair.
-        #[serde(flatten)]
-        tokens: TokenPair,
-        /// `dashboard`, or `complete_profile`.
-        next_step: &'static str,
-        /// Whether the profile is complete.
-        profile_complete: bool,
-    },
-    /// An unknown number: a token good only for onboarding.
-    Onboarding {
-        /// Short-lived JWT for the onboarding routes.
-        onboarding_token: String,
-        /// `Bearer`.
-        token_type: &'static str,
-        /// Seconds until it expires.
-        expires_in: i64,
-        /// `start_onboarding`.
-        next_step: &'static str,
-        /// Always false.
-        profile_complete: bool,
-    },
-}
-
-/// A new access and refresh token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenPair {
-    /// JWT for `Authorization: Bearer`.
-    pub access_token: String,
-    /// Opaque; exchange at `/auth/refresh` before it expires. Single use.
-    pub refresh_token: String,
-    /// `Bearer`.
-    pub token_type: String,
-    /// Seconds until the access token expires.
-    pub expires_in: i64,
-}
-
-/// A verified caller.
-#[derive(Clone, Debug)]
-pub struct Authenticated {
-    /// The caller, with capabilities in force now.
-    pub actor: Actor,
-    /// The token's claims.
-    pub claims: Claims,
-}
-
-/// One of a user's sessions, as the user sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    /// Session id.
-    pub id: Uuid,
-    /// The device: name, type, operating system, user agent.
-    pub device: serde_json::Value,
-    /// Client address at login.
-    pub address: Option<String>,
-    /// Login time.
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// Last login or refresh.
-    pub last_active_at: chrono::DateTime<chrono::Utc>,
-    /// Whether this is the session of the asking token.
-    pub current: bool,
-}
-
-impl SessionView {
-    fn from_row(s: session::Model, current: Uuid) -> Self {
-        Self {
-            id: s.id,
-            device: serde_json::json!({"name": s.device_name, "type": s.device_type, "os": s.device_os, "user_agent": s.user_agent}),
-            address: s.ip,
-            created_at: s.created_at,
-            last_active_at: s.last_active_at,
-            current: s.id == current,
-        }
-    }
-}
-
-/// What a refresh did, stored by the write helper.
-#[derive(Serialize, Deserialize)]
-enum RefreshOutcome {
-    Issued(TokenPair),
-    Reused(Uuid),
-}
 
 /// Authentication over any [`Infra`].
 #[derive(Clone)]
 pub struct AuthService<I: Infra> {
-    infra: I,
+    pub(crate) infra: I,
     otp_sender: Arc<dyn crate::otp::OtpSender>,
-    config: Arc<AuthConfig>,
+    pub(crate) config: Arc<AuthConfig>,
     keys: Arc<RwLock<KeyRing>>,
     /// When an unknown `kid` last caused a reload (Unix seconds), so forged
     /// tokens cannot make every request read the key table.
@@ -395,86 +270,6 @@ impl<I: Infra> AuthService<I> {
                 Err(AuthError::RefreshTokenReused)
             }
         }
-    }
-
-    /// Ends the caller's session and denies the token it used.
-    pub async fn logout(&self, who: &Authenticated) -> Result<(), AuthError> {
-        let sid = who.claims.sid;
-        let written = write(&self.infra, &who.actor, move |tx| {
-            Box::pin(async move { sessions::revoke(tx, sid, "logout").await })
-        })
-        .await?;
-        let mut ended = written.value;
-        ended.push(sid);
-        sessions::publish_revoked(self.infra.kv(), &ended, &[who.claims.jti], &self.config).await;
-        Ok(())
-    }
-
-    /// The caller's sessions that are still open, newest first, the current one marked.
-    pub async fn sessions(&self, who: &Authenticated) -> Result<Vec<SessionView>, AuthError> {
-        let user_id = who.actor.user_id.ok_or(AuthError::InvalidToken)?;
-        let now = self.infra.clock().now();
-        let rows = session::Entity::find()
-            .filter(session::Column::UserId.eq(user_id))
-            .filter(session::Column::RevokedAt.is_null())
-            .filter(session::Column::ExpiresAt.gt(now))
-            .order_by_desc(session::Column::CreatedAt)
-            .all(self.infra.db())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|s| SessionView::from_row(s, who.claims.sid))
-            .collect())
-    }
-
-    /// Ends one of the caller's own sessions (another user's is answered as not found).
-    pub async fn revoke_session(&self, who: &Authenticated, session_id: Uuid) -> Result<(), AuthError> {
-        let user_id = who.actor.user_id.ok_or(AuthError::InvalidToken)?;
-        let owned = session::Entity::find_by_id(session_id)
-            .one(self.infra.db())
-            .await?
-            .filter(|s| s.user_id == user_id);
-        if owned.is_none() {
-            return Err(AuthError::Settings(settings::SettingsError::NotFound("session")));
-        }
-        self.end_sessions(who, move |tx| {
-            Box::pin(async move { sessions::revoke(tx, session_id, "revoked").await })
-        })
-        .await
-    }
-
-    /// Ends every session of the caller except the current one.
-    pub async fn revoke_other_sessions(&self, who: &Authenticated) -> Result<(), AuthError> {
-        let user_id = who.actor.user_id.ok_or(AuthError::InvalidToken)?;
-        let current = who.claims.sid;
-        self.end_sessions(who, move |tx| {
-            Box::pin(async move { sessions::revoke_others(tx, user_id, current, "revoked").await })
-        })
-        .await
-    }
-
-    async fn end_sessions<F>(&self, who: &Authenticated, revoke: F) -> Result<(), AuthError>
-    where
-        F: for<'c> FnOnce(&'c infra::WriteTx) -> futures::future::BoxFuture<'c, Result<Vec<Uuid>, AuthError>>
-            + Send,
-    {
-        let ended = write(&self.infra, &who.actor, revoke).await?.value;
-        sessions::publish_revoked(self.infra.kv(), &ended, &[], &self.config).await;
-        Ok(())
-    }
-
-    /// Whether session `sid` of `user_id` may still be used: not revoked, not
-    /// expired, its user active. Long-lived connections (WebSockets) ask this
-    /// periodically, after their token was checked once at the start.
-    pub async fn check_session(&self, sid: Uuid, user_id: Uuid) -> Result<(), AuthError> {
-        match sessions::is_marked_revoked(self.infra.kv(), sid, None).await {
-            Ok(true) => return Err(AuthError::Revoked),
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
-        }
-        sessions::principal(&self.infra, sid, user_id, self.infra.clock().now())
-            .await
-            .map(|_| ())
     }
 
     /// Verifies an access token and answers the caller with the capabilities in

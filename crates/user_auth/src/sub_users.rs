@@ -2,14 +2,15 @@
 //! of its partner who log in by OTP; it lists, disables, enables and deletes
 //! them. Disabling or deleting ends their sessions at once.
 
+use infra::ServiceError;
+use infra::change::Change;
 use infra::write::{WriteTx, write};
-use infra::{Actor, ActorKind, Infra, NewEvent, Validator};
+use infra::{Actor, ActorKind, Infra, Validator};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use serde::Deserialize;
-use settings::SettingsError;
 use settings::users::entity::{user, user_role};
 use settings::users::{User, UserService, normalize_mobile};
 use uuid::Uuid;
@@ -47,7 +48,7 @@ pub struct SubUserService<I: Infra> {
 fn parent_of(actor: &Actor) -> Result<(Uuid, Uuid), AuthError> {
     match (actor.kind, actor.user_id, actor.partner_id) {
         (ActorKind::External, Some(user), Some(partner)) => Ok((user, partner)),
-        _ => Err(SettingsError::OutOfScope("only partner users manage sub-users").into()),
+        _ => Err(ServiceError::OutOfScope("only partner users manage sub-users").into()),
     }
 }
 
@@ -85,14 +86,14 @@ impl<I: Infra> SubUserService<I> {
                 }
                 let me = me.one(db).await?.ok_or(AuthError::Revoked)?;
                 if me.parent_user_id.is_some() {
-                    return Err(SettingsError::OutOfScope("a sub-user cannot create sub-users").into());
+                    return Err(ServiceError::OutOfScope("a sub-user cannot create sub-users").into());
                 }
                 let existing = user::Entity::find()
                     .filter(user::Column::ParentUserId.eq(parent))
                     .count(db)
                     .await?;
                 if existing >= MAX_SUB_USERS {
-                    return Err(SettingsError::conflict(
+                    return Err(ServiceError::conflict(
                         "sub_user_limit",
                         format!("a partner user may have at most {MAX_SUB_USERS} sub-users"),
                     )
@@ -104,7 +105,7 @@ impl<I: Infra> SubUserService<I> {
                     .await?
                     .is_some()
                 {
-                    return Err(SettingsError::Taken {
+                    return Err(ServiceError::Taken {
                         field: "mobile",
                         value: mobile,
                     }
@@ -139,7 +140,7 @@ impl<I: Infra> SubUserService<I> {
                 }
                 .insert(db)
                 .await?;
-                record(tx, "SubUserCreated", "sub_user.create", id, parent).await?;
+                record(tx, ("SubUserCreated", "sub_user.create"), id, 1, parent).await?;
                 Ok::<_, AuthError>(id)
             })
         })
@@ -184,10 +185,11 @@ impl<I: Infra> SubUserService<I> {
         let (parent, _) = parent_of(actor)?;
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                owned(tx, parent, id).await?;
+                let before = owned(tx, parent, id).await?;
                 let ended = sessions::revoke_all_for_user(tx, id, "user_deleted").await?;
                 user::Entity::delete_by_id(id).exec(tx.db()).await?;
-                record(tx, "SubUserDeleted", "sub_user.delete", id, parent).await?;
+                let deleted = ("SubUserDeleted", "sub_user.delete");
+                record(tx, deleted, id, before.version + 1, parent).await?;
                 Ok::<_, AuthError>(ended)
             })
         })
@@ -198,26 +200,22 @@ impl<I: Infra> SubUserService<I> {
 }
 
 /// Refuses (as not found) a user that is not the parent's sub-user.
-async fn owned(tx: &WriteTx, parent: Uuid, id: Uuid) -> Result<(), AuthError> {
-    let row = settings::users::find(tx.db(), id).await?;
-    if row.is_some_and(|u| u.parent_user_id == Some(parent)) {
-        Ok(())
-    } else {
-        Err(SettingsError::NotFound("sub-user").into())
+async fn owned(tx: &WriteTx, parent: Uuid, id: Uuid) -> Result<user::Model, AuthError> {
+    match settings::users::find(tx.db(), id).await? {
+        Some(row) if row.parent_user_id == Some(parent) => Ok(row),
+        _ => Err(ServiceError::NotFound("sub-user").into()),
     }
 }
 
-async fn record(tx: &WriteTx, event: &str, action: &str, id: Uuid, parent: Uuid) -> Result<(), AuthError> {
+/// Records a change to sub-user `id` of `parent`, the user now at `version`.
+async fn record(
+    tx: &WriteTx,
+    (event, action): (&str, &str),
+    id: Uuid,
+    version: i64,
+    parent: Uuid,
+) -> Result<(), AuthError> {
     let payload = serde_json::json!({ "user_id": id, "parent_user_id": parent });
-    tx.emit(NewEvent::new(
-        settings::users::TOPIC,
-        event,
-        "user",
-        id,
-        1,
-        &payload,
-    )?)
-    .await?;
-    tx.audit(action, "user", &id.to_string(), Some(payload)).await?;
-    Ok(())
+    let change = Change::new(settings::users::TOPIC, event, action, "user", id, version);
+    Ok(tx.record(change, payload).await?)
 }

@@ -2,7 +2,6 @@
 //! each child kind's `Create` and `Update` input, with the validators'
 //! constraints, on the create and update operations `Crud` describes.
 
-use settings::commodities::CommodityChild;
 use settings::commodities::commissions::Commissions;
 use settings::commodities::parameters::Parameters;
 use settings::commodities::varieties::Varieties;
@@ -30,7 +29,7 @@ impl utoipa::Modify for ChildBodies {
     }
 }
 
-fn commodity_child<C: CommodityChild>(openapi: &mut OpenApi)
+fn commodity_child<C: Child>(openapi: &mut OpenApi)
 where
     C::Create: ToSchema,
     C::Update: ToSchema,

@@ -9,15 +9,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use deadpool_redis::redis;
-use futures::StreamExt;
 use infra::{Actor, AppInfra, Infra, InfraError, KvError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::channels::{Channel, Tenant};
+use super::areas::Areas;
+use super::channels::Channel;
+use super::delivery::Tenant;
 use super::message::ServerMessage;
 
 /// Most messages waiting for one socket; a client slower than this is disconnected.
@@ -49,7 +49,7 @@ pub struct Push {
     pub data: Value,
     /// When the change committed.
     pub timestamp: DateTime<Utc>,
-    /// Whom it concerns, checked on delivery.
+    /// Whom it concerns (tenant, scope, audience), checked on delivery.
     pub tenant: Tenant,
     /// Sockets closed after the message went out.
     pub close: Option<Close>,
@@ -106,15 +106,23 @@ pub enum SubscribeError {
 pub struct Hub {
     registry: Arc<Mutex<Registry>>,
     infra: AppInfra,
+    areas: Areas,
 }
 
 impl Hub {
-    /// A hub over `infra` (Redis pub/sub when it has Redis).
-    pub fn new(infra: AppInfra) -> Self {
+    /// A hub over `infra` (Redis pub/sub when it has Redis) serving the
+    /// channels of `areas`.
+    pub fn new(infra: AppInfra, areas: Areas) -> Self {
         Self {
             registry: Arc::default(),
             infra,
+            areas,
         }
+    }
+
+    /// The areas whose channels it serves.
+    pub fn areas(&self) -> &Areas {
+        &self.areas
     }
 
     fn registry(&self) -> MutexGuard<'_, Registry> {
@@ -195,9 +203,14 @@ impl Hub {
             };
             conn.actor = Arc::new(actor);
             let actor = conn.actor.clone();
+            let areas = &self.areas;
             conn.channels
                 .iter()
-                .filter(|name| Channel::parse(name).and_then(|c| c.authorize(&actor)).is_err())
+                .filter(|name| {
+                    Channel::parse(areas, name)
+                        .and_then(|c| c.authorize(&actor))
+                        .is_err()
+                })
                 .cloned()
                 .collect()
         };
@@ -219,13 +232,7 @@ impl Hub {
             return Ok(());
         };
         let body = serde_json::to_string(push)?;
-        let mut conn = redis.connection().await?;
-        redis::cmd("PUBLISH")
-            .arg(self.pubsub_channel())
-            .arg(body)
-            .query_async::<i64>(&mut conn)
-            .await
-            .map_err(KvError::from)?;
+        redis.publish(&self.pubsub_channel(), &body).await?;
         Ok(())
     }
 
@@ -280,25 +287,24 @@ impl Hub {
     /// Listens to the pub/sub channel and dispatches what arrives, until the
     /// process ends; reconnects after an outage. Returns at once when embedded.
     pub async fn listen(self) {
-        let Some(url) = self.infra.config().redis_url.clone() else {
+        if self.infra.kv().as_redis().is_none() {
             return;
-        };
+        }
         loop {
-            if let Err(e) = self.listen_once(&url).await {
+            if let Err(e) = self.listen_once().await {
                 tracing::warn!(error = %e, "real-time listener lost Redis; reconnecting");
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
 
-    async fn listen_once(&self, url: &str) -> Result<(), redis::RedisError> {
-        let client = redis::Client::open(url)?;
-        let mut pubsub = client.get_async_pubsub().await?;
-        pubsub.subscribe(self.pubsub_channel()).await?;
-        let mut messages = pubsub.on_message();
-        while let Some(message) = messages.next().await {
-            let body: String = message.get_payload()?;
-            match serde_json::from_str::<Push>(&body) {
+    async fn listen_once(&self) -> Result<(), KvError> {
+        let Some(redis) = self.infra.kv().as_redis() else {
+            return Ok(());
+        };
+        let mut messages = redis.subscribe(&self.pubsub_channel()).await?;
+        while let Some(body) = messages.next().await {
+            match serde_json::from_str::<Push>(&body?) {
                 Ok(push) => self.dispatch(&push),
                 Err(e) => tracing::warn!(error = %e, "unreadable real-time message skipped"),
             }

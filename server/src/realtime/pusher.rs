@@ -1,16 +1,18 @@
 //! The consumer that turns relayed events into pushes on channels.
 
+use infra::events::{Delivered, Handler};
 use infra::{AppInfra, InfraError};
 
-use super::channels::{Tenant, for_event, topics};
+use super::areas::Areas;
+use super::channels::for_event;
+use super::delivery::Tenant;
 use super::hub::{Close, Hub, Push};
-use crate::consumers::{Delivered, Handler};
 
 /// Consumer group of the pusher: each event is pushed by one instance and
 /// reaches the sockets of all of them through the hub.
 pub const GROUP: &str = "realtime-push";
 
-/// Pushes every event of [`super::channels::AREAS`] to its channels.
+/// Pushes every event of the modules' areas to its channels.
 pub struct Pusher {
     hub: Hub,
 }
@@ -22,9 +24,9 @@ impl Pusher {
     }
 }
 
-/// The push an event makes: its channels, its tenant, and the sockets it ends
-/// (a revoked session's, a disabled user's).
-pub fn push_of(event: &Delivered) -> Push {
+/// The push an event makes: its channels, its tenant (with its audience), and
+/// the sockets it ends (a revoked session's, a disabled user's).
+pub fn push_of(areas: &Areas, event: &Delivered) -> Push {
     let close = match event.event_type.as_str() {
         "SessionRevoked" => event
             .payload
@@ -39,7 +41,7 @@ pub fn push_of(event: &Delivered) -> Push {
     Push {
         id: event.event_id,
         event: event.event_type.clone(),
-        channels: for_event(event),
+        channels: for_event(areas, event),
         data: serde_json::json!({
             "topic": event.topic,
             "aggregate_type": event.aggregate_type,
@@ -47,7 +49,7 @@ pub fn push_of(event: &Delivered) -> Push {
             "payload": event.payload,
         }),
         timestamp: event.created_at,
-        tenant: Tenant::of(event),
+        tenant: Tenant::of(areas, event),
         close,
     }
 }
@@ -59,10 +61,10 @@ impl Handler for Pusher {
     }
 
     fn topics(&self) -> Vec<&'static str> {
-        topics()
+        self.hub.areas().topics()
     }
 
     async fn handle(&self, _infra: &AppInfra, event: Delivered) -> Result<(), InfraError> {
-        self.hub.publish(&push_of(&event)).await
+        self.hub.publish(&push_of(self.hub.areas(), &event)).await
     }
 }

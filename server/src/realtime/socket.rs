@@ -184,7 +184,7 @@ fn answer(hub: &Hub, id: u64, actor: &Actor, text: &str) -> ServerMessage {
             );
         }
     };
-    let channel = match Channel::parse(&request.channel) {
+    let channel = match Channel::parse(hub.areas(), &request.channel) {
         Ok(channel) => channel,
         Err(refusal) => return ServerMessage::error(&request.channel, refusal.code, &refusal.detail),
     };

@@ -1,32 +1,32 @@
-//! Route registration: operational routes at the root, modules under `/api/v1`.
+//! Route registration: each module's folder (`routes/<module>/`) holds its
+//! entry ([`crate::modules::Module`]); operational routes sit at the root,
+//! module scopes under `/api/v1`.
 
-pub mod admin;
 pub mod auth;
-pub mod health;
-pub mod metrics;
+pub mod children;
+pub mod operations;
+pub mod realtime;
 pub mod settings;
-pub mod ws;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
-/// Registers every route of the API.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(web::get().to(health::healthz)))
-        .service(web::resource("/readyz").route(web::get().to(health::readyz)))
-        .service(web::resource("/metrics").route(web::get().to(metrics::metrics)))
-        .service(web::resource("/.well-known/jwks.json").route(web::get().to(auth::jwks)))
-        .service(web::redirect("/docs", "/docs/"))
-        .service(crate::openapi::docs())
-        .service(
-            web::scope("/api/v1")
-                .wrap(from_fn(crate::http::idempotency::idempotency))
-                .wrap(from_fn(crate::http::rate_limit::limit_by_user))
-                .wrap(from_fn(crate::http::auth::require_token))
-                .wrap(from_fn(crate::http::rate_limit::limit_by_address))
-                .configure(auth::configure)
-                .configure(admin::configure)
-                .configure(settings::configure)
-                .configure(ws::configure),
-        );
+use crate::modules::Module;
+
+/// Registers every route of `modules`, and the docs of `document`.
+pub fn configure(cfg: &mut web::ServiceConfig, modules: &[Module], document: utoipa::openapi::OpenApi) {
+    for module in modules {
+        (module.root)(cfg);
+    }
+    cfg.service(web::redirect("/docs", "/docs/"))
+        .service(crate::openapi::docs(document));
+    let mut api = web::scope("/api/v1")
+        .wrap(from_fn(crate::http::idempotency::idempotency))
+        .wrap(from_fn(crate::http::rate_limit::limit_by_user))
+        .wrap(from_fn(crate::http::auth::require_token))
+        .wrap(from_fn(crate::http::rate_limit::limit_by_address));
+    for module in modules {
+        api = api.configure(module.api);
+    }
+    cfg.service(api);
 }

@@ -1,16 +1,15 @@
 //! Consumers: applied once per event, reclaimed from a dead consumer, poison to dead letters.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use deadpool_redis::redis;
+use infra::events::{Consumer, ConsumerOptions, Delivered, dead_letter_key, run, stream_key};
+use infra::kv::StreamConnection;
 use infra::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use infra::testing::{Backend, TestInfra};
 use infra::write::WriteTx;
 use infra::{Actor, Infra, InfraError};
-use server::consumers::{Consumer, ConsumerOptions, Delivered, run};
-use server::relay::{relay_once, stream_key};
+use server::relay::relay_once;
 use settings::organizations::{CreateOrganization, OrganizationService};
 
 /// Records one audit row per event it applies.
@@ -74,8 +73,18 @@ async fn orgs(t: &TestInfra, n: usize) {
     }
 }
 
-async fn redis_conn(t: &TestInfra) -> deadpool_redis::Connection {
-    t.kv().as_redis().unwrap().connection().await.unwrap()
+async fn redis_conn(t: &TestInfra) -> StreamConnection {
+    let redis = t.kv().as_redis().unwrap();
+    redis.stream_connection(Duration::from_secs(5)).await.unwrap()
+}
+
+fn dead_letters(t: &TestInfra) -> String {
+    format!("{}{}", t.kv().prefix(), dead_letter_key("organization-events"))
+}
+
+async fn dead_letter_count(t: &TestInfra) -> u64 {
+    let redis = t.kv().as_redis().unwrap();
+    redis.stream_len(&dead_letters(t)).await.unwrap()
 }
 
 fn stream(t: &TestInfra) -> String {
@@ -99,20 +108,15 @@ async fn each_event_is_applied_once_even_when_delivered_twice(t: TestInfra) {
     if t.backend() == Backend::Postgres {
         // A relay that died between publishing and marking publishes again.
         let mut c = redis_conn(&t).await;
-        let entries: Vec<(String, Vec<(String, String)>)> = redis::cmd("XRANGE")
-            .arg(stream(&t))
-            .arg("-")
-            .arg("+")
-            .query_async(&mut c)
+        let entries = t
+            .kv()
+            .as_redis()
+            .unwrap()
+            .stream_range(&stream(&t))
             .await
             .unwrap();
         for (_, fields) in &entries {
-            let mut add = redis::cmd("XADD");
-            add.arg(stream(&t)).arg("*");
-            for (k, v) in fields {
-                add.arg(k).arg(v);
-            }
-            add.query_async::<String>(&mut c).await.unwrap();
+            c.add(&stream(&t), fields, None).await.unwrap();
         }
         tokio::time::sleep(Duration::from_millis(800)).await;
     }
@@ -122,30 +126,21 @@ async fn each_event_is_applied_once_even_when_delivered_twice(t: TestInfra) {
 
 async fn a_dead_consumers_entries_are_reclaimed(t: TestInfra) {
     let mut c = redis_conn(&t).await;
-    let _: String = redis::cmd("XGROUP")
-        .arg("CREATE")
-        .arg(stream(&t))
-        .arg("counting")
-        .arg("0")
-        .arg("MKSTREAM")
-        .query_async(&mut c)
-        .await
-        .unwrap();
+    assert!(c.create_group(&stream(&t), "counting", true).await.unwrap());
     orgs(&t, 2).await;
     relay_once(t.infra()).await.unwrap();
     // A consumer reads both and dies before acknowledging.
-    let _: redis::Value = redis::cmd("XREADGROUP")
-        .arg("GROUP")
-        .arg("counting")
-        .arg("dead-one")
-        .arg("COUNT")
-        .arg(10)
-        .arg("STREAMS")
-        .arg(stream(&t))
-        .arg(">")
-        .query_async(&mut c)
+    let read = c
+        .read_group(
+            "counting",
+            "dead-one",
+            &[stream(&t)],
+            10,
+            Duration::from_millis(1),
+        )
         .await
         .unwrap();
+    assert_eq!(read[0].1.len(), 2);
     let task = tokio::spawn(run(t.infra().clone(), Arc::new(Counting), fast()));
     wait_for(async || effects(&t).await == 2, "the reclaimed effects").await;
     task.abort();
@@ -159,111 +154,62 @@ async fn a_poison_event_goes_to_the_dead_letter_stream(t: TestInfra) {
         ..fast()
     };
     let task = tokio::spawn(run(t.infra().clone(), Arc::new(Poisoned), options));
-    let dead = format!(
-        "{}{}",
-        t.kv().prefix(),
-        server::relay::dead_letter_key("organization-events")
-    );
-    let mut c = redis_conn(&t).await;
-    wait_for(
-        async || {
-            redis::cmd("XLEN")
-                .arg(&dead)
-                .query_async::<u64>(&mut c)
-                .await
-                .unwrap()
-                == 1
-        },
-        "the dead letter",
-    )
-    .await;
-    let pending: (u64, redis::Value, redis::Value, redis::Value) = redis::cmd("XPENDING")
-        .arg(stream(&t))
-        .arg("poisoned")
-        .query_async(&mut c)
+    wait_for(async || dead_letter_count(&t).await == 1, "the dead letter").await;
+    let pending = redis_conn(&t)
+        .await
+        .pending_count(&stream(&t), "poisoned")
         .await
         .unwrap();
-    assert_eq!(pending.0, 0, "acknowledged once moved");
+    assert_eq!(pending, 0, "acknowledged once moved");
     task.abort();
 }
 
 async fn an_unreadable_entry_goes_to_the_dead_letter_stream(t: TestInfra) {
     let task = tokio::spawn(run(t.infra().clone(), Arc::new(Counting), fast()));
     tokio::time::sleep(Duration::from_millis(300)).await; // the group exists
-    let mut c = redis_conn(&t).await;
-    let _: String = redis::cmd("XADD")
-        .arg(stream(&t))
-        .arg("*")
-        .arg("event_id")
-        .arg("not-an-id")
-        .query_async(&mut c)
+    let unreadable = [("event_id".to_owned(), "not-an-id".to_owned())];
+    redis_conn(&t)
+        .await
+        .add(&stream(&t), &unreadable, None)
         .await
         .unwrap();
-    let dead = format!(
-        "{}{}",
-        t.kv().prefix(),
-        server::relay::dead_letter_key("organization-events")
-    );
-    wait_for(
-        async || {
-            redis::cmd("XLEN")
-                .arg(&dead)
-                .query_async::<u64>(&mut c)
-                .await
-                .unwrap()
-                == 1
-        },
-        "the dead letter",
-    )
-    .await;
-    let entries: Vec<(String, HashMap<String, String>)> = redis::cmd("XRANGE")
-        .arg(&dead)
-        .arg("-")
-        .arg("+")
-        .query_async(&mut c)
+    wait_for(async || dead_letter_count(&t).await == 1, "the dead letter").await;
+    let entries = t
+        .kv()
+        .as_redis()
+        .unwrap()
+        .stream_range(&dead_letters(&t))
         .await
         .unwrap();
-    assert_eq!(entries[0].1["reason"], "unreadable");
+    let reason = entries[0]
+        .1
+        .iter()
+        .find(|(k, _)| k == "reason")
+        .map(|(_, v)| v.as_str());
+    assert_eq!(reason, Some("unreadable"));
     assert_eq!(effects(&t).await, 0);
     task.abort();
 }
 
 async fn consumers_of_departed_instances_are_forgotten(t: TestInfra) {
     let mut c = redis_conn(&t).await;
-    let _: String = redis::cmd("XGROUP")
-        .arg("CREATE")
-        .arg(stream(&t))
-        .arg("counting")
-        .arg("0")
-        .arg("MKSTREAM")
-        .query_async(&mut c)
-        .await
-        .unwrap();
+    c.create_group(&stream(&t), "counting", true).await.unwrap();
     // An instance that read nothing and went away.
-    let _: redis::Value = redis::cmd("XREADGROUP")
-        .arg("GROUP")
-        .arg("counting")
-        .arg("gone-one")
-        .arg("STREAMS")
-        .arg(stream(&t))
-        .arg(">")
-        .query_async(&mut c)
-        .await
-        .unwrap();
+    c.read_group(
+        "counting",
+        "gone-one",
+        &[stream(&t)],
+        10,
+        Duration::from_millis(1),
+    )
+    .await
+    .unwrap();
     tokio::time::sleep(Duration::from_millis(2_100)).await; // ten claim periods of fast()
     let task = tokio::spawn(run(t.infra().clone(), Arc::new(Counting), fast()));
     wait_for(
         async || {
-            let consumers: Vec<HashMap<String, redis::Value>> = redis::cmd("XINFO")
-                .arg("CONSUMERS")
-                .arg(stream(&t))
-                .arg("counting")
-                .query_async(&mut c)
-                .await
-                .unwrap();
-            !consumers
-                .iter()
-                .any(|m| m.get("name") == Some(&redis::Value::BulkString(b"gone-one".to_vec())))
+            let consumers = c.group_consumers(&stream(&t), "counting").await.unwrap();
+            !consumers.iter().any(|m| m.name == "gone-one")
         },
         "the departed consumer to be forgotten",
     )

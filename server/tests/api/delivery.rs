@@ -5,14 +5,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use deadpool_redis::redis;
+use infra::events::run;
+use infra::kv::{Kv, RedisKv};
 use infra::outbox::entity::{Column, Entity};
 use infra::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use infra::testing::{TestInfra, redis_url};
 use infra::{Actor, AppInfra, Infra};
-use server::consumers::run;
 use settings::organizations::{CreateOrganization, OrganizationService, UpdateOrganization};
 
 use crate::consumers::{Counting, effects, fast, wait_for};
@@ -160,13 +160,10 @@ fn redis_server(port: u16) -> Process {
 }
 
 async fn answers(url: &str) -> bool {
-    let Ok(client) = redis::Client::open(url) else {
+    let Ok(redis) = RedisKv::connect(url, 1, Duration::from_millis(500)) else {
         return false;
     };
-    match client.get_multiplexed_async_connection().await {
-        Ok(mut c) => redis::cmd("PING").query_async::<String>(&mut c).await.is_ok(),
-        Err(_) => false,
-    }
+    Kv::redis(redis, "").ping().await.is_ok()
 }
 
 async fn wait_answering(url: &str) {

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use infra::testing::TestInfra;
 use serde_json::{Value, json};
-use utoipa::OpenApi;
 
 use crate::helpers::{create_admin, login, spawn_app};
 
@@ -17,7 +16,7 @@ const METHODS: [&str; 8] = [
 ];
 
 fn document() -> Value {
-    serde_json::to_value(server::openapi::ApiDoc::openapi()).unwrap()
+    serde_json::to_value(server::openapi::document(server::modules::MODULES)).unwrap()
 }
 
 fn official_schema() -> Value {

@@ -5,8 +5,12 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use infra::testing::TestInfra;
+use infra::{Actor, InfraError, NewEvent};
 use serde_json::{Value, json};
+use server::app::Application;
 use server::config::Config;
+use server::modules::Module;
+use server::realtime::{Area, Named, Scope, SubStream};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -431,6 +435,318 @@ async fn a_withdrawn_capability_ends_the_subscription(t: TestInfra) {
     assert_eq!(refused["data"]["code"], "forbidden");
 }
 
+/// Areas of modules still to come (the trade desk), mounted for these tests.
+const TRADE_DESK_AREAS: &[Area] = &[
+    Area::new("trade-events", &["trade"], "ORG_READ", Scope::Platform),
+    Area::new(
+        "availability-events",
+        &["availability"],
+        "ORG_READ",
+        Scope::Organization,
+    )
+    .with_streams(&[SubStream {
+        parent: "commodity",
+        key: "commodity_id",
+        name: "availabilities",
+    }]),
+    Area::new("risk-events", &["risk"], "ORG_READ", Scope::Platform).with_named(&[Named {
+        name: "risk:alerts",
+        events: &["RiskAlertRaised"],
+    }]),
+];
+
+/// Topics of these tests' events (other events, such as sessions', are skipped).
+const TEST_TOPICS: &[&str] = &[
+    "trade-events",
+    "availability-events",
+    "risk-events",
+    "notification-events",
+];
+
+/// Serves every module and a trade-desk module declaring [`TRADE_DESK_AREAS`].
+async fn spawn_trade_desk(t: &TestInfra) -> TestApp {
+    let mut modules = server::modules::MODULES.to_vec();
+    modules.push(Module {
+        areas: TRADE_DESK_AREAS,
+        ..Module::new("trade-desk")
+    });
+    let config = Config {
+        bind_addr: "127.0.0.1:0".into(),
+        workers: 2,
+        ..Config::default()
+    };
+    let app = Application::with_modules(config, t.infra().clone(), modules)
+        .await
+        .expect("build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp { address, client }
+}
+
+/// Commits `event` as the system would.
+async fn emit(t: &TestInfra, event: NewEvent) {
+    infra::write::write(t.infra(), &Actor::system(), |tx| {
+        Box::pin(async move {
+            tx.emit(event).await?;
+            tx.audit("test.emit", "test", "1", None).await?;
+            Ok::<_, InfraError>(())
+        })
+    })
+    .await
+    .unwrap();
+}
+
+fn new_event(topic: &str, event_type: &str, aggregate: &str, id: &str, payload: Value) -> NewEvent {
+    NewEvent::new(topic, event_type, aggregate, id, 1, &payload).unwrap()
+}
+
+impl Socket {
+    /// The next message of these tests' topics.
+    async fn next_test_event(&mut self) -> Value {
+        loop {
+            let message = self.next().await;
+            if TEST_TOPICS.contains(&message["data"]["topic"].as_str().unwrap_or_default()) {
+                return message;
+            }
+        }
+    }
+}
+
+/// An administrator, two organizations, and a staff member's token and id in
+/// each: `(admin, [(org, staff id, token)…])`, the first two in the first organization.
+async fn trade_desk_people(app: &TestApp) -> (String, Vec<(String, String, String)>) {
+    let admin = access(&login_pair(app, "root@example.com").await);
+    let first = create_org(app, &admin, "Shree Cotton").await;
+    let second = create_org(app, &admin, "Ganesh Fibres").await;
+    let mut people = Vec::new();
+    for (org, email) in [
+        (&first, "one@example.com"),
+        (&first, "two@example.com"),
+        (&second, "three@example.com"),
+    ] {
+        let id = create_staff(app, &admin, org, email).await;
+        let token = access(&login_pair(app, email).await);
+        people.push((org.clone(), id, token));
+    }
+    (admin, people)
+}
+
+async fn sub_streams_and_named_channels_carry_their_events(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_trade_desk(&t).await;
+    spawn_relay(&t);
+    let (_, people) = trade_desk_people(&app).await;
+    let (org, _, token) = &people[0];
+    let mut socket = Socket::open(&app, token).await;
+    let commodity = uuid::Uuid::now_v7();
+    let stream = format!(
+        "commodity:{}:availabilities",
+        commodity.to_string().to_uppercase()
+    );
+    let ack = socket.ask("subscribe", &stream).await;
+    assert_eq!(ack["event"], "subscribed", "{ack}");
+    assert_eq!(
+        ack["channel"],
+        format!("commodity:{commodity}:availabilities"),
+        "canonical"
+    );
+    assert_eq!(
+        socket.ask("subscribe", "risk:alerts").await["event"],
+        "subscribed"
+    );
+    assert_eq!(
+        socket.ask("subscribe", "commodity:1:nothing").await["data"]["code"],
+        "unknown_channel"
+    );
+    let listing = |commodity: uuid::Uuid, id: &str| {
+        let payload = json!({"commodity_id": commodity.to_string(), "organization_id": org});
+        new_event(
+            "availability-events",
+            "AvailabilityPosted",
+            "availability",
+            id,
+            payload,
+        )
+    };
+    emit(&t, listing(uuid::Uuid::now_v7(), "elsewhere")).await;
+    emit(
+        &t,
+        new_event("risk-events", "RiskReviewed", "risk", "r1", json!({})),
+    )
+    .await;
+    emit(&t, listing(commodity, "here")).await;
+    emit(
+        &t,
+        new_event("risk-events", "RiskAlertRaised", "risk", "r2", json!({})),
+    )
+    .await;
+    let posted = socket.next_test_event().await;
+    assert_eq!(posted["channel"], format!("commodity:{commodity}:availabilities"));
+    assert_eq!(posted["data"]["aggregate_id"], "here", "{posted}");
+    let alert = socket.next_test_event().await;
+    assert_eq!(
+        (alert["channel"].as_str(), alert["event"].as_str()),
+        (Some("risk:alerts"), Some("RiskAlertRaised"))
+    );
+}
+
+async fn a_platform_wide_area_reaches_staff_of_every_organization(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_trade_desk(&t).await;
+    spawn_relay(&t);
+    let (_, people) = trade_desk_people(&app).await;
+    let (other_org, _, _) = &people[2];
+    let mut socket = Socket::open(&app, &people[0].2).await;
+    for topic in ["topic:trade-events", "topic:availability-events"] {
+        assert_eq!(socket.ask("subscribe", topic).await["event"], "subscribed");
+    }
+    let payload = json!({"organization_id": other_org});
+    emit(
+        &t,
+        new_event(
+            "availability-events",
+            "AvailabilityPosted",
+            "availability",
+            "a1",
+            payload.clone(),
+        ),
+    )
+    .await;
+    emit(
+        &t,
+        new_event("trade-events", "TradeBooked", "trade", "t1", payload),
+    )
+    .await;
+    let first = socket.next_test_event().await;
+    assert_eq!(
+        first["data"]["aggregate_id"], "t1",
+        "another organization's trade reaches staff; its availability does not: {first}"
+    );
+}
+
+async fn an_audience_restricted_event_reaches_its_parties_only(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_trade_desk(&t).await;
+    spawn_relay(&t);
+    let (_, people) = trade_desk_people(&app).await;
+    let (org, party, _) = &people[0];
+    let mut sockets = Vec::new();
+    for (_, _, token) in &people[..2] {
+        let mut socket = Socket::open(&app, token).await;
+        assert_eq!(
+            socket.ask("subscribe", "topic:availability-events").await["event"],
+            "subscribed"
+        );
+        sockets.push(socket);
+    }
+    let payload = json!({"organization_id": org});
+    let restricted = new_event(
+        "availability-events",
+        "AvailabilityPosted",
+        "availability",
+        "private",
+        payload.clone(),
+    )
+    .for_users([party.parse().unwrap()]);
+    emit(&t, restricted).await;
+    emit(
+        &t,
+        new_event(
+            "availability-events",
+            "AvailabilityPosted",
+            "availability",
+            "open",
+            payload,
+        ),
+    )
+    .await;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let message = sockets[0].next_test_event().await;
+        seen.push(format!(
+            "{} {}",
+            message["data"]["aggregate_id"].as_str().unwrap(),
+            message["channel"].as_str().unwrap()
+        ));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "open topic:availability-events".to_owned(),
+            "private topic:availability-events".into(),
+            format!("private user:{party}"),
+        ]
+    );
+    let other = sockets[1].next_test_event().await;
+    assert_eq!(
+        other["data"]["aggregate_id"], "open",
+        "the same capability, not a party: {other}"
+    );
+}
+
+async fn a_notification_reaches_its_users_own_channel_only(t: TestInfra) {
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_trade_desk(&t).await;
+    spawn_relay(&t);
+    let (admin, people) = trade_desk_people(&app).await;
+    let (org, user, token) = &people[0];
+    let mut mine = Socket::open(&app, token).await;
+    let mut others = vec![
+        Socket::open(&app, &people[1].2).await,
+        Socket::open(&app, &admin).await,
+    ];
+    assert_eq!(
+        others[1].ask("subscribe", "topic:notification-events").await["data"]["code"],
+        "forbidden",
+        "no shared channel, not even for SUPER_ADMIN"
+    );
+    for socket in others.iter_mut().chain([&mut mine]) {
+        assert_eq!(
+            socket.ask("subscribe", "topic:availability-events").await["event"],
+            "subscribed"
+        );
+    }
+    let note = new_event(
+        "notification-events",
+        "TradeMatched",
+        "user",
+        user,
+        json!({"text": "matched"}),
+    )
+    .for_users([user.parse().unwrap()]);
+    emit(&t, note).await;
+    let marker = json!({"organization_id": org});
+    emit(
+        &t,
+        new_event(
+            "availability-events",
+            "AvailabilityPosted",
+            "availability",
+            "marker",
+            marker,
+        ),
+    )
+    .await;
+    let told = mine.next_test_event().await;
+    assert_eq!(
+        (told["event"].as_str(), told["channel"].clone()),
+        (Some("TradeMatched"), json!(format!("user:{user}")))
+    );
+    assert_eq!(
+        mine.next_test_event().await["data"]["aggregate_id"],
+        "marker",
+        "once"
+    );
+    for socket in &mut others {
+        assert_eq!(socket.next_test_event().await["data"]["aggregate_id"], "marker");
+    }
+}
+
 infra::postgres_tests!(a_client_on_one_instance_receives_a_write_made_on_another);
 infra::backend_tests!(
     subscriptions_are_checked_and_answered,
@@ -439,4 +755,8 @@ infra::backend_tests!(
     the_socket_needs_a_token_and_an_upgrade,
     a_silent_client_is_closed_after_three_missed_heartbeats,
     a_withdrawn_capability_ends_the_subscription,
+    sub_streams_and_named_channels_carry_their_events,
+    a_platform_wide_area_reaches_staff_of_every_organization,
+    an_audience_restricted_event_reaches_its_parties_only,
+    a_notification_reaches_its_users_own_channel_only,
 );

@@ -12,16 +12,12 @@ use settings::organizations::{CreateOrganization, OrganizationService, UpdateOrg
 
 /// Every entry of `topic`'s stream, oldest first, as its fields.
 pub(crate) async fn stream_entries(infra: &infra::AppInfra, topic: &str) -> Vec<HashMap<String, String>> {
-    let mut c = infra.kv().as_redis().unwrap().connection().await.unwrap();
     let key = format!("{}{}", infra.kv().prefix(), stream_key(topic));
-    let entries: Vec<(String, HashMap<String, String>)> = deadpool_redis::redis::cmd("XRANGE")
-        .arg(&key)
-        .arg("-")
-        .arg("+")
-        .query_async(&mut c)
-        .await
-        .unwrap();
-    entries.into_iter().map(|(_, fields)| fields).collect()
+    let entries = infra.kv().as_redis().unwrap().stream_range(&key).await.unwrap();
+    entries
+        .into_iter()
+        .map(|(_, fields)| fields.into_iter().collect())
+        .collect()
 }
 
 /// The event ids on `topic`'s stream, oldest first.

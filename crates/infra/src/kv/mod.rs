@@ -6,13 +6,17 @@
 
 mod gcra;
 mod memory;
+mod pubsub;
 mod redis;
+mod streams;
 
 use std::time::Duration;
 
 pub use gcra::{GcraDecision, Quota};
 pub use memory::MemoryKv;
+pub use pubsub::Subscription;
 pub use redis::RedisKv;
+pub use streams::{GroupConsumer, NewEntry, StreamConnection, StreamEntry};
 
 /// A failure of the key-value store.
 #[derive(Clone, Debug, thiserror::Error)]

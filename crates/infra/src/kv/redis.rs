@@ -52,6 +52,8 @@ return {1, math.floor((now - allow_at) / emission), 0, new_tat - now}";
 #[derive(Clone)]
 pub struct RedisKv {
     pool: Pool,
+    /// For connections of their own: blocking stream reads, pub/sub.
+    pub(super) client: std::sync::Arc<redis::Client>,
     compare_and_delete: Script,
     increment: Script,
     gcra: Script,
@@ -78,11 +80,14 @@ impl RedisKv {
             recycle: Some(timeout),
         };
         config.pool = Some(pool);
+        let client = redis::Client::open(url)
+            .map_err(|e| KvError::Unavailable(format!("cannot read the configured Redis URL: {e}")))?;
         let pool = config.create_pool(Some(Runtime::Tokio1)).map_err(|e| {
             KvError::Unavailable(format!("cannot create a Redis pool for the configured URL: {e}"))
         })?;
         Ok(Self {
             pool,
+            client: std::sync::Arc::new(client),
             compare_and_delete: Script::new(COMPARE_AND_DELETE),
             increment: Script::new(INCREMENT),
             gcra: Script::new(GCRA),
@@ -254,7 +259,7 @@ impl RedisKv {
     }
 }
 
-fn millis(ttl: Duration) -> u64 {
+pub(super) fn millis(ttl: Duration) -> u64 {
     u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 

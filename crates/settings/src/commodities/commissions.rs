@@ -12,10 +12,10 @@ use sea_orm::{ActiveModelTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::children::CommodityChild;
+use super::children::{Child, CommodityParent};
 use super::entity::{commission, commodity};
 use crate::error::SettingsError;
-use crate::rows::save;
+use infra::rows::save;
 
 /// The commission types.
 pub const COMMISSION_TYPES: [&str; 3] = ["PERCENTAGE", "FIXED", "TIERED"];
@@ -265,7 +265,8 @@ fn tiers_json(tiers: Option<&Vec<Tier>>) -> Result<Option<serde_json::Value>, Se
 /// Commission structures as a commodity child.
 pub struct Commissions;
 
-impl CommodityChild for Commissions {
+impl Child for Commissions {
+    type Parent = CommodityParent;
     const SEGMENT: &'static str = "commission-structures";
     const RESOURCE: &'static str = "commission_structure";
     const EVENT: &'static str = "CommodityCommissionStructure";

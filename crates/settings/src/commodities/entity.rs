@@ -283,8 +283,8 @@ pub mod template {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-crate::rows::soft_deleted!(commodity::Model);
-crate::rows::versioned!(
+infra::soft_deleted!(commodity::Model);
+infra::versioned!(
     variety::Model,
     parameter::Model,
     commission::Model,

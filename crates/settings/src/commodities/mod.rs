@@ -1,6 +1,6 @@
 //! Commodities: the catalogue (name, category, HSN code, GST rate, base,
 //! trade and rate units), their varieties, quality parameters and commission
-//! structures ([`CommodityChildService`]), the trade-term masters
+//! structures ([`ChildService`] under [`CommodityParent`]), the trade-term masters
 //! ([`terms::TermService`]), units and exact conversion ([`conversion`]),
 //! ranked search ([`search`]) and CSV bulk import and export ([`bulk`]).
 //!
@@ -49,7 +49,7 @@ pub mod terms;
 pub mod units;
 pub mod varieties;
 
-pub use children::{CommodityChild, CommodityChildService};
+pub use children::{Child, ChildService, CommodityParent};
 pub use input::{CommodityFilter, CreateCommodity, UpdateCommodity};
 pub use model::Commodity;
 pub use service::{COMMISSION_REFERENCE, CommodityService};

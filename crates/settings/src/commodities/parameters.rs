@@ -11,11 +11,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::children::CommodityChild;
+use super::children::{Child, CommodityParent};
 use super::entity::{commodity, parameter, template};
 use super::model::Commodity;
 use crate::error::SettingsError;
-use crate::rows::save;
+use infra::rows::save;
 
 /// The parameter types.
 pub const PARAMETER_TYPES: [&str; 3] = ["NUMERIC", "TEXT", "RANGE"];
@@ -268,7 +268,8 @@ pub(crate) async fn from_template(
 /// Quality parameters as a commodity child.
 pub struct Parameters;
 
-impl CommodityChild for Parameters {
+impl Child for Parameters {
+    type Parent = CommodityParent;
     const SEGMENT: &'static str = "parameters";
     const RESOURCE: &'static str = "commodity_parameter";
     const EVENT: &'static str = "CommodityParameter";

@@ -19,7 +19,7 @@ use super::store::{self, change, ensure_name_free, live};
 use super::units::Units;
 use super::{COMMODITY_CREATE, COMMODITY_READ, COMMODITY_UPDATE};
 use crate::error::{SettingsError, require};
-use crate::references::{Reference, References};
+use infra::references::{Reference, References};
 
 /// How long commodities stay cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -149,12 +149,7 @@ impl<I: Infra> CommodityService<I> {
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = live(tx.db(), id, true).await?;
-                if let Some(sent) = expected.filter(|v| *v != before.version) {
-                    return Err(SettingsError::StaleVersion {
-                        sent,
-                        current: before.version,
-                    });
-                }
+                infra::rows::check_version(expected, before.version, infra::rows::VersionRule::Optional)?;
                 let fields = input.apply(CommodityFields::of(&Commodity::from(before.clone())));
                 fields.validate(&units)?;
                 ensure_name_free(tx.db(), &fields.name, Some(id)).await?;

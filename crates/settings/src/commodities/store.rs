@@ -13,22 +13,13 @@ use super::TOPIC;
 use super::entity::commodity;
 use super::input::CommodityFields;
 use super::model::Commodity;
-use crate::changes::{Change, diff, record};
 use crate::error::SettingsError;
-use crate::rows::save;
+use infra::change::{Change, diff, record};
+use infra::rows::save;
 
 /// The event and audit row of a change to commodity `c`.
 pub(crate) fn change<'a>(event: &'a str, action: &'a str, c: &Commodity) -> Change<'a> {
-    Change {
-        topic: TOPIC,
-        event,
-        aggregate: "commodity",
-        aggregate_id: c.id,
-        version: c.version,
-        action,
-        resource: "commodity",
-        resource_id: c.id,
-    }
+    Change::new(TOPIC, event, action, "commodity", c.id, c.version)
 }
 
 /// The live commodity `id`, its row locked on PostgreSQL when `lock`.

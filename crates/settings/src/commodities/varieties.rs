@@ -8,10 +8,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::children::CommodityChild;
+use super::children::{Child, CommodityParent};
 use super::entity::{commodity, variety};
 use crate::error::SettingsError;
-use crate::rows::{clear_flag, is_first, save};
+use infra::rows::{clear_flag, is_first, save};
 
 /// A variety as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,7 +92,8 @@ fn check_name(v: &mut Validator, name: Option<&str>) {
 /// Varieties as a commodity child.
 pub struct Varieties;
 
-impl CommodityChild for Varieties {
+impl Child for Varieties {
+    type Parent = CommodityParent;
     const SEGMENT: &'static str = "varieties";
     const RESOURCE: &'static str = "commodity_variety";
     const EVENT: &'static str = "CommodityVariety";

@@ -54,4 +54,4 @@ pub mod location {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-crate::rows::soft_deleted!(location::Model);
+infra::soft_deleted!(location::Model);

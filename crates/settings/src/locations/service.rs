@@ -17,12 +17,12 @@ use super::input::{CreateLocation, LocationFilter, UpdateLocation};
 use super::model::{Location, Upserted};
 use super::regions::{canonical, region_of};
 use super::{LOCATION_CREATE, LOCATION_READ, LOCATION_UPDATE, TOPIC};
-use crate::changes::{Change, diff, record};
 use crate::error::{SettingsError, require};
 use crate::like::contains_pattern;
-use crate::references::{Reference, References};
-use crate::rows::save;
 use crate::tax_ids::is_india;
+use infra::change::{Change, diff_of, record, record_update};
+use infra::references::{Reference, References};
+use infra::rows::save_if_changed;
 
 /// How long a location stays cached.
 const CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -224,33 +224,19 @@ impl<I: Infra> LocationService<I> {
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = live(tx.db(), id, true).await?;
-                if let Some(sent) = expected.filter(|v| *v != before.version) {
-                    return Err(SettingsError::StaleVersion {
-                        sent,
-                        current: before.version,
-                    });
-                }
+                infra::rows::check_version(expected, before.version, infra::rows::VersionRule::Optional)?;
                 let mut next = before.clone();
                 next.name = input.name.map(|n| n.trim().to_owned()).unwrap_or(next.name);
                 next.is_active = input.is_active.unwrap_or(next.is_active);
-                if next == before {
-                    // Nothing changed: no new version and no event, only the audit row.
-                    tx.audit(
-                        "location.update",
-                        "location",
-                        &id.to_string(),
-                        Some(json!({ "id": id, "changes": {} })),
-                    )
-                    .await?;
-                    return Ok(Location::from(before));
-                }
-                let old = Location::from(before);
-                let location = Location::from(save(tx, next).await?);
-                let changes = diff(&serde_json::to_value(&old)?, &serde_json::to_value(&location)?);
-                record(
+                let old = Location::from(before.clone());
+                let location = Location::from(save_if_changed(tx, &before, next).await?.0);
+                let changes = diff_of(&old, &location)?;
+                let payload = json!({ "id": id, "changes": &changes });
+                record_update(
                     tx,
                     change("LocationUpdated", "location.update", &location),
-                    json!({ "id": id, "changes": changes }),
+                    &changes,
+                    payload,
                 )
                 .await?;
                 Ok(location)
@@ -300,16 +286,7 @@ fn existing_answer(existing: location::Model) -> Written<Upserted> {
 }
 
 fn change<'a>(event: &'a str, action: &'a str, location: &Location) -> Change<'a> {
-    Change {
-        topic: TOPIC,
-        event,
-        aggregate: "location",
-        aggregate_id: location.id,
-        version: location.version,
-        action,
-        resource: "location",
-        resource_id: location.id,
-    }
+    Change::new(TOPIC, event, action, "location", location.id, location.version)
 }
 
 /// The live location `id`, its row locked on PostgreSQL when `lock`.

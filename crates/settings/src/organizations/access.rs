@@ -23,18 +23,6 @@ pub(crate) fn check_scope(actor: &Actor, org_id: Uuid) -> Result<(), SettingsErr
     }
 }
 
-/// Checks `capability` and scope, then reads the live organization.
-pub(crate) async fn readable<C: ConnectionTrait>(
-    db: &C,
-    actor: &Actor,
-    capability: &str,
-    org_id: Uuid,
-) -> Result<organization::Model, SettingsError> {
-    require(actor, capability)?;
-    check_scope(actor, org_id)?;
-    live(db, org_id, false).await
-}
-
 /// Checks `capability` and scope, then reads the live organization inside the
 /// write, locking its row on PostgreSQL so that changes to one organization's
 /// children run one at a time (SQLite's write lock already does).

@@ -10,8 +10,8 @@ use uuid::Uuid;
 use super::children::{Child, clear_flag, is_first};
 use super::entity::bank_account as bank;
 use crate::error::SettingsError;
-use crate::rows::save;
 use crate::tax_ids::is_ifsc;
+use infra::rows::save;
 
 /// A bank account as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +142,7 @@ fn check(
 pub struct BankAccounts;
 
 impl Child for BankAccounts {
+    type Parent = super::OrganizationParent;
     const SEGMENT: &'static str = "bank-accounts";
     const RESOURCE: &'static str = "organization_bank_account";
     const EVENT: &'static str = "OrganizationBankAccount";
@@ -164,9 +165,10 @@ impl Child for BankAccounts {
 
     async fn create(
         tx: &WriteTx,
-        org_id: Uuid,
+        parent: &super::entity::organization::Model,
         input: CreateBankAccount,
     ) -> Result<BankAccount, SettingsError> {
+        let org_id = parent.id;
         let mut v = Validator::new();
         check(
             &mut v,
@@ -202,6 +204,7 @@ impl Child for BankAccounts {
 
     async fn update(
         tx: &WriteTx,
+        _parent: &super::entity::organization::Model,
         before: bank::Model,
         input: UpdateBankAccount,
     ) -> Result<BankAccount, SettingsError> {

@@ -193,8 +193,6 @@ pub mod document_series {
         pub financial_year_id: Uuid,
         /// Whether a new year starts again at 000001.
         pub reset_annually: bool,
-        /// The last number handed out (0 before the first).
-        pub counter: i64,
         /// Optimistic lock.
         pub version: i64,
         /// Creation time.
@@ -210,8 +208,8 @@ pub mod document_series {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-crate::rows::soft_deleted!(organization::Model);
-crate::rows::versioned!(
+infra::soft_deleted!(organization::Model);
+infra::versioned!(
     gst_registration::Model,
     bank_account::Model,
     financial_year::Model,

@@ -16,7 +16,7 @@ use super::children::Child;
 use super::entity::document_series;
 use super::entity::financial_year::{self as year, Column};
 use crate::error::SettingsError;
-use crate::rows::save;
+use infra::rows::save;
 
 /// A financial year as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,10 +154,11 @@ async fn deactivate_others<C: ConnectionTrait>(
 pub struct FinancialYears;
 
 impl Child for FinancialYears {
+    type Parent = super::OrganizationParent;
     const SEGMENT: &'static str = "financial-years";
     const RESOURCE: &'static str = "financial_year";
     const EVENT: &'static str = "OrganizationFinancialYear";
-    const VERSION_REQUIRED: bool = true;
+    const VERSION_RULE: infra::rows::VersionRule = infra::rows::VersionRule::Required;
     type Entity = year::Entity;
     type View = FinancialYear;
     type Create = CreateFinancialYear;
@@ -177,9 +178,10 @@ impl Child for FinancialYears {
 
     async fn create(
         tx: &WriteTx,
-        org_id: Uuid,
+        parent: &super::entity::organization::Model,
         input: CreateFinancialYear,
     ) -> Result<FinancialYear, SettingsError> {
+        let org_id = parent.id;
         let mut v = Validator::new();
         check(&mut v, input.name.as_deref(), input.start_date, input.end_date);
         v.finish()?;
@@ -210,6 +212,7 @@ impl Child for FinancialYears {
 
     async fn update(
         tx: &WriteTx,
+        _parent: &super::entity::organization::Model,
         before: year::Model,
         input: UpdateFinancialYear,
     ) -> Result<FinancialYear, SettingsError> {

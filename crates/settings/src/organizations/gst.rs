@@ -11,8 +11,8 @@ use uuid::Uuid;
 use super::children::{Child, clear_flag, is_first};
 use super::entity::gst_registration::{self as gst, Column};
 use crate::error::SettingsError;
-use crate::rows::save;
 use crate::tax_ids::parse_gstin;
+use infra::rows::save;
 
 /// A GST registration as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,6 +103,7 @@ fn check_branch(v: &mut Validator, branch: Option<&str>) {
 pub struct GstRegistrations;
 
 impl Child for GstRegistrations {
+    type Parent = super::OrganizationParent;
     const SEGMENT: &'static str = "gst-registrations";
     const RESOURCE: &'static str = "organization_gst_registration";
     const EVENT: &'static str = "OrganizationGst";
@@ -123,7 +124,12 @@ impl Child for GstRegistrations {
         view.version
     }
 
-    async fn create(tx: &WriteTx, org_id: Uuid, input: CreateGst) -> Result<GstRegistration, SettingsError> {
+    async fn create(
+        tx: &WriteTx,
+        parent: &super::entity::organization::Model,
+        input: CreateGst,
+    ) -> Result<GstRegistration, SettingsError> {
+        let org_id = parent.id;
         let mut v = Validator::new();
         let parsed = v.take("gstin", parse_gstin(&input.gstin));
         check_branch(&mut v, input.branch_code.as_deref());
@@ -168,6 +174,7 @@ impl Child for GstRegistrations {
 
     async fn update(
         tx: &WriteTx,
+        _parent: &super::entity::organization::Model,
         before: gst::Model,
         input: UpdateGst,
     ) -> Result<GstRegistration, SettingsError> {

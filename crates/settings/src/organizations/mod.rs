@@ -27,7 +27,7 @@ pub mod numbering;
 pub mod series;
 mod service;
 
-pub use children::{Child, ChildService};
+pub use children::{Child, ChildService, OrganizationParent};
 pub use input::{Address, Contact, CreateOrganization, OrganizationFilter, UpdateOrganization};
 pub use model::Organization;
 pub use numbering::DocumentNumber;

@@ -1,20 +1,19 @@
 //! Document numbers: PREFIX + 6-digit counter, never a gap or a duplicate.
-//! The counter moves with one `UPDATE … SET counter = counter + 1 RETURNING
-//! counter` inside the write, so concurrent callers queue on the row lock
-//! (PostgreSQL) or the write lock (SQLite) and a rolled-back write gives its
-//! number back.
+//! Each series' counter is the kit's named counter [`counter_name`]
+//! ([`infra::numbering`]), moved on inside the write, so concurrent callers
+//! queue on its row lock (PostgreSQL) or the write lock (SQLite) and a
+//! rolled-back write gives its number back.
 
 use infra::write::write;
 use infra::{Actor, Infra, Written};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::DOCUMENT_NUMBER_ISSUE;
 use super::access::for_change;
 use super::entity::{document_series, financial_year};
-use super::series::is_document_type;
+use super::series::{counter_name, is_document_type};
 use crate::error::SettingsError;
 
 /// A number handed out.
@@ -82,20 +81,7 @@ pub async fn next_number<I: Infra>(
                         ),
                     )
                 })?;
-            let bump = Query::update()
-                .table(document_series::Entity)
-                .value(
-                    document_series::Column::Counter,
-                    Expr::col(document_series::Column::Counter).add(1),
-                )
-                .and_where(Expr::col(document_series::Column::Id).eq(series.id))
-                .returning_col(document_series::Column::Counter)
-                .to_owned();
-            let row = db
-                .query_one(&bump)
-                .await?
-                .ok_or(SettingsError::NotFound("document series"))?;
-            let counter: i64 = row.try_get("", "counter")?;
+            let counter = infra::numbering::next(tx, &counter_name(series.id)).await?;
             let issued = DocumentNumber {
                 number: format_number(&series.prefix, counter),
                 document_type: document_type.clone(),

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use infra::Validator;
+use infra::numbering;
 use infra::write::WriteTx;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -13,7 +14,7 @@ use super::children::Child;
 use super::entity::document_series::{self as series, Column};
 use super::entity::financial_year;
 use crate::error::SettingsError;
-use crate::rows::save;
+use infra::rows::save;
 
 /// A document series as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +31,7 @@ pub struct DocumentSeries {
     pub financial_year_id: Uuid,
     /// Whether numbering starts again each year.
     pub reset_annually: bool,
-    /// The last number handed out.
+    /// The last number handed out (kept in the counter [`counter_name`]).
     pub counter: i64,
     /// Version.
     pub version: i64,
@@ -49,12 +50,17 @@ impl From<series::Model> for DocumentSeries {
             prefix: m.prefix,
             financial_year_id: m.financial_year_id,
             reset_annually: m.reset_annually,
-            counter: m.counter,
+            counter: 0,
             version: m.version,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
     }
+}
+
+/// The name of the counter that numbers series `id` (`document_series:{id}`).
+pub fn counter_name(id: Uuid) -> String {
+    format!("document_series:{id}")
 }
 
 /// A new series.
@@ -107,6 +113,7 @@ fn check_prefix(v: &mut Validator, prefix: &str) {
 pub struct DocumentSeriesChild;
 
 impl Child for DocumentSeriesChild {
+    type Parent = super::OrganizationParent;
     const SEGMENT: &'static str = "document-series";
     const RESOURCE: &'static str = "document_series";
     const EVENT: &'static str = "OrganizationDocumentSeries";
@@ -129,9 +136,10 @@ impl Child for DocumentSeriesChild {
 
     async fn create(
         tx: &WriteTx,
-        org_id: Uuid,
+        parent: &super::entity::organization::Model,
         input: CreateDocumentSeries,
     ) -> Result<DocumentSeries, SettingsError> {
+        let org_id = parent.id;
         let mut v = Validator::new();
         v.check(
             is_document_type(&input.document_type),
@@ -164,8 +172,8 @@ impl Child for DocumentSeriesChild {
             });
         }
         let reset = input.reset_annually.unwrap_or(true);
-        let counter = if reset {
-            0
+        let previous = if reset {
+            None
         } else {
             series::Entity::find()
                 .filter(Column::OrganizationId.eq(org_id))
@@ -173,16 +181,20 @@ impl Child for DocumentSeriesChild {
                 .order_by_desc(Column::CreatedAt)
                 .one(db)
                 .await?
-                .map_or(0, |previous| previous.counter)
         };
+        let id = infra::ids::new_id();
+        if let Some(previous) = previous {
+            let name = counter_name(previous.id);
+            let value = numbering::current(db, std::slice::from_ref(&name)).await?;
+            numbering::set(tx, &counter_name(id), value.get(&name).copied().unwrap_or(0)).await?;
+        }
         let row = series::ActiveModel {
-            id: Set(infra::ids::new_id()),
+            id: Set(id),
             organization_id: Set(org_id),
             document_type: Set(input.document_type),
             prefix: Set(input.prefix),
             financial_year_id: Set(year.id),
             reset_annually: Set(reset),
-            counter: Set(counter),
             version: Set(1),
             created_at: Set(tx.now()),
             updated_at: Set(tx.now()),
@@ -192,8 +204,21 @@ impl Child for DocumentSeriesChild {
         Ok(row.into())
     }
 
+    async fn complete<D: ConnectionTrait + Sync>(
+        db: &D,
+        views: &mut [DocumentSeries],
+    ) -> Result<(), SettingsError> {
+        let names: Vec<String> = views.iter().map(|v| counter_name(v.id)).collect();
+        let values = numbering::current(db, &names).await?;
+        for (view, name) in views.iter_mut().zip(&names) {
+            view.counter = values.get(name).copied().unwrap_or(0);
+        }
+        Ok(())
+    }
+
     async fn update(
         tx: &WriteTx,
+        _parent: &super::entity::organization::Model,
         before: series::Model,
         input: UpdateDocumentSeries,
     ) -> Result<DocumentSeries, SettingsError> {

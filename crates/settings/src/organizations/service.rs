@@ -1,9 +1,8 @@
 //! Organization operations: create (ORG_CREATE), read and list (ORG_READ),
 //! update (ORG_UPDATE), soft delete (ORG_DELETE, refused while users belong).
 
-use chrono::{DateTime, Utc};
-use infra::write::{WriteTx, write};
-use infra::{Actor, ActorKind, Cache, Infra, NewEvent, Page, PageRequest, Written};
+use infra::write::write;
+use infra::{Actor, ActorKind, Cache, Infra, Page, PageRequest, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -18,7 +17,8 @@ use super::input::{CreateOrganization, OrganizationFilter, UpdateOrganization};
 use super::model::Organization;
 use super::{ORG_CREATE, ORG_DELETE, ORG_READ, ORG_UPDATE, TOPIC};
 use crate::error::{SettingsError, require};
-use crate::rows::soft_delete;
+use infra::change::{Change, record_update};
+use infra::rows::{VersionRule, check_version, save, soft_delete};
 
 /// How long an organization stays cached.
 const ORG_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -86,11 +86,8 @@ impl<I: Infra> OrganizationService<I> {
                 .insert(tx.db())
                 .await?;
                 let org = Organization::from(row);
-                record(
-                    tx,
-                    "OrganizationCreated",
-                    "organization.create",
-                    &org,
+                tx.record(
+                    change("OrganizationCreated", "organization.create", &org),
                     json!({ "organization": &org }),
                 )
                 .await?;
@@ -172,31 +169,23 @@ impl<I: Infra> OrganizationService<I> {
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
                 let before = for_change(tx, ORG_UPDATE, id).await?;
-                if let Some(sent) = expected.filter(|v| *v != before.version) {
-                    return Err(SettingsError::StaleVersion {
-                        sent,
-                        current: before.version,
-                    });
-                }
+                check_version(expected, before.version, VersionRule::Optional)?;
                 if let Some(name) = input.name.as_deref() {
                     ensure_name_free(tx.db(), name.trim(), Some(id)).await?;
                 }
-                let (next, changes) = apply(&before, input, tx.now())?;
+                let (next, changes) = apply(&before, input)?;
                 let after = if changes.is_empty() {
                     before
                 } else {
-                    organization::ActiveModel::from(next)
-                        .reset_all()
-                        .update(tx.db())
-                        .await?
+                    save(tx, next).await?
                 };
                 let org = Organization::from(after);
-                record(
+                let payload = json!({ "changes": &changes });
+                record_update(
                     tx,
-                    "OrganizationUpdated",
-                    "organization.update",
-                    &org,
-                    json!({ "changes": changes }),
+                    change("OrganizationUpdated", "organization.update", &org),
+                    &changes,
+                    payload,
                 )
                 .await?;
                 Ok(org)
@@ -236,11 +225,8 @@ impl<I: Infra> OrganizationService<I> {
                     ));
                 }
                 let org = Organization::from(soft_delete(tx, before).await?);
-                record(
-                    tx,
-                    "OrganizationDeleted",
-                    "organization.delete",
-                    &org,
+                tx.record(
+                    change("OrganizationDeleted", "organization.delete", &org),
                     json!({ "id": id }),
                 )
                 .await?;
@@ -257,7 +243,6 @@ impl<I: Infra> OrganizationService<I> {
 fn apply(
     before: &organization::Model,
     input: UpdateOrganization,
-    now: DateTime<Utc>,
 ) -> Result<(organization::Model, Map<String, Value>), SettingsError> {
     let mut next = before.clone();
     if let Some(name) = input.name.map(|n| n.trim().to_owned()) {
@@ -284,14 +269,10 @@ fn apply(
         &serde_json::to_value(Organization::from(before.clone()))?,
         &serde_json::to_value(Organization::from(next.clone()))?,
     );
-    if !changes.is_empty() {
-        next.version = before.version + 1;
-        next.updated_at = now;
-    }
     Ok((next, changes))
 }
 
-pub(crate) use crate::changes::diff;
+pub(crate) use infra::change::diff;
 
 async fn ensure_name_free<C: ConnectionTrait>(
     db: &C,
@@ -313,23 +294,7 @@ async fn ensure_name_free<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn record(
-    tx: &WriteTx,
-    event: &str,
-    action: &str,
-    org: &Organization,
-    payload: Value,
-) -> Result<(), SettingsError> {
-    tx.emit(NewEvent::new(
-        TOPIC,
-        event,
-        "organization",
-        org.id,
-        org.version,
-        &payload,
-    )?)
-    .await?;
-    tx.audit(action, "organization", &org.id.to_string(), Some(payload))
-        .await?;
-    Ok(())
+/// The change of `org` for its event and audit row.
+fn change<'a>(event: &'a str, action: &'a str, org: &Organization) -> Change<'a> {
+    Change::new(TOPIC, event, action, "organization", org.id, org.version)
 }

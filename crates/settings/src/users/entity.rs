@@ -108,3 +108,5 @@ pub mod user_capability {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+infra::versioned!(user::Model);

@@ -2,15 +2,18 @@
 //! EXTERNAL with a partner), their roles and direct capability grants.
 
 pub mod entity;
+mod grants;
 mod input;
 mod model;
 mod service;
+mod store;
 
 pub use input::{
     CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile,
 };
 pub use model::{Grant, User};
-pub use service::{UserService, find, find_by_email, set_active, set_active_unchecked, views};
+pub use service::UserService;
+pub use store::{find, find_by_email, set_active, set_active_unchecked, views};
 
 /// The outbox topic of user changes.
 pub const TOPIC: &str = "user-events";

@@ -13,7 +13,7 @@ use settings::commodities::search::SearchPage;
 use settings::commodities::terms::{PaymentTerms, TermInput, TermService, TradeTypes, WeightmentTerms};
 use settings::commodities::varieties::{CreateVariety, UpdateVariety, Varieties};
 use settings::commodities::{
-    Commodity, CommodityChildService, CommodityFilter, CommodityService, CreateCommodity, UpdateCommodity,
+    ChildService, Commodity, CommodityFilter, CommodityService, CreateCommodity, UpdateCommodity,
 };
 
 fn fields(e: &SettingsError) -> Vec<String> {
@@ -51,7 +51,7 @@ async fn cotton_gets_its_template_and_bad_commodities_name_every_field(t: TestIn
         (cotton.category.as_str(), cotton.trade_unit.as_str()),
         ("COTTON", "BALE")
     );
-    let params = CommodityChildService::<AppInfra, Parameters>::new(t.infra().clone());
+    let params = ChildService::<AppInfra, Parameters>::new(t.infra().clone());
     let seeded = params.all(&Actor::system(), cotton.id).await.unwrap();
     let names: Vec<&str> = seeded.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(
@@ -192,7 +192,7 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
     let service = CommodityService::new(t.infra().clone());
     let system = Actor::system();
     let cotton = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
-    let varieties = CommodityChildService::<AppInfra, Varieties>::new(t.infra().clone());
+    let varieties = ChildService::<AppInfra, Varieties>::new(t.infra().clone());
     let first = varieties
         .create(
             &system,
@@ -242,7 +242,7 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
         .unwrap_err();
     assert_eq!(fields(&dup), ["code"]);
 
-    let params = CommodityChildService::<AppInfra, Parameters>::new(t.infra().clone());
+    let params = ChildService::<AppInfra, Parameters>::new(t.infra().clone());
     let bad = CreateParameter {
         name: "Maturity".into(),
         param_type: "NUMERIC".into(),
@@ -286,7 +286,7 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
         .unwrap_err();
     assert_eq!(fields(&err), ["default_value"]);
 
-    let commissions = CommodityChildService::<AppInfra, Commissions>::new(t.infra().clone());
+    let commissions = ChildService::<AppInfra, Commissions>::new(t.infra().clone());
     let tier = |from: &str, to: Option<&str>, rate: &str| Tier {
         from_amount: from.parse().unwrap(),
         to_amount: to.map(|t| t.parse().unwrap()),
@@ -535,7 +535,7 @@ async fn child_events_carry_the_commodity_version_and_no_op_updates_emit_nothing
             .await
             .unwrap();
     }
-    let varieties = CommodityChildService::<AppInfra, Varieties>::new(t.infra().clone());
+    let varieties = ChildService::<AppInfra, Varieties>::new(t.infra().clone());
     let s6 = varieties
         .create(
             &system,
@@ -641,9 +641,9 @@ async fn a_deleted_commodity_answers_no_cached_children(t: TestInfra) {
     let service = CommodityService::new(t.infra().clone());
     let system = Actor::system();
     let cotton = make(&service, input("Cotton", "COTTON", "KG", "BALE", "CANDY")).await;
-    let varieties = CommodityChildService::<AppInfra, Varieties>::new(t.infra().clone());
-    let params = CommodityChildService::<AppInfra, Parameters>::new(t.infra().clone());
-    let commissions = CommodityChildService::<AppInfra, Commissions>::new(t.infra().clone());
+    let varieties = ChildService::<AppInfra, Varieties>::new(t.infra().clone());
+    let params = ChildService::<AppInfra, Parameters>::new(t.infra().clone());
+    let commissions = ChildService::<AppInfra, Commissions>::new(t.infra().clone());
     varieties
         .create(
             &system,
@@ -836,7 +836,7 @@ async fn a_bad_csv_changes_nothing_and_an_export_imports_unchanged(t: TestInfra)
     let report = service.import_csv(&system, good.as_bytes()).await.unwrap().value;
     assert_eq!((report.created, report.updated, report.unchanged), (1, 1, 0));
     let wheat = service.get(&system, report.ids[0]).await.unwrap();
-    let params = CommodityChildService::<AppInfra, Parameters>::new(t.infra().clone());
+    let params = ChildService::<AppInfra, Parameters>::new(t.infra().clone());
     assert_eq!(
         params.all(&system, wheat.id).await.unwrap().len(),
         5,

@@ -1,5 +1,5 @@
 //! The generic handlers of commodity children (`/commodities/{id}/varieties`,
-//! `/parameters`, `/commission-structures`) and of the six trade-term masters
+//! `/parameters`, `/commission-structures`, through [`crate::routes::children`]) and of the six trade-term masters
 //! (`/commodities/terms/{kind}`): one set of handlers per shape, mounted once
 //! per kind.
 
@@ -10,25 +10,26 @@ use serde::Deserialize;
 use settings::commodities::commissions::Commissions;
 use settings::commodities::parameters::Parameters;
 use settings::commodities::terms::{
-    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermKind, TermService, TradeTypes,
+    BargainTypes, DeliveryTerms, PassingTerms, PaymentTerms, TermInput, TermService, TradeTypes,
     WeightmentTerms,
 };
 use settings::commodities::varieties::Varieties;
-use settings::commodities::{CommodityChild, CommodityChildService};
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
-use crate::http::etag::{changed, if_match, tagged, versioned};
+use crate::http::etag::{changed, if_match, tagged};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
-use crate::http::query::{ApiQuery, PageQuery};
+use crate::http::query::ApiQuery;
+use crate::routes::children;
 use crate::state::AppState;
+use crate::state::children::TermIn;
 
 /// Adds the routes of every commodity child kind.
 pub fn children(scope: Scope) -> Scope {
-    let scope = child_routes::<Varieties>(scope);
-    let scope = child_routes::<Parameters>(scope);
-    child_routes::<Commissions>(scope)
+    let scope = children::routes::<Varieties>(scope, "id", "child_id");
+    let scope = children::routes::<Parameters>(scope, "id", "child_id");
+    children::routes::<Commissions>(scope, "id", "child_id")
 }
 
 /// Adds the routes of every trade-term kind.
@@ -41,100 +42,8 @@ pub fn terms(scope: Scope) -> Scope {
     term_routes::<PaymentTerms>(scope)
 }
 
-/// The five routes of child kind `C` under `/{id}/{C::SEGMENT}`.
-fn child_routes<C: CommodityChild>(scope: Scope) -> Scope {
-    let base = format!("/{{id}}/{}", C::SEGMENT);
-    let item = format!("{base}/{{child_id}}");
-    scope
-        .route(&base, web::post().to(child_create::<C>))
-        .route(&base, web::get().to(child_list::<C>))
-        .route(&item, web::get().to(child_get::<C>))
-        .route(&item, web::patch().to(child_update::<C>))
-        .route(&item, web::delete().to(child_delete::<C>))
-}
-
-fn child_service<C: CommodityChild>(state: &AppState) -> CommodityChildService<AppInfra, C> {
-    CommodityChildService::new(state.infra.clone())
-}
-
-fn child_answer<C: CommodityChild>(
-    status: StatusCode,
-    view: &C::View,
-    location: Option<String>,
-) -> HttpResponse {
-    versioned(status, view, C::version(view), location)
-}
-
-async fn child_create<C: CommodityChild>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: ApiJson<C::Create>,
-) -> Result<HttpResponse, ApiError> {
-    let view = child_service::<C>(&state)
-        .create(&caller.0, id.into_inner(), body.0)
-        .await?
-        .value;
-    let location = format!("{}/{}", req.path().trim_end_matches('/'), C::id(&view));
-    Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
-}
-
-async fn child_list<C: CommodityChild>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<Uuid>,
-    query: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = query.0.request()?;
-    let items = child_service::<C>(&state)
-        .list(&caller.0, id.into_inner(), page)
-        .await?;
-    Ok(HttpResponse::Ok().json(items))
-}
-
-async fn child_get<C: CommodityChild>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, child_id) = path.into_inner();
-    let view = child_service::<C>(&state).get(&caller.0, id, child_id).await?;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
-async fn child_update<C: CommodityChild>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<C::Update>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, child_id) = path.into_inner();
-    let input = body.0;
-    let expected = if_match(&req)?.or(C::based_on(&input));
-    let view = child_service::<C>(&state)
-        .update(&caller.0, id, child_id, input, expected)
-        .await?
-        .value;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
-async fn child_delete<C: CommodityChild>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, child_id) = path.into_inner();
-    let view = child_service::<C>(&state)
-        .delete(&caller.0, id, child_id)
-        .await?
-        .value;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
 /// The five routes of term kind `K` under `/terms/{K::SEGMENT}`.
-fn term_routes<K: TermKind>(scope: Scope) -> Scope {
+fn term_routes<K: TermIn>(scope: Scope) -> Scope {
     let base = format!("/terms/{}", K::SEGMENT);
     let item = format!("{base}/{{term_id}}");
     scope
@@ -145,11 +54,11 @@ fn term_routes<K: TermKind>(scope: Scope) -> Scope {
         .route(&item, web::delete().to(term_delete::<K>))
 }
 
-fn term_service<K: TermKind>(state: &AppState) -> TermService<AppInfra, K> {
-    TermService::new(state.infra.clone())
+fn term_service<K: TermIn>(state: &AppState) -> &TermService<AppInfra, K> {
+    K::service(&state.children)
 }
 
-async fn term_create<K: TermKind>(
+async fn term_create<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -169,7 +78,7 @@ struct TermQuery {
     cursor: Option<String>,
 }
 
-async fn term_list<K: TermKind>(
+async fn term_list<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     query: ApiQuery<TermQuery>,
@@ -180,7 +89,7 @@ async fn term_list<K: TermKind>(
     Ok(HttpResponse::Ok().json(items))
 }
 
-async fn term_get<K: TermKind>(
+async fn term_get<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,
@@ -189,7 +98,7 @@ async fn term_get<K: TermKind>(
     Ok(tagged(StatusCode::OK, &term, None))
 }
 
-async fn term_update<K: TermKind>(
+async fn term_update<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -199,7 +108,7 @@ async fn term_update<K: TermKind>(
     changed(term_service::<K>(&state).update(&caller.0, id.into_inner(), body.0, if_match(&req)?)).await
 }
 
-async fn term_delete<K: TermKind>(
+async fn term_delete<K: TermIn>(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<Uuid>,

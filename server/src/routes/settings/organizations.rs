@@ -3,22 +3,21 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use infra::{AppInfra, PageRequest};
+use infra::PageRequest;
 use serde::Deserialize;
 use settings::organizations::bank_accounts::BankAccounts;
 use settings::organizations::financial_years::FinancialYears;
 use settings::organizations::gst::GstRegistrations;
 use settings::organizations::series::DocumentSeriesChild;
-use settings::organizations::{
-    Child, ChildService, CreateOrganization, OrganizationFilter, UpdateOrganization,
-};
+use settings::organizations::{CreateOrganization, OrganizationFilter, UpdateOrganization};
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
-use crate::http::etag::{changed, if_match, tagged, versioned};
+use crate::http::etag::{changed, if_match, tagged};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
-use crate::http::query::{ApiQuery, PageQuery};
+use crate::http::query::ApiQuery;
+use crate::routes::children;
 use crate::state::AppState;
 
 /// Registers the organization routes.
@@ -33,10 +32,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/{org_id}/next-document-number/{doc_type}",
             web::post().to(next_number),
         );
-    scope = children::<GstRegistrations>(scope);
-    scope = children::<BankAccounts>(scope);
-    scope = children::<FinancialYears>(scope);
-    scope = children::<DocumentSeriesChild>(scope);
+    scope = children::routes::<GstRegistrations>(scope, "org_id", "id");
+    scope = children::routes::<BankAccounts>(scope, "org_id", "id");
+    scope = children::routes::<FinancialYears>(scope, "org_id", "id");
+    scope = children::routes::<DocumentSeriesChild>(scope, "org_id", "id");
     cfg.service(scope);
 }
 
@@ -143,90 +142,4 @@ pub async fn next_number(
         .await?
         .value;
     Ok(HttpResponse::Ok().json(issued))
-}
-
-/// Adds the five routes of child kind `C` under `/{org_id}/{C::SEGMENT}`.
-fn children<C: Child>(scope: actix_web::Scope) -> actix_web::Scope {
-    let base = format!("/{{org_id}}/{}", C::SEGMENT);
-    let item = format!("{base}/{{id}}");
-    scope
-        .route(&base, web::post().to(child_create::<C>))
-        .route(&base, web::get().to(child_list::<C>))
-        .route(&item, web::get().to(child_get::<C>))
-        .route(&item, web::patch().to(child_update::<C>))
-        .route(&item, web::delete().to(child_delete::<C>))
-}
-
-fn service<C: Child>(state: &AppState) -> ChildService<AppInfra, C> {
-    ChildService::new(state.infra.clone())
-}
-
-fn child_answer<C: Child>(status: StatusCode, view: &C::View, location: Option<String>) -> HttpResponse {
-    versioned(status, view, C::version(view), location)
-}
-
-async fn child_create<C: Child>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    org_id: web::Path<Uuid>,
-    body: ApiJson<C::Create>,
-) -> Result<HttpResponse, ApiError> {
-    let view = service::<C>(&state)
-        .create(&caller.0, org_id.into_inner(), body.0)
-        .await?
-        .value;
-    let location = format!("{}/{}", req.path().trim_end_matches('/'), C::id(&view));
-    Ok(child_answer::<C>(StatusCode::CREATED, &view, Some(location)))
-}
-
-async fn child_list<C: Child>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    org_id: web::Path<Uuid>,
-    query: ApiQuery<PageQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let page = query.0.request()?;
-    Ok(HttpResponse::Ok().json(
-        service::<C>(&state)
-            .list(&caller.0, org_id.into_inner(), page)
-            .await?,
-    ))
-}
-
-async fn child_get<C: Child>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (org_id, id) = path.into_inner();
-    let view = service::<C>(&state).get(&caller.0, org_id, id).await?;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
-async fn child_update<C: Child>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    req: HttpRequest,
-    path: web::Path<(Uuid, Uuid)>,
-    body: ApiJson<C::Update>,
-) -> Result<HttpResponse, ApiError> {
-    let (org_id, id) = path.into_inner();
-    let input = body.0;
-    let expected = if_match(&req)?.or(C::based_on(&input));
-    let view = service::<C>(&state)
-        .update(&caller.0, org_id, id, input, expected)
-        .await?
-        .value;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
-}
-
-async fn child_delete<C: Child>(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (org_id, id) = path.into_inner();
-    let view = service::<C>(&state).delete(&caller.0, org_id, id).await?.value;
-    Ok(child_answer::<C>(StatusCode::OK, &view, None))
 }

@@ -1,34 +1,29 @@
-//! "Refused while referenced": the places that refer to a location, a
-//! commodity or a trade term, consulted before a delete.
+//! "Refused while referenced": the places that refer to a row (a location, a
+//! commodity, a trade term, a partner), consulted before a delete.
 //!
-//! Each service starts with the references that exist in this crate (commission
-//! structures refer to their commodity) and callers add the tables of later
-//! modules with `with_reference`, so a module that stores a `location_id`
-//! registers it once where it builds the service:
+//! Each service starts with the references its own crate knows and callers add
+//! the tables of later modules with `with_reference`, so a module that stores a
+//! `location_id` registers it once, where it builds the service:
 //!
-//! ```no_run
-//! use infra::{AppInfra, InfraConfig};
-//! use settings::locations::LocationService;
-//! use settings::references::Reference;
+//! ```
+//! use infra::references::{Reference, References};
 //!
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let infra = AppInfra::connect(&InfraConfig::embedded("./data/app.db")).await?;
-//! let locations = LocationService::new(infra)
-//!     .with_reference(Reference::new("availabilities", "location_id", "availabilities").live_only("deleted_at"));
-//! # Ok(()) }
+//! let references = References::new(vec![Reference::new("commission_structures", "commodity_id", "commission structures")])
+//!     .with(Reference::new("availabilities", "commodity_id", "availabilities").live_only("deleted_at"));
+//! assert_eq!(references.len(), 2);
 //! ```
 
 use std::sync::Arc;
 
-use infra::write::WriteTx;
+use crate::write::WriteTx;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait, Value};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::changes::{Change, record};
-use crate::error::SettingsError;
+use crate::change::{Change, record};
 use crate::rows::{SoftDeleted, soft_delete};
+use crate::service_error::ServiceError;
 
 /// A column of some table that holds the id of the row being deleted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +55,7 @@ impl Reference {
         self
     }
 
-    async fn count<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> Result<i64, SettingsError> {
+    async fn count<C: ConnectionTrait>(&self, db: &C, id: Uuid) -> Result<i64, ServiceError> {
         let mut query = Query::select();
         query
             .expr(Expr::cust("COUNT(*)"))
@@ -88,6 +83,16 @@ impl References {
         Self(Arc::new(references))
     }
 
+    /// How many references there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The same set and `reference`.
     pub fn with(&self, reference: Reference) -> Self {
         let mut all = self.0.as_ref().clone();
@@ -96,13 +101,13 @@ impl References {
     }
 
     /// Refuses (409 `code`) while any reference holds `id`, naming what refers and how many.
-    pub(crate) async fn ensure_unreferenced<C: ConnectionTrait>(
+    pub async fn ensure_unreferenced<C: ConnectionTrait>(
         &self,
         db: &C,
         id: Uuid,
         code: &'static str,
         subject: &str,
-    ) -> Result<(), SettingsError> {
+    ) -> Result<(), ServiceError> {
         let mut found = Vec::new();
         for reference in self.0.iter() {
             let count = reference.count(db, id).await?;
@@ -113,7 +118,7 @@ impl References {
         if found.is_empty() {
             return Ok(());
         }
-        Err(SettingsError::conflict(
+        Err(ServiceError::conflict(
             code,
             format!(
                 "this {subject} is still referenced by {}; remove those first",
@@ -125,14 +130,14 @@ impl References {
     /// Soft-deletes the live row `before` (deleted now, inactive, one version
     /// on) and records `change` of the result with payload `{"id": …}`;
     /// refuses (409 `code`) while any reference holds it.
-    pub(crate) async fn soft_delete<M, V>(
+    pub async fn soft_delete<M, V>(
         &self,
         tx: &WriteTx,
         before: M,
         code: &'static str,
         subject: &str,
         change: impl FnOnce(&V) -> Change<'static>,
-    ) -> Result<V, SettingsError>
+    ) -> Result<V, ServiceError>
     where
         M: SoftDeleted + ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>,
         M::Entity: EntityTrait<Model = M>,

@@ -1,46 +1,15 @@
-//! `/api/v1/auth`: login, refresh, logout, me; and the public keys.
+//! Login (password, OTP), the authenticator second factor, refresh, logout,
+//! the caller's own user and profile, the public keys.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::secret;
 use crate::http::auth::{Caller, CallerToken, Client};
 use crate::http::json::ApiJson;
 use crate::http::problem::{ApiError, Problem};
 use crate::state::AppState;
-
-/// A 200 answer holding secrets (tokens, a TOTP secret): never stored by a cache.
-fn secret<T: serde::Serialize>(body: &T) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(body)
-}
-
-/// Registers the auth routes under `/api/v1/auth`.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/auth")
-            .route("/login", web::post().to(login))
-            .route("/login/totp", web::post().to(login_totp))
-            .route("/profile", web::post().to(profile))
-            .route("/totp/setup", web::post().to(totp_setup))
-            .route("/totp/confirm", web::post().to(totp_confirm))
-            .route("/totp/disable", web::post().to(totp_disable))
-            .route("/refresh", web::post().to(refresh))
-            .route("/otp/send", web::post().to(otp_send))
-            .route("/otp/verify", web::post().to(otp_verify))
-            .route("/logout", web::post().to(logout))
-            .route("/me", web::get().to(me))
-            .route("/sub-users", web::post().to(sub_user_create))
-            .route("/sub-users", web::get().to(sub_user_list))
-            .route("/sub-users/{user_id}", web::delete().to(sub_user_delete))
-            .route("/sub-users/{user_id}/disable", web::post().to(sub_user_disable))
-            .route("/sub-users/{user_id}/enable", web::post().to(sub_user_enable))
-            .route("/sessions", web::get().to(sessions))
-            .route("/sessions", web::delete().to(revoke_others))
-            .route("/sessions/{session_id}", web::delete().to(revoke_session)),
-    );
-}
 
 /// Login body.
 #[derive(Deserialize, ToSchema)]
@@ -133,37 +102,6 @@ pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
         .json(state.auth.jwks().await)
 }
 
-/// The caller's open sessions (`items` with id, device, address, created_at,
-/// last_active_at, `current`).
-#[utoipa::path(get, path = "/api/v1/auth/sessions", operation_id = "auth.sessions.list", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`")))]
-pub async fn sessions(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
-    let items = state.auth.sessions(&caller.0).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
-}
-
-/// Ends one of the caller's sessions; its tokens stop working on every instance.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", operation_id = "auth.sessions.revoke", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 404, description = "No such session of the caller")))]
-pub async fn revoke_session(
-    state: web::Data<AppState>,
-    caller: CallerToken,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    state.auth.revoke_session(&caller.0, id.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
-/// Ends every session of the caller except the current one.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions", operation_id = "auth.sessions.revoke_others", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
-pub async fn revoke_others(
-    state: web::Data<AppState>,
-    caller: CallerToken,
-) -> Result<HttpResponse, ApiError> {
-    state.auth.revoke_other_sessions(&caller.0).await?;
-    Ok(HttpResponse::NoContent().finish())
-}
-
 /// OTP send body.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -218,72 +156,6 @@ pub async fn otp_verify(
         .verify_otp(&body.0.mobile, &body.0.otp, &client.0)
         .await?;
     Ok(secret(&login))
-}
-
-/// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
-/// two; they inherit the partner and log in by OTP). For EXTERNAL users that are
-/// not sub-users themselves.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", request_body = user_auth::sub_users::CreateSubUser, tag = "auth", security(("bearer" = [])),
-    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
-pub async fn sub_user_create(
-    state: web::Data<AppState>,
-    caller: Caller,
-    body: ApiJson<user_auth::sub_users::CreateSubUser>,
-) -> Result<HttpResponse, ApiError> {
-    let user = state.sub_users.create(&caller.0, body.0).await?;
-    Ok(HttpResponse::Created().json(user))
-}
-
-/// The caller's sub-users.
-#[utoipa::path(get, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.list", tag = "auth", security(("bearer" = [])),
-    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 200, description = "`{\"items\": [...]}`")))]
-pub async fn sub_user_list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let items = state.sub_users.list(&caller.0).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
-}
-
-/// Disables one of the caller's sub-users; its sessions end at once.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/disable", operation_id = "auth.sub_users.disable", tag = "auth", security(("bearer" = [])),
-    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
-pub async fn sub_user_disable(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .sub_users
-            .set_active(&caller.0, id.into_inner(), false)
-            .await?,
-    ))
-}
-
-/// Enables one of the caller's sub-users again.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/enable", operation_id = "auth.sub_users.enable", tag = "auth", security(("bearer" = [])),
-    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
-pub async fn sub_user_enable(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(
-        state
-            .sub_users
-            .set_active(&caller.0, id.into_inner(), true)
-            .await?,
-    ))
-}
-
-/// Deletes one of the caller's sub-users, ending its sessions.
-#[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", operation_id = "auth.sub_users.delete", tag = "auth", security(("bearer" = [])),
-    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 204), (status = 404, description = "Not the caller's sub-user")))]
-pub async fn sub_user_delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<uuid::Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    state.sub_users.delete(&caller.0, id.into_inner()).await?;
-    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Second-factor login body.
