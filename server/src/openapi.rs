@@ -1,7 +1,12 @@
 //! The OpenAPI document, generated from the handlers, and the interactive docs
 //! page (Swagger UI, served from the binary, no network needed).
 
-use utoipa::OpenApi;
+mod bodies;
+mod crud;
+mod errors;
+mod params;
+
+use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::http::problem::{FieldProblem, Problem};
@@ -25,6 +30,11 @@ pub fn document(modules: &[Module]) -> utoipa::openapi::OpenApi {
     for module in modules {
         document.merge((module.openapi)());
     }
+    // Request schemas of the generic children, then the parameters and error
+    // answers every operation shares with the middleware.
+    bodies::ChildBodies.modify(&mut document);
+    params::Parameters.modify(&mut document);
+    errors::ErrorAnswers.modify(&mut document);
     document
 }
 
@@ -193,34 +203,52 @@ impl Crud<'_> {
         let mut item_params = self.parent.to_vec();
         item_params.push(self.item);
         let what = self.what;
+        let id = crud::operation_id_prefix(collection);
         paths.add_path_operation(
             collection,
             vec![HttpMethod::Post],
-            operation(&format!("Adds {what}."), self.write, "201", self.parent),
+            crud::with_body(
+                operation(&format!("Adds {what}."), self.write, "201", self.parent),
+                &format!("{id}.create"),
+                what,
+            ),
         );
         paths.add_path_operation(
             collection,
             vec![HttpMethod::Get],
-            operation(&format!("Lists {what}."), self.read, "200", self.parent),
+            crud::paged(
+                operation(&format!("Lists {what}."), self.read, "200", self.parent),
+                &format!("{id}.list"),
+            ),
         );
         paths.add_path_operation(
             &item,
             vec![HttpMethod::Get],
-            operation(&format!("One of the {what}."), self.read, "200", &item_params),
+            crud::named(
+                operation(&format!("One of the {what}."), self.read, "200", &item_params),
+                &format!("{id}.get"),
+            ),
         );
         paths.add_path_operation(
             &item,
             vec![HttpMethod::Patch],
-            operation(self.update, self.write, "200", &item_params),
+            crud::with_body(
+                operation(self.update, self.write, "200", &item_params),
+                &format!("{id}.update"),
+                what,
+            ),
         );
         paths.add_path_operation(
             &item,
             vec![HttpMethod::Delete],
-            operation(
-                &format!("Deletes one of the {what}."),
-                self.write,
-                "200",
-                &item_params,
+            crud::named(
+                operation(
+                    &format!("Deletes one of the {what}."),
+                    self.write,
+                    "200",
+                    &item_params,
+                ),
+                &format!("{id}.delete"),
             ),
         );
     }
@@ -250,12 +278,6 @@ fn operation(
             "404",
             ResponseBuilder::new()
                 .description("No such parent or item, or not visible")
-                .build(),
-        )
-        .response(
-            "422",
-            ResponseBuilder::new()
-                .description("Invalid fields, each named")
                 .build(),
         );
     for name in params {

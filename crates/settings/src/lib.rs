@@ -32,6 +32,8 @@ mod like;
 pub mod locations;
 pub mod organizations;
 pub mod roles;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod tax_ids;
 pub mod users;
 

@@ -81,6 +81,65 @@ pub fn parse_gstin(raw: &str) -> Result<(String, &'static str), String> {
     Ok((gstin, state))
 }
 
+/// GST state codes and the two-letter state codes they stand for
+/// (`../shared/DOMAIN.md`, Partners), such as `("24", "GJ")`.
+pub const GST_STATE_CODES: [(&str, &str); 36] = [
+    ("01", "JK"),
+    ("02", "HP"),
+    ("03", "PB"),
+    ("04", "CH"),
+    ("05", "UK"),
+    ("06", "HR"),
+    ("07", "DL"),
+    ("08", "RJ"),
+    ("09", "UP"),
+    ("10", "BR"),
+    ("11", "SK"),
+    ("12", "AR"),
+    ("13", "NL"),
+    ("14", "MN"),
+    ("15", "MZ"),
+    ("16", "TR"),
+    ("17", "ML"),
+    ("18", "AS"),
+    ("19", "WB"),
+    ("20", "JH"),
+    ("21", "OD"),
+    ("22", "CG"),
+    ("23", "MP"),
+    ("24", "GJ"),
+    ("26", "DH"),
+    ("27", "MH"),
+    ("29", "KA"),
+    ("30", "GA"),
+    ("31", "LD"),
+    ("32", "KL"),
+    ("33", "TN"),
+    ("34", "PY"),
+    ("35", "AN"),
+    ("36", "TS"),
+    ("37", "AP"),
+    ("38", "LA"),
+];
+
+/// The two-letter state code of a GST state code (`"24"` is `GJ`), if it names a state.
+pub fn state_code_of_gst(gst_code: &str) -> Option<&'static str> {
+    let code = gst_code.trim();
+    GST_STATE_CODES
+        .iter()
+        .find(|(digits, _)| *digits == code)
+        .map(|(_, letters)| *letters)
+}
+
+/// The GST state code of a two-letter state code (`GJ` is `"24"`), if it has one.
+pub fn gst_code_of_state(state_code: &str) -> Option<&'static str> {
+    let code = state_code.trim().to_ascii_uppercase();
+    GST_STATE_CODES
+        .iter()
+        .find(|(_, letters)| *letters == code)
+        .map(|(digits, _)| *digits)
+}
+
 /// Whether `s` is a PAN: five letters, four digits, one letter.
 pub fn is_pan(s: &str) -> bool {
     let b = s.as_bytes();
@@ -158,5 +217,22 @@ mod tests {
         assert!(!is_ifsc("HDFC1001234"));
         assert!(is_cin("U74999MH2015PTC123456"));
         assert!(!is_cin("X74999MH2015PTC123456"));
+    }
+
+    #[test]
+    fn gst_state_codes_map_to_letter_codes() {
+        assert_eq!(state_code_of_gst("24"), Some("GJ"));
+        assert_eq!(state_code_of_gst(" 27 "), Some("MH"));
+        assert_eq!(state_code_of_gst("25"), None);
+        assert_eq!(gst_code_of_state("gj"), Some("24"));
+        assert_eq!(gst_code_of_state("XX"), None);
+        for (digits, letters) in GST_STATE_CODES {
+            assert!(gst_state(digits).is_some(), "{digits}");
+            assert_ne!(
+                crate::locations::regions::region_of(letters),
+                crate::locations::regions::Region::Unknown,
+                "{letters}"
+            );
+        }
     }
 }

@@ -26,11 +26,14 @@ pub const SUB_USER_ROLE: &str = "PARTNER_EMPLOYEE";
 
 /// A new sub-user.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateSubUser {
     /// Mobile number they log in with.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\+?[1-9][0-9]{9,14}$"))]
     pub mobile: String,
     /// 2..200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub full_name: String,
 }
 

@@ -34,7 +34,7 @@ pub static REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed")
 
 /// Authenticated routes whose answers hold secrets; never stored, like the
 /// token routes ([`super::auth::PUBLIC_ROUTES`]).
-const SECRET_ROUTES: &[&str] = &["/api/v1/auth/totp/setup"];
+pub const SECRET_ROUTES: &[&str] = &["/api/v1/auth/totp/setup"];
 /// Answer headers worth replaying.
 const KEPT_HEADERS: [HeaderName; 3] = [header::LOCATION, header::CONTENT_TYPE, header::ETAG];
 

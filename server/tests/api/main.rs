@@ -9,6 +9,7 @@ mod helpers;
 mod idempotency;
 mod identity;
 mod jobs;
+mod openapi;
 mod operations;
 mod organizations;
 mod rate_limit;

@@ -266,3 +266,26 @@ infra::backend_tests!(
     a_cached_organization_is_never_served_stale_after_an_update,
     list_filters_work_and_bad_parameters_are_named
 );
+
+async fn a_new_user_creates_an_organization_and_a_location_with_minimal_bodies(t: TestInfra) {
+    let (app, token) = admin_app(&t).await;
+    let org = created(
+        &app,
+        &token,
+        "/api/v1/settings/organizations",
+        json!({"name": "Test Org"}),
+    )
+    .await;
+    assert_eq!(org["legal_name"], "Test Org");
+    let place = created(
+        &app,
+        &token,
+        "/api/v1/settings/locations",
+        json!({"name": "Rajkot APMC", "place_id": "place-rajkot", "state_code": "24"}),
+    )
+    .await;
+    assert_eq!(place["state_code"], "GJ");
+    assert_eq!(place["region"], "WEST");
+}
+
+infra::backend_tests!(a_new_user_creates_an_organization_and_a_location_with_minimal_bodies);

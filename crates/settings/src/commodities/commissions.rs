@@ -25,13 +25,17 @@ pub const PARTIES: [&str; 3] = ["BUYER", "SELLER", "BOTH"];
 /// One tier of a TIERED structure: trade values from `from_amount` up to
 /// `to_amount` (open-ended when absent, only for the last tier) pay `rate` percent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// Lower bound, inclusive.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub from_amount: Money,
     /// Upper bound, exclusive; none for the last tier.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub to_amount: Option<Money>,
     /// Percent of the trade value.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub rate: Money,
 }
 
@@ -88,43 +92,59 @@ impl From<commission::Model> for CommissionStructure {
 
 /// A new commission structure.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCommission {
     /// Name, 2..100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: String,
     /// PERCENTAGE, FIXED or TIERED.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::CommissionType, inline))]
     pub commission_type: String,
     /// Percent 0..100 (PERCENTAGE) or amount (FIXED); absent for TIERED.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub rate: Option<Money>,
     /// Lowest commission.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub min_amount: Option<Money>,
     /// Highest commission, at least `min_amount`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub max_amount: Option<Money>,
     /// BUYER, SELLER or BOTH.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::Party, inline))]
     pub applies_to: String,
     /// Tiers, for TIERED only.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub tiers: Option<Vec<Tier>>,
 }
 
 /// Changes to a commission structure; the result is validated as a whole.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCommission {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: Option<String>,
     /// New rate.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub rate: Option<Money>,
     /// New minimum.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub min_amount: Option<Money>,
     /// New maximum.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub max_amount: Option<Money>,
     /// New party.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::Party>, inline))]
     pub applies_to: Option<String>,
     /// New tiers.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub tiers: Option<Vec<Tier>>,
     /// Active or not.
     pub is_active: Option<bool>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

@@ -20,15 +20,20 @@ pub const MONEY_PLACES: u32 = 2;
 
 /// What to convert.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConversionRequest {
     /// Quantity in `trade_unit`, above zero.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub trade_quantity: Quantity,
     /// The unit of the quantity.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub trade_unit: String,
     /// Price per one `rate_unit`, not negative.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub rate_per_unit: Money,
     /// The unit the rate is quoted per.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub rate_unit: String,
 }
 

@@ -9,46 +9,75 @@ use super::units::{BASE_UNITS, Units};
 
 /// A new commodity.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCommodity {
     /// Display name, 2..200 characters, unique (case-insensitive) among live commodities.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: String,
     /// Category in upper case, such as COTTON; COTTON, WHEAT, RICE, OILSEEDS and
     /// YARN bring their quality parameter templates.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 32, pattern = r"^\s*[A-Za-z][A-Za-z0-9_]*\s*$")
+    )]
     pub category: String,
     /// HSN code: 4, 6 or 8 digits.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*([0-9]{4}|[0-9]{6}|[0-9]{8})\s*$")
+    )]
     pub hsn_code: String,
     /// GST rate in percent, 0..100, at most 4 decimal places.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub gst_rate: Decimal,
     /// KG, METER, LITER, PIECE or SQ_METER.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::BaseUnit, inline))]
     pub base_unit: String,
     /// A unit of the same base; the base unit when absent.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub trade_unit: Option<String>,
     /// A unit of the same base; the base unit when absent.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub rate_unit: Option<String>,
 }
 
 /// Changes to a commodity; absent fields stay as they are.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCommodity {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: Option<String>,
     /// New category (templates are applied only at creation).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 32, pattern = r"^\s*[A-Za-z][A-Za-z0-9_]*\s*$")
+    )]
     pub category: Option<String>,
     /// New HSN code.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*([0-9]{4}|[0-9]{6}|[0-9]{8})\s*$")
+    )]
     pub hsn_code: Option<String>,
     /// New GST rate.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub gst_rate: Option<Decimal>,
     /// New base unit (trade and rate units must then match it).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::schema::BaseUnit>, inline))]
     pub base_unit: Option<String>,
     /// New trade unit.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub trade_unit: Option<String>,
     /// New rate unit.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub rate_unit: Option<String>,
     /// Active or not.
     pub is_active: Option<bool>,
     /// The version the change is based on (or send `If-Match`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

@@ -75,45 +75,61 @@ impl From<parameter::Model> for Parameter {
 
 /// A new quality parameter.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateParameter {
     /// Name, 2..100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: String,
     /// NUMERIC, TEXT or RANGE.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ParamType, inline))]
     pub param_type: String,
     /// Unit, up to 16 characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
     pub unit: Option<String>,
     /// Lowest value (not for TEXT).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
     pub min_value: Option<Quantity>,
     /// Highest value, above `min_value` (not for TEXT).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
     pub max_value: Option<Quantity>,
     /// Default: a decimal within the bounds, or text for TEXT.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub default_value: Option<String>,
     /// Whether every trade must state it (default false).
     pub is_mandatory: Option<bool>,
     /// Position (default: after the last).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub display_order: Option<i64>,
 }
 
 /// Changes to a quality parameter; the result is validated as a whole.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateParameter {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: Option<String>,
     /// New unit.
+    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
     pub unit: Option<String>,
     /// New lowest value.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
     pub min_value: Option<Quantity>,
     /// New highest value.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
     pub max_value: Option<Quantity>,
     /// New default.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub default_value: Option<String>,
     /// Mandatory or not.
     pub is_mandatory: Option<bool>,
     /// New position.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub display_order: Option<i64>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

@@ -51,11 +51,14 @@ impl From<variety::Model> for Variety {
 
 /// A new variety.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateVariety {
     /// Upper case code, unique per commodity.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\s*[A-Za-z][A-Za-z0-9_]{0,31}\s*$"))]
     pub code: String,
     /// Name, 2..100 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: String,
     /// Make it the standard variety (the first one always is).
     pub is_standard: Option<bool>,
@@ -63,13 +66,16 @@ pub struct CreateVariety {
 
 /// Changes to a variety.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateVariety {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
     pub name: Option<String>,
     /// Make it the standard variety, or stop it being one.
     pub is_standard: Option<bool>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

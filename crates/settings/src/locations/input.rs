@@ -7,41 +7,60 @@ use super::regions::Region;
 
 /// A new location; creating a place id that exists answers the existing one.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateLocation {
     /// Display name, 2..200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: String,
     /// The external place id (maps provider), 1..200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub place_id: String,
     /// Postal address, up to 500 characters.
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub address: Option<String>,
     /// Latitude, -90..90 (with `longitude`).
+    #[cfg_attr(feature = "openapi", schema(minimum = -90, maximum = 90))]
     pub latitude: Option<f64>,
     /// Longitude, -180..180 (with `latitude`).
+    #[cfg_attr(feature = "openapi", schema(minimum = -180, maximum = 180))]
     pub longitude: Option<f64>,
     /// Six digits in India, not starting with 0.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10))]
     pub pincode: Option<String>,
     /// City.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub city: Option<String>,
     /// District.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub district: Option<String>,
     /// State name.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub state: Option<String>,
-    /// Two-letter state code (MH, GJ, ...); decides the region.
+    /// Two-letter state code (MH, GJ, ...) or GST state code (27, 24, ...),
+    /// stored as the letter code; decides the region.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*([A-Za-z]{2}|0[1-9]|1[0-9]|2[0-4]|2[679]|3[0-8])\s*$")
+    )]
     pub state_code: Option<String>,
     /// Country; India when absent or blank.
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub country: Option<String>,
 }
 
 /// Changes to a location: only the name and the active flag change.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLocation {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: Option<String>,
     /// Active or not.
     pub is_active: Option<bool>,
     /// The version the change is based on (or send `If-Match`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 
@@ -130,10 +149,11 @@ impl CreateLocation {
         }
         if let Some(code) = &self.state_code {
             let code = code.trim();
+            let letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic());
             v.check(
-                code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()),
+                letters || crate::tax_ids::state_code_of_gst(code).is_some(),
                 "state_code",
-                "must be a two-letter state code such as MH",
+                "must be a two-letter state code such as GJ, or a GST state code such as 24",
             );
         }
         v.finish()

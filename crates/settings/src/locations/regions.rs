@@ -16,7 +16,8 @@
 //! Codes are the vehicle-registration style codes; the ISO 3166-2 and older
 //! spellings CT (Chhattisgarh), OR (Odisha), TG (Telangana), UT (Uttarakhand),
 //! DN and DD (Dadra and Nagar Haveli and Daman and Diu) are accepted and stored
-//! as the code above. Any other code (a place abroad) has region UNKNOWN.
+//! as the code above, and so are GST state codes (`24` is GJ, see
+//! [`crate::tax_ids::GST_STATE_CODES`]). Any other code (a place abroad) has region UNKNOWN.
 
 use serde::{Deserialize, Serialize};
 
@@ -121,8 +122,12 @@ const ALIASES: [(&str, &str); 6] = [
     ("DD", "DH"),
 ];
 
-/// `code` upper-cased, with an alias replaced by its code.
+/// `code` upper-cased, with an alias replaced by its code and a GST state
+/// code (`"24"`) by its letter code (`GJ`).
 pub fn canonical(code: &str) -> String {
+    if let Some(letters) = crate::tax_ids::state_code_of_gst(code) {
+        return letters.to_owned();
+    }
     let upper = code.trim().to_ascii_uppercase();
     ALIASES
         .iter()
@@ -155,6 +160,8 @@ mod tests {
         assert_eq!(region_of("TG"), Region::South);
         assert_eq!(region_of("OR"), Region::East);
         assert_eq!(region_of("XX"), Region::Unknown);
+        assert_eq!(canonical("24"), "GJ");
+        assert_eq!(region_of("24"), Region::West);
         assert_eq!(Region::parse("NORTHEAST"), Some(Region::Northeast));
     }
 }

@@ -57,15 +57,20 @@ impl From<bank::Model> for BankAccount {
 
 /// A new bank account.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateBankAccount {
     /// Name on the account, 2..200.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub account_holder: String,
     /// Bank, 2..200.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub bank_name: String,
     /// 6 to 18 digits.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{6,18}$"))]
     pub account_number: String,
     /// Four letters, 0, six letters or digits.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z]{4}0[A-Z0-9]{6}$"))]
     pub ifsc: String,
     /// Make it the default (the first account always is).
     pub is_default: Option<bool>,
@@ -73,19 +78,25 @@ pub struct CreateBankAccount {
 
 /// Changes to a bank account.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBankAccount {
     /// New holder.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub account_holder: Option<String>,
     /// New bank.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub bank_name: Option<String>,
     /// New number.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{6,18}$"))]
     pub account_number: Option<String>,
     /// New IFSC.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z]{4}0[A-Z0-9]{6}$"))]
     pub ifsc: Option<String>,
     /// Make it the default, or stop it being one.
     pub is_default: Option<bool>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

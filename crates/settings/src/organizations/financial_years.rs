@@ -59,9 +59,11 @@ impl From<year::Model> for FinancialYear {
 
 /// A new financial year.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateFinancialYear {
     /// Name; `FY{start year}-{end year, two digits}` when absent.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub name: Option<String>,
     /// First day.
     pub start_date: NaiveDate,
@@ -73,9 +75,11 @@ pub struct CreateFinancialYear {
 
 /// Changes to a financial year; `version` is required (or `If-Match`).
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateFinancialYear {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub name: Option<String>,
     /// New first day.
     pub start_date: Option<NaiveDate>,
@@ -84,6 +88,7 @@ pub struct UpdateFinancialYear {
     /// Activate or deactivate.
     pub is_active: Option<bool>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

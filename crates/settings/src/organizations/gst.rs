@@ -58,11 +58,17 @@ impl From<gst::Model> for GstRegistration {
 
 /// A new GST registration.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateGst {
     /// 15 characters with a valid check digit.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^\s*[0-9]{2}[A-Za-z]{5}[0-9]{4}[A-Za-z][0-9A-Za-z]{3}\s*$")
+    )]
     pub gstin: String,
     /// Branch code, up to 32 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub branch_code: Option<String>,
     /// Make it the primary (the first registration always is).
     pub is_primary: Option<bool>,
@@ -70,13 +76,16 @@ pub struct CreateGst {
 
 /// Changes to a GST registration (the GSTIN itself does not change).
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGst {
     /// New branch code.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 32))]
     pub branch_code: Option<String>,
     /// Make it the primary, or stop it being one.
     pub is_primary: Option<bool>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

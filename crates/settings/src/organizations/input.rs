@@ -9,6 +9,7 @@ use crate::users::normalize_email;
 
 /// A postal address.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// First line.
@@ -22,6 +23,7 @@ pub struct Address {
     /// State.
     pub state: Option<String>,
     /// Six digits in India.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10))]
     pub pincode: Option<String>,
     /// Country (default India).
     pub country: Option<String>,
@@ -29,9 +31,11 @@ pub struct Address {
 
 /// Contact details.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// E-mail.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 320))]
     pub email: Option<String>,
     /// Phone.
     pub phone: Option<String>,
@@ -39,75 +43,107 @@ pub struct Contact {
     pub person: Option<String>,
 }
 
-/// A new organization: only `name` and `legal_name` are required.
+/// A new organization: only `name` is required.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganization {
     /// Display name, unique (case-insensitive) among live organizations.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: String,
-    /// Registered legal name.
+    /// Registered legal name; the name when absent or empty.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 300))]
+    #[serde(default)]
     pub legal_name: String,
     /// Kind (upper snake case, such as TRADING_HOUSE).
+    #[cfg_attr(feature = "openapi", schema(max_length = 32, pattern = r"^[A-Z][A-Z0-9_]*$"))]
     pub org_type: Option<String>,
     /// Corporate identification number (21 characters).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[LU][0-9]{5}[A-Z]{2}[0-9]{4}[A-Z]{3}[0-9]{6}$")
+    )]
     pub cin: Option<String>,
     /// PAN (10 characters).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z]{5}[0-9]{4}[A-Z]$"))]
     pub pan: Option<String>,
     /// ISO 4217 code; INR when absent.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z]{3}$"))]
     pub base_currency: Option<String>,
     /// Postal address.
     pub address: Option<Address>,
     /// Contact details.
     pub contact: Option<Contact>,
     /// Invoicing threshold amount.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub threshold_limit: Option<Money>,
     /// Whether e-invoices are issued.
     pub e_invoice_enabled: Option<bool>,
     /// TDS rate, percent (0..100).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub tds_rate: Option<Decimal>,
     /// TCS rate, percent (0..100).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub tcs_rate: Option<Decimal>,
     /// Logo, colours.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub branding: Option<serde_json::Value>,
     /// Anything else.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub extra_config: Option<serde_json::Value>,
 }
 
 /// Changes to an organization; absent fields stay as they are.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganization {
     /// New name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: Option<String>,
     /// New legal name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 300))]
     pub legal_name: Option<String>,
     /// New kind.
+    #[cfg_attr(feature = "openapi", schema(max_length = 32, pattern = r"^[A-Z][A-Z0-9_]*$"))]
     pub org_type: Option<String>,
     /// New CIN.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[LU][0-9]{5}[A-Z]{2}[0-9]{4}[A-Z]{3}[0-9]{6}$")
+    )]
     pub cin: Option<String>,
     /// New PAN.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z]{5}[0-9]{4}[A-Z]$"))]
     pub pan: Option<String>,
     /// New currency.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z]{3}$"))]
     pub base_currency: Option<String>,
     /// New address (replaces the old one).
     pub address: Option<Address>,
     /// New contact (replaces the old one).
     pub contact: Option<Contact>,
     /// New threshold.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub threshold_limit: Option<Money>,
     /// E-invoicing on or off.
     pub e_invoice_enabled: Option<bool>,
     /// New TDS rate.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub tds_rate: Option<Decimal>,
     /// New TCS rate.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^(100(\.0{1,4})?|[0-9]{1,2}(\.[0-9]{1,4})?)$"))]
     pub tcs_rate: Option<Decimal>,
     /// New branding.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub branding: Option<serde_json::Value>,
     /// New extra configuration.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub extra_config: Option<serde_json::Value>,
     /// Active or not.
     pub is_active: Option<bool>,
     /// The version the change is based on (or send `If-Match`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 
@@ -230,10 +266,18 @@ impl Fields<'_> {
 }
 
 impl CreateOrganization {
+    /// The legal name to store: the one sent, or the name when none was.
+    pub(crate) fn legal_name_or_name(&self) -> &str {
+        match self.legal_name.trim() {
+            "" => self.name.trim(),
+            legal => legal,
+        }
+    }
+
     pub(crate) fn fields(&self) -> Fields<'_> {
         Fields {
             name: Some(&self.name),
-            legal_name: Some(&self.legal_name),
+            legal_name: Some(self.legal_name_or_name()),
             org_type: self.org_type.as_deref(),
             cin: self.cin.as_deref(),
             pan: self.pan.as_deref(),

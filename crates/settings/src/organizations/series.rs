@@ -65,11 +65,14 @@ pub fn counter_name(id: Uuid) -> String {
 
 /// A new series.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateDocumentSeries {
     /// Upper snake case, such as INVOICE or CONTRACT.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Z][A-Z0-9_]{0,31}$"))]
     pub document_type: String,
     /// 1..20 visible characters, such as `INV/2026-27/`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,20}$"))]
     pub prefix: String,
     /// A financial year of the organization.
     pub financial_year_id: Uuid,
@@ -79,13 +82,16 @@ pub struct CreateDocumentSeries {
 
 /// Changes to a series.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDocumentSeries {
     /// New prefix (numbers already given keep theirs).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[!-~]{1,20}$"))]
     pub prefix: Option<String>,
     /// New reset rule.
     pub reset_annually: Option<bool>,
     /// The version the change is based on.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 

@@ -64,7 +64,7 @@ impl<I: Infra> OrganizationService<I> {
                     id: Set(infra::ids::new_id()),
                     name_key: Set(name.to_lowercase()),
                     name: Set(name),
-                    legal_name: Set(input.legal_name.trim().to_owned()),
+                    legal_name: Set(input.legal_name_or_name().to_owned()),
                     org_type: Set(input.org_type),
                     cin: Set(input.cin),
                     pan: Set(input.pan),

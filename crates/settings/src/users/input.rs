@@ -7,6 +7,8 @@ use uuid::Uuid;
 
 /// The three kinds of user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum UserKind {
     /// Platform administrator: no organization, no partner.
     SuperAdmin,
@@ -48,18 +50,23 @@ impl UserKind {
 
 /// A new user.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     /// SUPER_ADMIN, INTERNAL or EXTERNAL.
+    #[cfg_attr(feature = "openapi", schema(value_type = UserKind, inline))]
     pub kind: String,
     /// Required for INTERNAL and SUPER_ADMIN (they log in with it).
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 320))]
     pub email: Option<String>,
     /// Required for EXTERNAL (they log in by OTP).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\+?[1-9][0-9]{9,14}$"))]
     pub mobile: Option<String>,
     /// Required for INTERNAL and SUPER_ADMIN. `user_auth::AccountService` checks and
     /// hashes it; `UserService::create` takes the hash and never reads this field.
     pub password: Option<String>,
     /// 2..200 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub full_name: String,
     /// Required for INTERNAL, refused otherwise.
     pub organization_id: Option<Uuid>,
@@ -72,23 +79,30 @@ pub struct CreateUser {
 
 /// Changes to a user; absent fields stay as they are.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     /// New full name.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub full_name: Option<String>,
     /// New e-mail.
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 320))]
     pub email: Option<String>,
     /// New mobile number.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^\+?[1-9][0-9]{9,14}$"))]
     pub mobile: Option<String>,
     /// The version the change is based on (or send `If-Match`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub version: Option<i64>,
 }
 
 /// A direct capability grant.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GrantCapability {
     /// The capability code.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64, pattern = r"^[A-Z][A-Z0-9_]*$"))]
     pub capability: String,
     /// When the grant ends by itself; absent means never.
     pub expires_at: Option<DateTime<Utc>>,

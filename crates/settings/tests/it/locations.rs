@@ -421,7 +421,35 @@ async fn an_empty_country_is_india_for_the_region_and_the_pin_rule(t: TestInfra)
     assert_eq!(fields(&bad_pin), ["pincode"]);
 }
 
+async fn gst_state_codes_are_stored_as_letter_codes(t: TestInfra) {
+    let service = LocationService::new(t.infra().clone());
+    let system = Actor::system();
+    let made = service
+        .create(&system, place("Rajkot APMC", "place-24", "24", "Rajkot"))
+        .await
+        .unwrap()
+        .value
+        .location;
+    assert_eq!(made.state_code.as_deref(), Some("GJ"));
+    assert_eq!(made.region, "WEST");
+    let letters = service
+        .create(&system, place("Unjha APMC", "place-gj", "gj", "Unjha"))
+        .await
+        .unwrap()
+        .value
+        .location;
+    assert_eq!(letters.state_code.as_deref(), Some("GJ"));
+    for bad in ["25", "99", "2", "GJX"] {
+        let err = service
+            .create(&system, place("Somewhere", &format!("place-{bad}"), bad, "Town"))
+            .await
+            .unwrap_err();
+        assert_eq!(fields(&err), ["state_code"], "{bad}");
+    }
+}
+
 infra::backend_tests!(
+    gst_state_codes_are_stored_as_letter_codes,
     an_empty_country_is_india_for_the_region_and_the_pin_rule,
     a_no_op_update_keeps_the_version_and_emits_no_event,
     text_search_matches_wildcard_characters_literally,

@@ -481,7 +481,34 @@ async fn delete_is_refused_while_users_belong(t: TestInfra) {
     organization(&t, "Empty Co").await;
 }
 
+async fn a_name_alone_creates_an_organization(t: TestInfra) {
+    let service = OrganizationService::new(t.infra().clone());
+    let input = CreateOrganization {
+        name: " Test Org ".into(),
+        ..Default::default()
+    };
+    let org = service.create(&Actor::system(), input).await.unwrap().value;
+    assert_eq!(org.name, "Test Org");
+    assert_eq!(org.legal_name, "Test Org");
+    assert_eq!(org.base_currency, "INR");
+    let named = CreateOrganization {
+        name: "Other Org".into(),
+        legal_name: "Other Org Private Limited".into(),
+        ..Default::default()
+    };
+    let named = service.create(&Actor::system(), named).await.unwrap().value;
+    assert_eq!(named.legal_name, "Other Org Private Limited");
+    let short = CreateOrganization {
+        name: "Third Org".into(),
+        legal_name: "X".into(),
+        ..Default::default()
+    };
+    let err = service.create(&Actor::system(), short).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}
+
 infra::backend_tests!(
+    a_name_alone_creates_an_organization,
     create_validates_and_names_every_field,
     updates_record_changed_fields_and_check_versions,
     gstin_check_digit_and_one_primary,

@@ -43,7 +43,7 @@ pub struct TokenPairDoc {
 
 /// Password login (INTERNAL and SUPER_ADMIN users). Five failures in 15 minutes
 /// lock the account for 15 minutes (429 with `Retry-After`).
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "auth.login", tag = "auth", request_body = LoginBody, responses(
     (status = 200, body = TokenPairDoc),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
@@ -62,7 +62,7 @@ pub async fn login(
 
 /// Exchanges a refresh token for a new pair. A token used twice (outside a
 /// 2-second window for parallel refreshes) ends the session.
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "auth.refresh", tag = "auth", request_body = RefreshBody, responses(
     (status = 200, body = TokenPairDoc),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn refresh(
@@ -75,14 +75,14 @@ pub async fn refresh(
 }
 
 /// Ends the current session; its tokens stop working on every instance.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+#[utoipa::path(post, path = "/api/v1/auth/logout", operation_id = "auth.logout", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
 pub async fn logout(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
     state.auth.logout(&caller.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// The caller's own user.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])), responses((status = 200, description = "The user")))]
+#[utoipa::path(get, path = "/api/v1/auth/me", operation_id = "auth.me", tag = "auth", security(("bearer" = [])), responses((status = 200, description = "The user")))]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let id = caller.0.user_id.unwrap_or_default();
     let user = state.users.get(&caller.0, id).await?;
@@ -95,7 +95,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpRespon
 }
 
 /// The public keys that verify access tokens (JWKS).
-#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "auth", responses((status = 200, description = "JWK set")))]
+#[utoipa::path(get, path = "/.well-known/jwks.json", operation_id = "auth.jwks", tag = "auth", responses((status = 200, description = "JWK set")))]
 pub async fn jwks(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=300"))
@@ -122,7 +122,7 @@ pub struct OtpVerifyBody {
 
 /// Sends a 6-digit code by SMS (valid 5 minutes; resend after 60 s; 5 an hour
 /// per number, 20 per address). The answer never holds the code.
-#[utoipa::path(post, path = "/api/v1/auth/otp/send", tag = "auth", request_body = OtpSendBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/otp/send", operation_id = "auth.otp.send", tag = "auth", request_body = OtpSendBody, responses(
     (status = 200, description = "`{\"sent\": true, \"expires_in\": 300, \"resend_after\": 60}`"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
     (status = 429, body = Problem, content_type = "application/problem+json")))]
@@ -143,7 +143,7 @@ pub async fn otp_send(
 /// Verifies a code: a known EXTERNAL user gets a session (as from login) with
 /// `next_step` and `profile_complete`; an unknown number gets an
 /// `onboarding_token` and `next_step: start_onboarding`. Three wrong tries burn the code.
-#[utoipa::path(post, path = "/api/v1/auth/otp/verify", tag = "auth", request_body = OtpVerifyBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/otp/verify", operation_id = "auth.otp.verify", tag = "auth", request_body = OtpVerifyBody, responses(
     (status = 200, description = "Tokens or an onboarding token, with next_step"),
     (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn otp_verify(
@@ -177,7 +177,7 @@ pub struct TotpCodeBody {
 }
 
 /// Finishes a password login with the authenticator code; a code is accepted once.
-#[utoipa::path(post, path = "/api/v1/auth/login/totp", tag = "auth", request_body = LoginTotpBody, responses(
+#[utoipa::path(post, path = "/api/v1/auth/login/totp", operation_id = "auth.login.totp", tag = "auth", request_body = LoginTotpBody, responses(
     (status = 200, body = TokenPairDoc), (status = 401, body = Problem, content_type = "application/problem+json")))]
 pub async fn login_totp(
     state: web::Data<AppState>,
@@ -192,7 +192,7 @@ pub async fn login_totp(
 }
 
 /// Starts setting up the authenticator second factor: answers `secret` and `provisioning_uri`.
-#[utoipa::path(post, path = "/api/v1/auth/totp/setup", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/totp/setup", operation_id = "auth.totp.setup", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "`{secret, provisioning_uri}`")))]
 pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let setup = state.auth.totp_setup(&caller.0).await?;
@@ -200,7 +200,7 @@ pub async fn totp_setup(state: web::Data<AppState>, caller: Caller) -> Result<Ht
 }
 
 /// Enables the second factor with a first code.
-#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+#[utoipa::path(post, path = "/api/v1/auth/totp/confirm", operation_id = "auth.totp.confirm", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
     responses((status = 204)))]
 pub async fn totp_confirm(
     state: web::Data<AppState>,
@@ -212,7 +212,7 @@ pub async fn totp_confirm(
 }
 
 /// Disables the second factor; needs a current code.
-#[utoipa::path(post, path = "/api/v1/auth/totp/disable", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
+#[utoipa::path(post, path = "/api/v1/auth/totp/disable", operation_id = "auth.totp.disable", tag = "auth", security(("bearer" = [])), request_body = TotpCodeBody,
     responses((status = 204)))]
 pub async fn totp_disable(
     state: web::Data<AppState>,
@@ -234,7 +234,7 @@ pub struct ProfileBody {
 }
 
 /// Completes the caller's own profile (`full_name`, optional `email`).
-#[utoipa::path(post, path = "/api/v1/auth/profile", tag = "auth", security(("bearer" = [])), request_body = ProfileBody,
+#[utoipa::path(post, path = "/api/v1/auth/profile", operation_id = "auth.profile", tag = "auth", security(("bearer" = [])), request_body = ProfileBody,
     responses((status = 200, description = "The user"), (status = 422, description = "Invalid fields")))]
 pub async fn profile(
     state: web::Data<AppState>,

@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 /// The caller's open sessions (`items` with id, device, address, created_at,
 /// last_active_at, `current`).
-#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/auth/sessions", operation_id = "auth.sessions.list", tag = "auth", security(("bearer" = [])),
     responses((status = 200, description = "`{\"items\": [...]}`")))]
 pub async fn sessions(state: web::Data<AppState>, caller: CallerToken) -> Result<HttpResponse, ApiError> {
     let items = state.auth.sessions(&caller.0).await?;
@@ -16,7 +16,7 @@ pub async fn sessions(state: web::Data<AppState>, caller: CallerToken) -> Result
 }
 
 /// Ends one of the caller's sessions; its tokens stop working on every instance.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{session_id}", operation_id = "auth.sessions.revoke", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 404, description = "No such session of the caller")))]
 pub async fn revoke_session(
     state: web::Data<AppState>,
@@ -28,7 +28,7 @@ pub async fn revoke_session(
 }
 
 /// Ends every session of the caller except the current one.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
+#[utoipa::path(delete, path = "/api/v1/auth/sessions", operation_id = "auth.sessions.revoke_others", tag = "auth", security(("bearer" = [])), responses((status = 204)))]
 pub async fn revoke_others(
     state: web::Data<AppState>,
     caller: CallerToken,

@@ -10,8 +10,8 @@ use crate::state::AppState;
 /// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
 /// two; they inherit the partner and log in by OTP). For EXTERNAL users that are
 /// not sub-users themselves.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users", tag = "auth", security(("bearer" = [])),
-    responses((status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
+#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", request_body = user_auth::sub_users::CreateSubUser, tag = "auth", security(("bearer" = [])),
+    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
 pub async fn sub_user_create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -22,16 +22,16 @@ pub async fn sub_user_create(
 }
 
 /// The caller's sub-users.
-#[utoipa::path(get, path = "/api/v1/auth/sub-users", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, description = "`{\"items\": [...]}`")))]
+#[utoipa::path(get, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.list", tag = "auth", security(("bearer" = [])),
+    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 200, description = "`{\"items\": [...]}`")))]
 pub async fn sub_user_list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let items = state.sub_users.list(&caller.0).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
 /// Disables one of the caller's sub-users; its sessions end at once.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/disable", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
+#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/disable", operation_id = "auth.sub_users.disable", tag = "auth", security(("bearer" = [])),
+    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_disable(
     state: web::Data<AppState>,
     caller: Caller,
@@ -46,8 +46,8 @@ pub async fn sub_user_disable(
 }
 
 /// Enables one of the caller's sub-users again.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/enable", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
+#[utoipa::path(post, path = "/api/v1/auth/sub-users/{user_id}/enable", operation_id = "auth.sub_users.enable", tag = "auth", security(("bearer" = [])),
+    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 200, description = "The sub-user"), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_enable(
     state: web::Data<AppState>,
     caller: Caller,
@@ -62,8 +62,8 @@ pub async fn sub_user_enable(
 }
 
 /// Deletes one of the caller's sub-users, ending its sessions.
-#[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", tag = "auth", security(("bearer" = [])),
-    responses((status = 204), (status = 404, description = "Not the caller's sub-user")))]
+#[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", operation_id = "auth.sub_users.delete", tag = "auth", security(("bearer" = [])),
+    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 204), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_delete(
     state: web::Data<AppState>,
     caller: Caller,

@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Events the relay gave up on, oldest first. Capability: EVENTS_MANAGE.
-#[utoipa::path(get, path = "/api/v1/admin/outbox/failed", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
+#[utoipa::path(get, path = "/api/v1/admin/outbox/failed", operation_id = "admin.outbox.failed", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
 pub async fn failed(
     state: web::Data<AppState>,
@@ -38,7 +38,7 @@ pub async fn failed(
 }
 
 /// Puts a failed event back in line (attempts reset). Capability: EVENTS_MANAGE.
-#[utoipa::path(post, path = "/api/v1/admin/outbox/{event_id}/requeue", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/admin/outbox/{event_id}/requeue", operation_id = "admin.outbox.requeue", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
     responses((status = 204), (status = 404, description = "No failed event with this id")))]
 pub async fn requeue(
     state: web::Data<AppState>,
@@ -50,7 +50,7 @@ pub async fn requeue(
 }
 
 /// Discards a failed event (the audit row keeps it). Capability: EVENTS_MANAGE.
-#[utoipa::path(delete, path = "/api/v1/admin/outbox/{event_id}", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
+#[utoipa::path(delete, path = "/api/v1/admin/outbox/{event_id}", operation_id = "admin.outbox.discard", tag = "operations", security(("bearer" = ["EVENTS_MANAGE"])),
     responses((status = 204), (status = 404, description = "No failed event with this id")))]
 pub async fn discard(
     state: web::Data<AppState>,

@@ -44,13 +44,13 @@ pub struct Readiness {
 }
 
 /// Liveness: answers while the process serves requests.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = Health)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "operations.healthz", tag = "operations", responses((status = 200, body = Health)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
 }
 
 /// Readiness: the database and the kv store are reachable; 503 names the one that is not.
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+#[utoipa::path(get, path = "/readyz", operation_id = "operations.readyz", tag = "operations", responses(
     (status = 200, body = Readiness),
     (status = 503, description = "A dependency is down; `detail` names it", body = crate::http::problem::Problem,
         content_type = "application/problem+json"),

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use crate::state::AppState;
 
 /// Metrics in Prometheus text format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses(
+#[utoipa::path(get, path = "/metrics", operation_id = "operations.metrics", tag = "operations", responses(
     (status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     use infra::Infra;

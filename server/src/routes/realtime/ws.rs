@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// `subscribed` / `unsubscribed` or `error`. Channels: `user:{id}` (your own,
 /// followed on connect), `topic:{topic}`, `{aggregate_type}:{id}`,
 /// `{parent}:{id}:{stream}` and named channels such as `risk:alerts`.
-#[utoipa::path(get, path = "/api/v1/ws", tag = "realtime", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/ws", operation_id = "realtime.connect", tag = "realtime", security(("bearer" = [])),
     params(("access_token" = Option<String>, Query, description = "Access token, when no Authorization header can be sent")),
     responses((status = 101, description = "Switching to the WebSocket protocol"),
         (status = 400, description = "Not a WebSocket upgrade"), (status = 401, description = "No valid token")))]

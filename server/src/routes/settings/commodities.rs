@@ -48,7 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Creates a commodity; COTTON, WHEAT, RICE, OILSEEDS and YARN get their
 /// quality parameter templates. Capability: COMMODITY_CREATE.
-#[utoipa::path(post, path = "/api/v1/settings/commodities", tag = "settings", security(("bearer" = ["COMMODITY_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/settings/commodities", operation_id = "settings.commodities.create", request_body = CreateCommodity, tag = "settings", security(("bearer" = ["COMMODITY_CREATE"])),
     responses((status = 201, description = "The commodity, with Location and ETag"),
         (status = 409, description = "Name taken"), (status = 422, description = "Invalid fields")))]
 pub async fn create(
@@ -62,24 +62,28 @@ pub async fn create(
 }
 
 /// Query of the commodity list.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     category: Option<String>,
     hsn_code: Option<String>,
     active: Option<bool>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
 /// Query of the commodity search.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     q: Option<String>,
     category: Option<String>,
     hsn_code: Option<String>,
     active: Option<bool>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     cursor: Option<String>,
 }
@@ -102,7 +106,7 @@ fn filter_and_page(
 }
 
 /// Lists live commodities by id (`category`, `hsn_code` prefix, `active`). Capability: COMMODITY_READ.
-#[utoipa::path(get, path = "/api/v1/settings/commodities", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/commodities", operation_id = "settings.commodities.list", params(ListQuery), tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -116,7 +120,7 @@ pub async fn list(
 
 /// Searches names by `q` (case-insensitive): exact matches, then prefixes, then
 /// contains; with `category`, `hsn_code`, `active`, paginated. Capability: COMMODITY_READ.
-#[utoipa::path(get, path = "/api/v1/settings/commodities/search", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/commodities/search", operation_id = "settings.commodities.search", params(SearchQuery), tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`, best first")))]
 pub async fn search(
     state: web::Data<AppState>,
@@ -139,7 +143,7 @@ pub async fn search(
 }
 
 /// Every unit: `code`, `base_unit`, `factor` (exact decimal string), `category`. Capability: COMMODITY_READ.
-#[utoipa::path(get, path = "/api/v1/settings/commodities/units", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/commodities/units", operation_id = "settings.commodities.units", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "`{\"items\": [{code, base_unit, factor, category}]}`")))]
 pub async fn units(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let units = state.commodities.units(&caller.0).await?;
@@ -147,7 +151,7 @@ pub async fn units(state: web::Data<AppState>, caller: Caller) -> Result<HttpRes
 }
 
 /// One commodity. Capability: COMMODITY_READ.
-#[utoipa::path(get, path = "/api/v1/settings/commodities/{id}", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/commodities/{id}", operation_id = "settings.commodities.get", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "The commodity, with ETag"), (status = 404, description = "Not found")))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -159,7 +163,7 @@ pub async fn get(
 }
 
 /// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: COMMODITY_UPDATE.
-#[utoipa::path(patch, path = "/api/v1/settings/commodities/{id}", tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/commodities/{id}", operation_id = "settings.commodities.update", request_body = UpdateCommodity, tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
     responses((status = 200, description = "The commodity"), (status = 412, description = "Stale version"),
         (status = 422, description = "Invalid fields")))]
 pub async fn update(
@@ -179,7 +183,7 @@ pub async fn update(
 
 /// Soft-deletes a commodity; 409 `commodity_in_use` while commission structures
 /// (or other registered references) refer to it. Capability: COMMODITY_UPDATE.
-#[utoipa::path(delete, path = "/api/v1/settings/commodities/{id}", tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
+#[utoipa::path(delete, path = "/api/v1/settings/commodities/{id}", operation_id = "settings.commodities.delete", tag = "settings", security(("bearer" = ["COMMODITY_UPDATE"])),
     responses((status = 200, description = "The deleted commodity"), (status = 409, description = "Still referenced")))]
 pub async fn delete(
     state: web::Data<AppState>,
@@ -193,7 +197,7 @@ pub async fn delete(
 /// `rate_per_unit` per `rate_unit`: `base_quantity` (4 places), `base_unit`,
 /// `billing_amount` (2 places), exact decimals as strings; a unit of another
 /// base is 422. Capability: COMMODITY_READ.
-#[utoipa::path(post, path = "/api/v1/settings/commodities/{id}/calculate-conversion", tag = "settings",
+#[utoipa::path(post, path = "/api/v1/settings/commodities/{id}/calculate-conversion", operation_id = "settings.commodities.calculate_conversion", request_body = ConversionRequest, tag = "settings",
     security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "`{base_quantity, base_unit, billing_amount, rate_per_base_unit, ...}`"),
         (status = 422, description = "Unknown unit, or a unit of another base (naming both units)")))]
@@ -252,7 +256,7 @@ async fn file_field(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>,
 /// validated first; any bad row means nothing is written and the 422 lists each
 /// as `lines[N].field`. A row naming a live commodity updates it. Capabilities:
 /// COMMODITY_CREATE and COMMODITY_UPDATE.
-#[utoipa::path(post, path = "/api/v1/settings/commodities/bulk/upload", tag = "settings",
+#[utoipa::path(post, path = "/api/v1/settings/commodities/bulk/upload", operation_id = "settings.commodities.upload", request_body(content = String, content_type = "multipart/form-data", description = "The CSV in the form field `file`, at most 5 MiB"), tag = "settings",
     security(("bearer" = ["COMMODITY_CREATE", "COMMODITY_UPDATE"])),
     responses((status = 200, description = "`{created, updated, unchanged, ids}`"),
         (status = 400, description = "No multipart field named file"),
@@ -273,7 +277,7 @@ pub async fn upload(
 }
 
 /// Every live commodity as CSV (the columns the upload takes), ordered by name. Capability: COMMODITY_READ.
-#[utoipa::path(get, path = "/api/v1/settings/commodities/bulk/download", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/commodities/bulk/download", operation_id = "settings.commodities.download", tag = "settings", security(("bearer" = ["COMMODITY_READ"])),
     responses((status = 200, description = "text/csv")))]
 pub async fn download(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let csv = state.commodities.export_csv(&caller.0).await?;

@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Creates a location, or answers the live one with the same `place_id`
 /// (200 instead of 201); the region follows `state_code`. Capability: LOCATION_CREATE.
-#[utoipa::path(post, path = "/api/v1/settings/locations", tag = "settings", security(("bearer" = ["LOCATION_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/settings/locations", operation_id = "settings.locations.create", request_body = CreateLocation, tag = "settings", security(("bearer" = ["LOCATION_CREATE"])),
     responses((status = 201, description = "The new location, with Location and ETag"),
         (status = 200, description = "The existing location of this place_id"),
         (status = 422, description = "Invalid fields")))]
@@ -49,7 +49,8 @@ pub async fn create(
 }
 
 /// Query of the location list.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     region: Option<String>,
@@ -57,12 +58,13 @@ pub struct ListQuery {
     city: Option<String>,
     active: Option<bool>,
     text: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
 /// Lists live locations (`region`, `state`, `city`, `active`, `text`, `limit`, `cursor`). Capability: LOCATION_READ.
-#[utoipa::path(get, path = "/api/v1/settings/locations", tag = "settings", security(("bearer" = ["LOCATION_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/locations", operation_id = "settings.locations.list", params(ListQuery), tag = "settings", security(("bearer" = ["LOCATION_READ"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`"),
         (status = 422, description = "Unknown region")))]
 pub async fn list(
@@ -83,7 +85,7 @@ pub async fn list(
 }
 
 /// One location. Capability: LOCATION_READ.
-#[utoipa::path(get, path = "/api/v1/settings/locations/{id}", tag = "settings", security(("bearer" = ["LOCATION_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/locations/{id}", operation_id = "settings.locations.get", tag = "settings", security(("bearer" = ["LOCATION_READ"])),
     responses((status = 200, description = "The location, with ETag"), (status = 404, description = "Not found")))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -95,7 +97,7 @@ pub async fn get(
 }
 
 /// Changes `name` and `is_active` (nothing else); `If-Match` (or `version`) must be current when sent. Capability: LOCATION_UPDATE.
-#[utoipa::path(patch, path = "/api/v1/settings/locations/{id}", tag = "settings", security(("bearer" = ["LOCATION_UPDATE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/locations/{id}", operation_id = "settings.locations.update", request_body = UpdateLocation, tag = "settings", security(("bearer" = ["LOCATION_UPDATE"])),
     responses((status = 200, description = "The location"), (status = 412, description = "Stale version")))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -113,7 +115,7 @@ pub async fn update(
 }
 
 /// Soft-deletes a location; 409 `location_in_use` while anything refers to it. Capability: LOCATION_UPDATE.
-#[utoipa::path(delete, path = "/api/v1/settings/locations/{id}", tag = "settings", security(("bearer" = ["LOCATION_UPDATE"])),
+#[utoipa::path(delete, path = "/api/v1/settings/locations/{id}", operation_id = "settings.locations.delete", tag = "settings", security(("bearer" = ["LOCATION_UPDATE"])),
     responses((status = 200, description = "The deleted location"), (status = 409, description = "Still referenced")))]
 pub async fn delete(
     state: web::Data<AppState>,

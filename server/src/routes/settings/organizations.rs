@@ -40,7 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Creates an organization (only `name` and `legal_name` required). Capability: ORG_CREATE.
-#[utoipa::path(post, path = "/api/v1/settings/organizations", tag = "settings", security(("bearer" = ["ORG_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/settings/organizations", operation_id = "settings.organizations.create", request_body = CreateOrganization, tag = "settings", security(("bearer" = ["ORG_CREATE"])),
     responses((status = 201, description = "The organization, with Location and ETag"),
         (status = 409, description = "Name taken"), (status = 422, description = "Invalid fields")))]
 pub async fn create(
@@ -54,17 +54,19 @@ pub async fn create(
 }
 
 /// Query of the organization list.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     name: Option<String>,
     active: Option<bool>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
 /// Lists organizations (`name`, `active`, `limit`, `cursor`); INTERNAL users see their own. Capability: ORG_READ.
-#[utoipa::path(get, path = "/api/v1/settings/organizations", tag = "settings", security(("bearer" = ["ORG_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/organizations", operation_id = "settings.organizations.list", params(ListQuery), tag = "settings", security(("bearer" = ["ORG_READ"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -81,7 +83,7 @@ pub async fn list(
 }
 
 /// One organization. Capability: ORG_READ.
-#[utoipa::path(get, path = "/api/v1/settings/organizations/{org_id}", tag = "settings", security(("bearer" = ["ORG_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/organizations/{org_id}", operation_id = "settings.organizations.get", tag = "settings", security(("bearer" = ["ORG_READ"])),
     responses((status = 200, description = "The organization, with ETag"), (status = 404, description = "Not found or not visible")))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -93,7 +95,7 @@ pub async fn get(
 }
 
 /// Changes the fields sent; `If-Match` (or `version`) must be current when sent. Capability: ORG_UPDATE.
-#[utoipa::path(patch, path = "/api/v1/settings/organizations/{org_id}", tag = "settings", security(("bearer" = ["ORG_UPDATE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/organizations/{org_id}", operation_id = "settings.organizations.update", request_body = UpdateOrganization, tag = "settings", security(("bearer" = ["ORG_UPDATE"])),
     responses((status = 200, description = "The organization"), (status = 412, description = "Stale version")))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -111,7 +113,7 @@ pub async fn update(
 }
 
 /// Soft-deletes an organization; 409 while INTERNAL users belong to it. Capability: ORG_DELETE.
-#[utoipa::path(delete, path = "/api/v1/settings/organizations/{org_id}", tag = "settings", security(("bearer" = ["ORG_DELETE"])),
+#[utoipa::path(delete, path = "/api/v1/settings/organizations/{org_id}", operation_id = "settings.organizations.delete", tag = "settings", security(("bearer" = ["ORG_DELETE"])),
     responses((status = 200, description = "The deleted organization"), (status = 409, description = "Users still belong to it")))]
 pub async fn delete(
     state: web::Data<AppState>,
@@ -124,7 +126,7 @@ pub async fn delete(
 /// The next document number of `doc_type` in the active financial year:
 /// `{"number": "INV/000001", ...}`; 409 names a missing active year or series.
 /// Capability: DOCUMENT_NUMBER_ISSUE.
-#[utoipa::path(post, path = "/api/v1/settings/organizations/{org_id}/next-document-number/{doc_type}", tag = "settings",
+#[utoipa::path(post, path = "/api/v1/settings/organizations/{org_id}/next-document-number/{doc_type}", operation_id = "settings.organizations.next_number", tag = "settings",
     security(("bearer" = ["DOCUMENT_NUMBER_ISSUE"])),
     responses((status = 200, description = "`{number, document_type, sequence, series_id, financial_year_id}`"),
         (status = 409, description = "No active financial year, or no series for the type")))]

@@ -36,7 +36,7 @@ fn answer(status: StatusCode, user: &User) -> HttpResponse {
 
 /// Creates a user (`kind`, `email`, `mobile`, `password`, `full_name`,
 /// `organization_id` or `partner_id`, `roles`). Capability: USER_MANAGE.
-#[utoipa::path(post, path = "/api/v1/settings/users", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/settings/users", operation_id = "settings.users.create", request_body = CreateUser, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 201, description = "The user, with Location and ETag"),
         (status = 422, body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 pub async fn create(
@@ -56,7 +56,8 @@ pub async fn create(
 }
 
 /// Query of the user list.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     kind: Option<String>,
@@ -64,12 +65,13 @@ pub struct ListQuery {
     partner_id: Option<Uuid>,
     active: Option<bool>,
     q: Option<String>,
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
     cursor: Option<String>,
 }
 
 /// Lists users (`kind`, `organization_id`, `partner_id`, `active`, `q`, `limit`, `cursor`). Capability: USER_READ.
-#[utoipa::path(get, path = "/api/v1/settings/users", tag = "settings", security(("bearer" = ["USER_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/users", operation_id = "settings.users.list", params(ListQuery), tag = "settings", security(("bearer" = ["USER_READ"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\": ...}`")))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -90,7 +92,7 @@ pub async fn list(
 }
 
 /// One user. Capability: USER_READ (or the user itself).
-#[utoipa::path(get, path = "/api/v1/settings/users/{user_id}", tag = "settings", security(("bearer" = ["USER_READ"])),
+#[utoipa::path(get, path = "/api/v1/settings/users/{user_id}", operation_id = "settings.users.get", tag = "settings", security(("bearer" = ["USER_READ"])),
     responses((status = 200, description = "The user, with ETag")))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -102,7 +104,7 @@ pub async fn get(
 }
 
 /// Changes `full_name`, `email` or `mobile`; send `If-Match` (or `version`). Capability: USER_MANAGE.
-#[utoipa::path(patch, path = "/api/v1/settings/users/{user_id}", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(patch, path = "/api/v1/settings/users/{user_id}", operation_id = "settings.users.update", request_body = UpdateUser, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user"), (status = 412, description = "Stale version")))]
 pub async fn update(
     state: web::Data<AppState>,
@@ -119,7 +121,7 @@ pub async fn update(
 }
 
 /// Disables a user and ends every session of theirs at once. Capability: USER_MANAGE.
-#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/disable", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/disable", operation_id = "settings.users.disable", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user")))]
 pub async fn disable(
     state: web::Data<AppState>,
@@ -134,7 +136,7 @@ pub async fn disable(
 }
 
 /// Enables a user again. Capability: USER_MANAGE.
-#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/enable", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/enable", operation_id = "settings.users.enable", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user")))]
 pub async fn enable(
     state: web::Data<AppState>,
@@ -149,14 +151,15 @@ pub async fn enable(
 }
 
 /// Roles to give.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RolesBody {
+    /// Role codes, such as BACKOFFICE_STAFF; an empty list removes every role.
     roles: Vec<String>,
 }
 
 /// Replaces the user's roles (`{"roles": ["BACKOFFICE_STAFF"]}`). Capability: USER_MANAGE.
-#[utoipa::path(put, path = "/api/v1/settings/users/{user_id}/roles", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(put, path = "/api/v1/settings/users/{user_id}/roles", operation_id = "settings.users.assign_roles", request_body = RolesBody, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user")))]
 pub async fn assign_roles(
     state: web::Data<AppState>,
@@ -172,7 +175,7 @@ pub async fn assign_roles(
 }
 
 /// Grants a capability directly (`capability`, optional `expires_at`). Capability: USER_MANAGE.
-#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/capabilities", tag = "settings", security(("bearer" = ["USER_MANAGE"])),
+#[utoipa::path(post, path = "/api/v1/settings/users/{user_id}/capabilities", operation_id = "settings.users.grant", request_body = GrantCapability, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 200, description = "The user")))]
 pub async fn grant(
     state: web::Data<AppState>,
@@ -188,7 +191,7 @@ pub async fn grant(
 }
 
 /// Revokes a direct grant. Capability: USER_MANAGE.
-#[utoipa::path(delete, path = "/api/v1/settings/users/{user_id}/capabilities/{capability}", tag = "settings",
+#[utoipa::path(delete, path = "/api/v1/settings/users/{user_id}/capabilities/{capability}", operation_id = "settings.users.revoke", tag = "settings",
     security(("bearer" = ["USER_MANAGE"])), responses((status = 200, description = "The user")))]
 pub async fn revoke(
     state: web::Data<AppState>,
