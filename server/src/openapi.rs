@@ -5,6 +5,7 @@ mod bodies;
 mod crud;
 mod errors;
 mod params;
+mod term_bodies;
 
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
@@ -30,9 +31,10 @@ pub fn document(modules: &[Module]) -> utoipa::openapi::OpenApi {
     for module in modules {
         document.merge((module.openapi)());
     }
-    // Request schemas of the generic children, then the parameters and error
+    // Request schemas of the generic children and the trade terms, then the parameters and error
     // answers every operation shares with the middleware.
     bodies::ChildBodies.modify(&mut document);
+    term_bodies::TermBodies.modify(&mut document);
     params::Parameters.modify(&mut document);
     errors::ErrorAnswers.modify(&mut document);
     document

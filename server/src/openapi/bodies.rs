@@ -76,7 +76,8 @@ fn register<T: ToSchema>(openapi: &mut OpenApi) -> String {
     name
 }
 
-fn set_body(operation: &mut Operation, schema: &str) {
+/// Sets `schema` (a component name) as the JSON body of `operation`.
+pub(super) fn set_body(operation: &mut Operation, schema: &str) {
     if let Some(body) = operation.request_body.as_mut() {
         body.content.insert(
             "application/json".to_owned(),

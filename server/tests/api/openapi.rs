@@ -317,6 +317,51 @@ fn request_schemas_carry_the_validators_constraints() {
 }
 
 /// A concrete path for a documented route.
+#[test]
+fn trade_term_schemas_take_exactly_their_kind_s_attributes() {
+    let doc = document();
+    let payment = "/api/v1/settings/commodities/terms/payment-terms";
+    assert!(accepts(
+        &doc,
+        payment,
+        "post",
+        &json!({"code": "NET30", "name": "Net 30", "days": 30, "percentage": "100"})
+    ));
+    for bad in [
+        json!({"name": "Net 30"}),
+        json!({"code": "net30", "name": "Net 30"}),
+        json!({"code": "NET30", "name": "Net 30", "days": 4000}),
+        json!({"code": "NET30", "name": "Net 30", "percentage": "101"}),
+        json!({"code": "NET30", "name": "Net 30", "needs_approval": true}),
+    ] {
+        assert!(!accepts(&doc, payment, "post", &bad), "accepted {bad}");
+    }
+    let item = format!("{payment}/{{term_id}}");
+    assert!(accepts(
+        &doc,
+        &item,
+        "patch",
+        &json!({"name": "Net thirty", "version": 1})
+    ));
+    assert!(
+        !accepts(&doc, &item, "patch", &json!({"code": "NET31"})),
+        "code cannot change"
+    );
+    let bargain = "/api/v1/settings/commodities/terms/bargain-types";
+    assert!(accepts(
+        &doc,
+        bargain,
+        "post",
+        &json!({"code": "SPOT", "name": "Spot", "needs_approval": true})
+    ));
+    assert!(!accepts(
+        &doc,
+        bargain,
+        "post",
+        &json!({"code": "SPOT", "name": "Spot", "days": 3})
+    ));
+}
+
 fn concrete(path: &str) -> String {
     path.split('/')
         .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {

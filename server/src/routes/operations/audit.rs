@@ -36,7 +36,7 @@ pub struct AuditQuery {
 
 /// The audit rows of a resource (or a kind of resource), oldest first:
 /// actor, action, request id, idempotency key and what changed. Capability: AUDIT_READ.
-#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "operations", security(("bearer" = ["AUDIT_READ"])),
+#[utoipa::path(get, path = "/api/v1/admin/audit", operation_id = "admin.audit.list", tag = "operations", security(("bearer" = ["AUDIT_READ"])),
     params(AuditQuery),
     responses((status = 200, description = "`{\"items\": [{\"id\", \"at\", \"actor_id\", \"actor_kind\", \"action\", \"resource_type\", \"resource_id\", \"request_id\", \"idempotency_key\", \"details\"}], \"next_cursor\": ...}`")))]
 pub async fn list(
