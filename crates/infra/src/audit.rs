@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, ActorKind};
 use crate::paging::{Page, PageRequest};
 use crate::service_error::{ServiceError, require};
 
@@ -129,7 +129,10 @@ pub struct AuditFilter {
     pub resource_id: Option<String>,
 }
 
-/// A page of the audit log, oldest first (AUDIT_READ).
+/// A page of the audit log, oldest first (AUDIT_READ). Audit rows span every
+/// organization and partner and carry what changed, so only platform
+/// administrators (SUPER_ADMIN) and the system read them; anyone else holding
+/// AUDIT_READ is refused as out of scope.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -137,6 +140,11 @@ pub async fn list<C: ConnectionTrait>(
     page: PageRequest,
 ) -> Result<Page<AuditEntry>, ServiceError> {
     require(actor, AUDIT_READ)?;
+    if !matches!(actor.kind, ActorKind::SuperAdmin | ActorKind::System) {
+        return Err(ServiceError::OutOfScope(
+            "the audit log spans every organization and partner; only platform administrators read it",
+        ));
+    }
     let mut query = entity::Entity::find()
         .order_by_asc(entity::Column::Id)
         .limit(page.fetch());

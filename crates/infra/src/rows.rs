@@ -155,10 +155,12 @@ pub async fn is_first<E: EntityTrait, D: ConnectionTrait>(
         .is_none())
 }
 
-/// Clears boolean column `flag` on every other row of the parent, so at most
-/// one row holds it (one primary GSTIN, one default account, one standard variety).
-pub async fn clear_flag<E: EntityTrait, D: ConnectionTrait>(
-    db: &D,
+/// Clears boolean column `flag` on every other row of the parent that holds
+/// it, so at most one row holds it (one primary GSTIN, one default account,
+/// one standard variety); each row it clears moves one version on, so its
+/// `ETag` changes with it.
+pub async fn clear_flag<E: EntityTrait>(
+    tx: &WriteTx,
     parent: &str,
     parent_id: Uuid,
     keep: Uuid,
@@ -166,10 +168,12 @@ pub async fn clear_flag<E: EntityTrait, D: ConnectionTrait>(
 ) -> Result<(), ServiceError> {
     E::update_many()
         .col_expr(Alias::new(flag), Expr::value(false))
+        .col_expr(Alias::new("version"), col("version").add(1))
+        .col_expr(Alias::new("updated_at"), Expr::value(tx.now()))
         .filter(col(parent).eq(parent_id))
         .filter(col("id").ne(keep))
         .filter(col(flag).eq(true))
-        .exec(db)
+        .exec(tx.db())
         .await?;
     Ok(())
 }

@@ -6,6 +6,8 @@
 //! caller's own profile completion.
 
 use infra::ServiceError;
+use infra::change::{Change, record_unchanged};
+use infra::rows::save_if_changed;
 use infra::write::write;
 use infra::{Actor, Infra};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -213,16 +215,43 @@ impl<I: Infra> AuthService<I> {
                         .into());
                     }
                 }
-                let mut update = user::Entity::update_many()
-                    .col_expr(user::Column::FullName, Expr::value(name))
-                    .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
-                    .col_expr(user::Column::UpdatedAt, Expr::value(tx.now()));
+                let before = user::Entity::find_by_id(me.id)
+                    .one(tx.db())
+                    .await?
+                    .ok_or(ServiceError::NotFound("user"))?;
+                let mut next = before.clone();
+                next.full_name = name;
                 if let Some(email) = email {
-                    update = update.col_expr(user::Column::Email, Expr::value(email));
+                    next.email = Some(email);
                 }
-                update.filter(user::Column::Id.eq(me.id)).exec(tx.db()).await?;
-                tx.audit("user.complete_profile", "user", &me.id.to_string(), None)
-                    .await?;
+                let mut changes = serde_json::Map::new();
+                if next.full_name != before.full_name {
+                    changes.insert(
+                        "full_name".into(),
+                        serde_json::json!({"old": before.full_name, "new": next.full_name}),
+                    );
+                }
+                if next.email != before.email {
+                    changes.insert(
+                        "email".into(),
+                        serde_json::json!({"old": before.email, "new": next.email}),
+                    );
+                }
+                let (after, changed) = save_if_changed(tx, &before, next).await?;
+                let change = Change::new(
+                    settings::users::TOPIC,
+                    "UserUpdated",
+                    "user.complete_profile",
+                    "user",
+                    after.id,
+                    after.version,
+                );
+                let payload = serde_json::json!({ "changes": changes });
+                if changed {
+                    tx.record(change, payload).await?;
+                } else {
+                    record_unchanged(tx, change, payload).await?;
+                }
                 Ok::<_, AuthError>(())
             })
         })

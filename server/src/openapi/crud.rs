@@ -5,7 +5,7 @@
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::{ContentBuilder, Required};
+use utoipa::openapi::{ContentBuilder, HttpMethod, Required};
 
 /// `settings.organizations.gst_registrations` for
 /// `/api/v1/settings/organizations/{org_id}/gst-registrations`.
@@ -74,4 +74,114 @@ pub fn paged(operation: Operation, id: &str) -> Operation {
         ));
     }
     operation
+}
+
+/// The five operations of a generic collection: create, list, get, update, delete.
+pub(crate) struct Crud<'a> {
+    /// What the collection holds, for summaries.
+    pub what: &'a str,
+    /// The update operation's description.
+    pub update: &'a str,
+    /// The capability that reads.
+    pub read: &'a str,
+    /// The capability that changes.
+    pub write: &'a str,
+    /// The parent path parameters.
+    pub parent: &'a [&'a str],
+    /// The item path parameter.
+    pub item: &'a str,
+}
+
+impl Crud<'_> {
+    /// Adds the five operations under `collection`.
+    pub(crate) fn add(&self, paths: &mut utoipa::openapi::path::Paths, collection: &str) {
+        let item = format!("{collection}/{{{}}}", self.item);
+        let mut item_params = self.parent.to_vec();
+        item_params.push(self.item);
+        let what = self.what;
+        let id = operation_id_prefix(collection);
+        paths.add_path_operation(
+            collection,
+            vec![HttpMethod::Post],
+            with_body(
+                operation(&format!("Adds {what}."), self.write, "201", self.parent),
+                &format!("{id}.create"),
+                what,
+            ),
+        );
+        paths.add_path_operation(
+            collection,
+            vec![HttpMethod::Get],
+            paged(
+                operation(&format!("Lists {what}."), self.read, "200", self.parent),
+                &format!("{id}.list"),
+            ),
+        );
+        paths.add_path_operation(
+            &item,
+            vec![HttpMethod::Get],
+            named(
+                operation(&format!("One of the {what}."), self.read, "200", &item_params),
+                &format!("{id}.get"),
+            ),
+        );
+        paths.add_path_operation(
+            &item,
+            vec![HttpMethod::Patch],
+            with_body(
+                operation(self.update, self.write, "200", &item_params),
+                &format!("{id}.update"),
+                what,
+            ),
+        );
+        paths.add_path_operation(
+            &item,
+            vec![HttpMethod::Delete],
+            named(
+                operation(
+                    &format!("Deletes one of the {what}."),
+                    self.write,
+                    "200",
+                    &item_params,
+                ),
+                &format!("{id}.delete"),
+            ),
+        );
+    }
+}
+
+fn operation(
+    summary: &str,
+    capability: &str,
+    status: &str,
+    params: &[&str],
+) -> utoipa::openapi::path::Operation {
+    use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
+    use utoipa::openapi::security::SecurityRequirement;
+    use utoipa::openapi::{Required, ResponseBuilder};
+    let mut builder = OperationBuilder::new()
+        .tag("settings")
+        .summary(Some(summary))
+        .description(Some(format!("Capability: {capability}.")))
+        .security(SecurityRequirement::new("bearer", [capability]))
+        .response(
+            status,
+            ResponseBuilder::new().description("The item, with ETag").build(),
+        )
+        .response(
+            "404",
+            ResponseBuilder::new()
+                .description("No such parent or item, or not visible")
+                .build(),
+        );
+    for name in params {
+        builder = builder.parameter(
+            ParameterBuilder::new()
+                .name(*name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .build(),
+        );
+    }
+    builder.build()
 }

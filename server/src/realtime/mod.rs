@@ -17,7 +17,7 @@ pub use areas::{Area, Areas, Named, Scope, SubStream};
 pub use hub::Hub;
 
 /// The topic of user notifications (decisions, expiries, matches): events of
-/// aggregate `user` whose audience names the users; they reach exactly those
+/// aggregate `notification` (written by `infra::notify`) whose audience names the users; they reach exactly those
 /// users' `user:{id}` channels.
 pub const NOTIFICATION_TOPIC: &str = infra::notify::TOPIC;
 

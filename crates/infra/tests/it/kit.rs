@@ -86,7 +86,7 @@ async fn the_audit_log_reads_back_by_resource(t: TestInfra) {
         .await
         .unwrap();
     }
-    let reader = staff(&["AUDIT_READ"]);
+    let reader = Actor::user(ActorKind::SuperAdmin, Uuid::now_v7(), ["AUDIT_READ".to_owned()]);
     let filter = AuditFilter {
         resource_type: Some("thing".into()),
         resource_id: Some(target.to_string()),
@@ -127,6 +127,9 @@ async fn the_audit_log_reads_back_by_resource(t: TestInfra) {
     assert_eq!(others.items.len(), 3);
     let refused = infra::audit::list(t.db(), &staff(&[]), &filter, PageRequest::default()).await;
     assert!(matches!(refused, Err(ServiceError::Forbidden(c)) if c == "AUDIT_READ"));
+    // Organization staff holding AUDIT_READ would see every tenant's rows: refused.
+    let tenant = infra::audit::list(t.db(), &staff(&["AUDIT_READ"]), &filter, PageRequest::default()).await;
+    assert!(matches!(tenant, Err(ServiceError::OutOfScope(_))));
 }
 
 async fn a_notification_is_one_event_for_its_users(t: TestInfra) {

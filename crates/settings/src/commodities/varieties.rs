@@ -144,7 +144,7 @@ impl Child for Varieties {
         let id = infra::ids::new_id();
         let standard = first || input.is_standard.unwrap_or(false);
         if standard {
-            clear_flag::<variety::Entity, _>(db, "commodity_id", parent.id, id, "is_standard").await?;
+            clear_flag::<variety::Entity>(tx, "commodity_id", parent.id, id, "is_standard").await?;
         }
         let row = variety::ActiveModel {
             id: Set(id),
@@ -177,8 +177,7 @@ impl Child for Varieties {
             return Ok(before.into());
         }
         if next.is_standard {
-            clear_flag::<variety::Entity, _>(tx.db(), "commodity_id", parent.id, before.id, "is_standard")
-                .await?;
+            clear_flag::<variety::Entity>(tx, "commodity_id", parent.id, before.id, "is_standard").await?;
         }
         Ok(save(tx, next).await?.into())
     }

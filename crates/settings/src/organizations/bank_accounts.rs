@@ -183,7 +183,7 @@ impl Child for BankAccounts {
         let id = infra::ids::new_id();
         let default = first || input.is_default.unwrap_or(false);
         if default {
-            clear_flag::<bank::Entity, _>(db, org_id, id, "is_default").await?;
+            clear_flag::<bank::Entity>(tx, org_id, id, "is_default").await?;
         }
         let row = bank::ActiveModel {
             id: Set(id),
@@ -233,7 +233,7 @@ impl Child for BankAccounts {
             return Ok(before.into());
         }
         if next.is_default {
-            clear_flag::<bank::Entity, _>(tx.db(), before.organization_id, before.id, "is_default").await?;
+            clear_flag::<bank::Entity>(tx, before.organization_id, before.id, "is_default").await?;
         }
         Ok(save(tx, next).await?.into())
     }

@@ -56,11 +56,11 @@ pub(crate) async fn is_first<E: sea_orm::EntityTrait, D: ConnectionTrait>(
 
 /// Clears boolean column `flag` on every other child of the organization, so
 /// at most one holds it (one primary GSTIN, one default account).
-pub(crate) async fn clear_flag<E: sea_orm::EntityTrait, D: ConnectionTrait>(
-    db: &D,
+pub(crate) async fn clear_flag<E: sea_orm::EntityTrait>(
+    tx: &infra::write::WriteTx,
     org_id: Uuid,
     keep: Uuid,
     flag: &'static str,
 ) -> Result<(), ServiceError> {
-    infra::rows::clear_flag::<E, D>(db, OrganizationParent::COLUMN, org_id, keep, flag).await
+    infra::rows::clear_flag::<E>(tx, OrganizationParent::COLUMN, org_id, keep, flag).await
 }

@@ -5,14 +5,13 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use infra::Validator;
 use infra::write::WriteTx;
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::children::Child;
+use super::children::{Child, clear_flag};
 use super::entity::document_series;
 use super::entity::financial_year::{self as year, Column};
 use crate::error::SettingsError;
@@ -134,22 +133,6 @@ async fn ensure_no_overlap<C: ConnectionTrait>(
     Ok(())
 }
 
-async fn deactivate_others<C: ConnectionTrait>(
-    db: &C,
-    org_id: Uuid,
-    keep: Uuid,
-) -> Result<(), SettingsError> {
-    year::Entity::update_many()
-        .col_expr(Column::IsActive, Expr::value(false))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .filter(Column::OrganizationId.eq(org_id))
-        .filter(Column::Id.ne(keep))
-        .filter(Column::IsActive.eq(true))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Financial years as an organization child.
 pub struct FinancialYears;
 
@@ -189,7 +172,7 @@ impl Child for FinancialYears {
         let id = infra::ids::new_id();
         let active = input.is_active.unwrap_or(false);
         if active {
-            deactivate_others(tx.db(), org_id, id).await?;
+            clear_flag::<year::Entity>(tx, org_id, id, "is_active").await?;
         }
         let row = year::ActiveModel {
             id: Set(id),
@@ -238,7 +221,7 @@ impl Child for FinancialYears {
             .await?;
         }
         if next.is_active && !before.is_active {
-            deactivate_others(tx.db(), before.organization_id, before.id).await?;
+            clear_flag::<year::Entity>(tx, before.organization_id, before.id, "is_active").await?;
         }
         Ok(save(tx, next).await?.into())
     }

@@ -153,7 +153,7 @@ impl Child for GstRegistrations {
         let id = infra::ids::new_id();
         let primary = first || input.is_primary.unwrap_or(false);
         if primary {
-            clear_flag::<gst::Entity, _>(db, org_id, id, "is_primary").await?;
+            clear_flag::<gst::Entity>(tx, org_id, id, "is_primary").await?;
         }
         let row = gst::ActiveModel {
             id: Set(id),
@@ -191,7 +191,7 @@ impl Child for GstRegistrations {
             return Ok(before.into());
         }
         if next.is_primary {
-            clear_flag::<gst::Entity, _>(tx.db(), before.organization_id, before.id, "is_primary").await?;
+            clear_flag::<gst::Entity>(tx, before.organization_id, before.id, "is_primary").await?;
         }
         Ok(save(tx, next).await?.into())
     }

@@ -3,6 +3,7 @@
 //! change moves the user one version on and ends the cached capabilities.
 
 use chrono::{DateTime, Utc};
+use infra::change::record_unchanged;
 use infra::rows::save;
 use infra::write::WriteTx;
 use infra::write::write;
@@ -45,14 +46,24 @@ impl<I: Infra> UserService<I> {
                         "only a SUPER_ADMIN gives the PLATFORM_ADMIN role",
                     ));
                 }
+                let current = load(tx.db(), id, tx.now()).await?;
+                let mut wanted = roles.clone();
+                wanted.sort();
+                wanted.dedup();
+                let mut held = current.roles.clone();
+                held.sort();
+                let payload = serde_json::json!({"roles": roles});
+                if wanted == held {
+                    // The same roles again: audited, no event, no new version.
+                    let unchanged = change("UserRolesAssigned", "user.assign_roles", &current);
+                    record_unchanged(tx, unchanged, payload).await?;
+                    return Ok(current);
+                }
                 replace_roles(tx, id, &roles).await?;
                 save(tx, before).await?;
                 let after = load(tx.db(), id, tx.now()).await?;
-                tx.record(
-                    change("UserRolesAssigned", "user.assign_roles", &after),
-                    serde_json::json!({"roles": roles}),
-                )
-                .await?;
+                tx.record(change("UserRolesAssigned", "user.assign_roles", &after), payload)
+                    .await?;
                 Ok(after)
             })
         })

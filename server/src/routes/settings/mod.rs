@@ -4,6 +4,7 @@
 pub mod commodities;
 pub mod commodity_parts;
 pub mod locations;
+pub mod openapi;
 pub mod organizations;
 pub mod roles;
 pub mod users;
@@ -17,15 +18,16 @@ use settings::organizations::Organization;
 
 use utoipa::OpenApi;
 
+use self::openapi::{CommodityParts, OrganizationChildren};
 use crate::http::etag::Tagged;
 use crate::modules::Module;
-use crate::openapi::{CommodityParts, OrganizationChildren};
 use crate::realtime::{Area, Scope};
 
 /// The entry of the settings module.
 pub const MODULE: Module = Module {
     api: configure,
     openapi: <Doc as OpenApi>::openapi,
+    finish: openapi::finish,
     areas: AREAS,
     ..Module::new("settings")
 };
