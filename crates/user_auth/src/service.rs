@@ -10,6 +10,7 @@ use settings::users::{UserKind, normalize_email};
 use tokio::sync::RwLock;
 use uuid::Uuid;
 
+use crate::claims_cache::ClaimsCache;
 use crate::config::AuthConfig;
 use crate::dto::RefreshOutcome;
 pub use crate::dto::{Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair};
@@ -29,6 +30,8 @@ pub struct AuthService<I: Infra> {
     /// When an unknown `kid` last caused a reload (Unix seconds), so forged
     /// tokens cannot make every request read the key table.
     last_reload: Arc<AtomicI64>,
+    /// Verified claims by token hash, so a signature is checked once per token.
+    pub(crate) claims: Arc<ClaimsCache>,
 }
 
 /// Least time between two reloads caused by unknown key ids.
@@ -50,6 +53,7 @@ impl<I: Infra> AuthService<I> {
             config: Arc::new(config),
             keys: Arc::new(RwLock::new(keys)),
             last_reload: Arc::default(),
+            claims: Arc::default(),
         })
     }
 
@@ -143,6 +147,7 @@ impl<I: Infra> AuthService<I> {
     pub async fn reload_keys(&self) -> Result<(), AuthError> {
         let fresh = KeyRing::load(self.infra.db(), &self.config, self.infra.clock().now()).await?;
         *self.keys.write().await = fresh;
+        self.claims.clear();
         Ok(())
     }
 
@@ -278,7 +283,10 @@ impl<I: Infra> AuthService<I> {
     /// disabled users.
     pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
         let now = self.infra.clock().now();
-        let claims = {
+        let leeway = self.config.leeway.num_seconds();
+        let claims = if let Some(claims) = self.claims.get(token, now, leeway) {
+            claims
+        } else {
             let kid = tokens::key_id(token)?;
             if self.keys.read().await.verifying(&kid).is_none() {
                 // Perhaps a key made by another instance's rotation: read the keys
@@ -293,7 +301,9 @@ impl<I: Infra> AuthService<I> {
                     self.reload_keys().await?;
                 }
             }
-            tokens::verify(&*self.keys.read().await, &self.config, token, now)?
+            let claims = tokens::verify(&*self.keys.read().await, &self.config, token, now)?;
+            self.claims.insert(token, claims.clone(), now);
+            claims
         };
         match sessions::is_marked_revoked(self.infra.kv(), claims.sid, Some(claims.jti)).await {
             Ok(true) => return Err(AuthError::Revoked),

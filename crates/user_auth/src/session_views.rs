@@ -22,6 +22,9 @@ impl<I: Infra> AuthService<I> {
         .await?;
         let mut ended = written.value;
         ended.push(sid);
+        for sid in &ended {
+            self.claims.forget_session(*sid);
+        }
         sessions::publish_revoked(self.infra.kv(), &ended, &[who.claims.jti], &self.config).await;
         Ok(())
     }
@@ -75,6 +78,9 @@ impl<I: Infra> AuthService<I> {
             + Send,
     {
         let ended = write(&self.infra, &who.actor, revoke).await?.value;
+        for sid in &ended {
+            self.claims.forget_session(*sid);
+        }
         sessions::publish_revoked(self.infra.kv(), &ended, &[], &self.config).await;
         Ok(())
     }
