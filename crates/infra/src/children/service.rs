@@ -2,6 +2,8 @@
 
 use std::marker::PhantomData;
 
+use futures::future::BoxFuture;
+
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
@@ -95,12 +97,32 @@ impl<I: Infra, C: Child> ChildService<I, C> {
         C::Parent::CACHE.map(|c| Cache::new(self.infra.kv(), c.namespace, c.ttl))
     }
 
-    async fn parent_for_change(
-        tx: &WriteTx,
+    /// Runs `change` as one write on the live parent `parent_id`, locked
+    /// (the update capability), and forgets the cached list after the commit.
+    async fn change<F>(
+        &self,
+        actor: &Actor,
         parent_id: Uuid,
-    ) -> Result<<C::Parent as Parent>::Model, ServiceError> {
-        require(tx.actor(), C::Parent::UPDATE)?;
-        C::Parent::load(tx.db(), tx.actor(), parent_id, true).await
+        change: F,
+    ) -> Result<Written<C::View>, ServiceError>
+    where
+        F: for<'c> FnOnce(
+                &'c WriteTx,
+                <C::Parent as Parent>::Model,
+            ) -> BoxFuture<'c, Result<C::View, ServiceError>>
+            + Send
+            + 'static,
+    {
+        require(actor, C::Parent::UPDATE)?;
+        let written = write(&self.infra, actor, move |tx| {
+            Box::pin(async move {
+                let parent = C::Parent::load(tx.db(), tx.actor(), parent_id, true).await?;
+                change(tx, parent).await
+            })
+        })
+        .await;
+        self.invalidate(parent_id).await;
+        written
     }
 
     async fn load_all(&self, actor: &Actor, parent_id: Uuid) -> Result<Vec<C::View>, ServiceError> {
@@ -191,22 +213,17 @@ impl<I: Infra, C: Child> ChildService<I, C> {
         parent_id: Uuid,
         input: C::Create,
     ) -> Result<Written<C::View>, ServiceError> {
-        require(actor, C::Parent::UPDATE)?;
-        let written = write(&self.infra, actor, move |tx| {
+        self.change(actor, parent_id, move |tx, parent| {
             Box::pin(async move {
-                let parent = Self::parent_for_change(tx, parent_id).await?;
                 let mut view = C::create(tx, &parent, input).await?;
                 C::complete(tx.db(), std::slice::from_mut(&mut view)).await?;
-                let event = format!("{}Added", C::EVENT);
-                let action = format!("{}.create", C::RESOURCE);
+                let (event, action) = names::<C>("Added", "create");
                 let body = payload::<C>(parent_id, &view, json!({ "item": &view }));
                 record(tx, change::<C>(&parent, &event, &action, &view), body).await?;
                 Ok(view)
             })
         })
-        .await;
-        self.invalidate(parent_id).await;
-        written
+        .await
     }
 
     /// Changes a child (the update capability); `expected_version` from
@@ -219,10 +236,8 @@ impl<I: Infra, C: Child> ChildService<I, C> {
         input: C::Update,
         expected_version: Option<i64>,
     ) -> Result<Written<C::View>, ServiceError> {
-        require(actor, C::Parent::UPDATE)?;
-        let written = write(&self.infra, actor, move |tx| {
+        self.change(actor, parent_id, move |tx, parent| {
             Box::pin(async move {
-                let parent = Self::parent_for_change(tx, parent_id).await?;
                 let before = find::<C, _>(tx.db(), parent_id, id).await?;
                 let mut old = C::View::from(before.clone());
                 check_version(expected_version, C::version(&old), C::VERSION_RULE)?;
@@ -230,16 +245,13 @@ impl<I: Infra, C: Child> ChildService<I, C> {
                 let mut view = C::update(tx, &parent, before, input).await?;
                 C::complete(tx.db(), std::slice::from_mut(&mut view)).await?;
                 let changes = diff_of(&old, &view)?;
-                let event = format!("{}Updated", C::EVENT);
-                let action = format!("{}.update", C::RESOURCE);
+                let (event, action) = names::<C>("Updated", "update");
                 let body = payload::<C>(parent_id, &view, json!({ "id": id, "changes": &changes }));
                 record_update(tx, change::<C>(&parent, &event, &action, &view), &changes, body).await?;
                 Ok(view)
             })
         })
-        .await;
-        self.invalidate(parent_id).await;
-        written
+        .await
     }
 
     /// Deletes a child (the update capability), unless something still refers to it.
@@ -249,10 +261,8 @@ impl<I: Infra, C: Child> ChildService<I, C> {
         parent_id: Uuid,
         id: Uuid,
     ) -> Result<Written<C::View>, ServiceError> {
-        require(actor, C::Parent::UPDATE)?;
-        let written = write(&self.infra, actor, move |tx| {
+        self.change(actor, parent_id, move |tx, parent| {
             Box::pin(async move {
-                let parent = Self::parent_for_change(tx, parent_id).await?;
                 let mut view = C::View::from(find::<C, _>(tx.db(), parent_id, id).await?);
                 C::complete(tx.db(), std::slice::from_mut(&mut view)).await?;
                 C::before_delete(tx, &view).await?;
@@ -260,15 +270,17 @@ impl<I: Infra, C: Child> ChildService<I, C> {
                     .filter(col("id").eq(id))
                     .exec(tx.db())
                     .await?;
-                let event = format!("{}Deleted", C::EVENT);
-                let action = format!("{}.delete", C::RESOURCE);
+                let (event, action) = names::<C>("Deleted", "delete");
                 let body = payload::<C>(parent_id, &view, json!({ "item": &view }));
                 record(tx, change::<C>(&parent, &event, &action, &view), body).await?;
                 Ok(view)
             })
         })
-        .await;
-        self.invalidate(parent_id).await;
-        written
+        .await
     }
+}
+
+/// The event type (`{EVENT}{suffix}`) and audit action (`{RESOURCE}.{verb}`) of a change to kind `C`.
+fn names<C: Child>(suffix: &str, verb: &str) -> (String, String) {
+    (format!("{}{suffix}", C::EVENT), format!("{}.{verb}", C::RESOURCE))
 }
