@@ -68,7 +68,19 @@ impl Job {
     }
 
     /// A job run once per business day from `hour` o'clock of business time.
+    ///
+    /// # Panics
+    /// When `hour` is not 0–23 or `name` is longer than `job_runs.name` holds
+    /// (64 characters): a job declared so would never run, silently.
     pub fn daily_at(name: &'static str, hour: u32, run: JobFn) -> Self {
+        assert!(
+            hour < 24,
+            "job {name}: the hour of a daily job is 0 to 23, not {hour}"
+        );
+        assert!(
+            name.len() <= 64,
+            "job {name}: a daily job's name holds at most 64 characters"
+        );
         Self {
             name,
             schedule: Schedule::DailyAt { hour },

@@ -155,7 +155,7 @@ impl Cache {
                 return load().await;
             }
         }
-        let lock = flight(&format!("{}{value_key}", self.kv.prefix()));
+        let lock = flight(&self.kv.full(&value_key));
         let _guard = lock.lock().await;
         if let Ok(Some(value)) = self.read(&value_key, &fresh).await {
             self.stats.hits.fetch_add(1, Ordering::Relaxed);

@@ -53,9 +53,15 @@ impl Audience {
     /// The key of the audience in an event's metadata.
     pub const METADATA_KEY: &'static str = "audience";
 
-    /// The audience stored in an event row's `metadata`, if it names one.
+    /// The audience stored in an event row's `metadata`, if it names one. An
+    /// audience that is there but unreadable is answered as an empty one, so a
+    /// restricted event reaches nobody rather than everybody.
     pub fn from_metadata(metadata: &Value) -> Option<Self> {
-        serde_json::from_value(metadata.get(Self::METADATA_KEY)?.clone()).ok()
+        let stored = metadata.get(Self::METADATA_KEY)?;
+        Some(Self::deserialize(stored).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "unreadable event audience; delivering to nobody");
+            Self::default()
+        }))
     }
 
     /// Whether the user `user_id` (of partner `partner_id`) is in it.

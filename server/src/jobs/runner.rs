@@ -20,22 +20,37 @@ const RETRY: Duration = Duration::from_secs(300);
 pub struct Runner {
     jobs: Vec<Job>,
     timezone: Tz,
+    /// What the runner knows of each job, in the order of `jobs`.
+    state: Vec<JobState>,
+}
+
+/// What a runner knows of one job.
+#[derive(Clone, Copy, Debug, Default)]
+struct JobState {
     /// An interval job's last start; a daily job's last failure.
-    last: Vec<Option<Instant>>,
+    last: Option<Instant>,
+    /// The business day a daily job is known to be taken for (run here, or
+    /// claimed by another instance), so the database is not asked again that day.
+    settled: Option<NaiveDate>,
 }
 
 impl Runner {
     /// A runner of `jobs`, daily hours read in `timezone`.
     pub fn new(jobs: Vec<Job>, timezone: Tz) -> Self {
-        let last = vec![None; jobs.len()];
-        Self { jobs, timezone, last }
+        let state = vec![JobState::default(); jobs.len()];
+        Self {
+            jobs,
+            timezone,
+            state,
+        }
     }
 
     /// Runs every job that is due now (by `infra`'s clock); answers the names
     /// of the jobs it started.
     pub async fn tick(&mut self, infra: &AppInfra) -> Vec<&'static str> {
         let mut started = Vec::new();
-        for (job, last) in self.jobs.iter().zip(self.last.iter_mut()) {
+        for (job, state) in self.jobs.iter().zip(self.state.iter_mut()) {
+            let last = &mut state.last;
             match job.schedule {
                 Schedule::Every(every) => {
                     if last.is_some_and(|at| at.elapsed() < every) {
@@ -54,18 +69,26 @@ impl Runner {
                         continue;
                     }
                     let today = local.date_naive();
+                    if state.settled == Some(today) {
+                        continue;
+                    }
                     match claim(infra, job.name, today).await {
                         Ok(true) => {}
-                        Ok(false) => continue,
+                        Ok(false) => {
+                            state.settled = Some(today);
+                            continue;
+                        }
                         Err(e) => {
                             tracing::warn!(job = job.name, error = %e, "daily job not claimed; trying again");
                             continue;
                         }
                     }
                     started.push(job.name);
-                    if !run_job(infra, job).await {
+                    if run_job(infra, job).await {
+                        state.settled = Some(today);
+                    } else {
                         // Give the day back, so that it runs again after a pause.
-                        *last = Some(Instant::now());
+                        state.last = Some(Instant::now());
                         if let Err(e) = release(infra, job.name, today).await {
                             tracing::warn!(job = job.name, error = %e, "failed daily job not released; it runs again tomorrow");
                         }

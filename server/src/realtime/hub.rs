@@ -131,7 +131,7 @@ impl Hub {
     }
 
     fn pubsub_channel(&self) -> String {
-        format!("{}realtime", self.infra.kv().prefix())
+        self.infra.kv().full("realtime")
     }
 
     /// Registers a socket of `actor`; messages for it arrive on the returned receiver.

@@ -49,7 +49,7 @@ impl Handler for Inboxed {
         self.0.topics()
     }
     async fn handle(&self, infra: &AppInfra, event: Delivered) -> Result<(), InfraError> {
-        apply_once(infra, self.0.clone(), event).await.map(|_| ())
+        apply_once(infra, self.0.clone(), event).await
     }
     fn replays_history(&self) -> bool {
         true

@@ -40,7 +40,7 @@ pub(super) async fn bury(
     conn: &mut StreamConnection,
     dead: Dead<'_>,
 ) -> Result<(), InfraError> {
-    let key = format!("{}{}", infra.kv().prefix(), dead_letter_key(dead.topic));
+    let key = infra.kv().full(&dead_letter_key(dead.topic));
     let reason = dead.reason.as_str();
     let mut fields = dead.fields.to_vec();
     fields.push(("consumer".to_owned(), dead.group.to_owned()));

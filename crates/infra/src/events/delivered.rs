@@ -105,12 +105,7 @@ pub async fn publish(infra: &AppInfra, rows: &[Model]) -> Result<(), KvError> {
     };
     let entries: Vec<_> = rows
         .iter()
-        .map(|row| {
-            (
-                format!("{}{}", kv.prefix(), stream_key(&row.topic)),
-                stream_fields(row),
-            )
-        })
+        .map(|row| (kv.full(&stream_key(&row.topic)), stream_fields(row)))
         .collect();
     redis.stream_append(&entries, oldest_kept()).await
 }

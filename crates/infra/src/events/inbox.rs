@@ -9,12 +9,6 @@ use super::{Consumer, Delivered};
 use crate::write::write;
 use crate::{Actor, AppInfra, InfraError};
 
-/// What became of an event handed to [`apply_once`].
-pub(super) enum Outcome {
-    Applied,
-    Duplicate,
-}
-
 #[derive(Debug)]
 enum ApplyError {
     Duplicate,
@@ -33,12 +27,13 @@ impl From<sea_orm::DbErr> for ApplyError {
     }
 }
 
-/// Applies `event` with `consumer` unless its inbox already holds it.
+/// Applies `event` with `consumer` unless its inbox already holds it (then
+/// nothing runs and the answer is `Ok` as well).
 pub(super) async fn apply_once(
     infra: &AppInfra,
     consumer: Arc<dyn Consumer>,
     event: Delivered,
-) -> Result<Outcome, InfraError> {
+) -> Result<(), InfraError> {
     let name = consumer.name();
     let result = write(infra, &Actor::system(), move |tx| {
         Box::pin(async move {
@@ -60,8 +55,7 @@ pub(super) async fn apply_once(
     })
     .await;
     match result {
-        Ok(_) => Ok(Outcome::Applied),
-        Err(ApplyError::Duplicate) => Ok(Outcome::Duplicate),
+        Ok(_) | Err(ApplyError::Duplicate) => Ok(()),
         Err(ApplyError::Infra(e)) => Err(e),
     }
 }

@@ -26,12 +26,11 @@ pub(super) async fn run(
     let mut conn = redis
         .stream_connection(options.block + Duration::from_secs(10))
         .await?;
-    let prefix = infra.kv().prefix();
     let group = handler.name();
     let streams: Streams = handler
         .topics()
         .into_iter()
-        .map(|t| (format!("{prefix}{}", stream_key(t)), t))
+        .map(|t| (infra.kv().full(&stream_key(t)), t))
         .collect();
     for (key, _) in &streams {
         conn.create_group(key, group, handler.replays_history()).await?;
@@ -52,26 +51,32 @@ pub(super) async fn run(
             let Some((_, topic)) = streams.iter().find(|(k, _)| *k == key) else {
                 continue;
             };
-            handle(infra, &handler, options, &mut conn, &key, topic, entries).await?;
+            handle(infra, &handler, options, &mut conn, (&key, topic), entries, true).await?;
         }
     }
 }
 
-/// Hands each entry to `handler` and acknowledges it once handled, or once
-/// moved to the dead-letter stream; an entry whose handling failed stays
-/// pending for another delivery.
+/// Hands each entry of stream `key` (topic `topic`) to `handler` and
+/// acknowledges it once handled, or once moved to the dead-letter stream; an
+/// entry whose handling failed stays pending for another delivery. `fresh`
+/// entries (read with `>`) are on their first delivery, so their count is not
+/// asked of Redis; reclaimed ones are.
 pub(super) async fn handle(
     infra: &AppInfra,
     handler: &Arc<dyn Handler>,
     options: &ConsumerOptions,
     conn: &mut StreamConnection,
-    key: &str,
-    topic: &str,
+    (key, topic): (&str, &str),
     entries: Vec<crate::kv::StreamEntry>,
+    fresh: bool,
 ) -> Result<(), InfraError> {
     let group = handler.name();
     for (entry_id, fields) in entries {
-        let deliveries = conn.deliveries(key, group, &entry_id).await?;
+        let deliveries = if fresh {
+            1
+        } else {
+            conn.deliveries(key, group, &entry_id).await?
+        };
         let event = super::Delivered::from_fields(topic, &fields);
         let done = match event.filter(|_| deliveries <= options.max_deliveries) {
             None => {

@@ -34,7 +34,7 @@ pub(super) async fn claim_idle(
                     CLAIM_BATCH,
                 )
                 .await?;
-            handle(infra, handler, options, conn, key, topic, entries).await?;
+            handle(infra, handler, options, conn, (key, topic), entries, false).await?;
             if next == "0-0" {
                 break;
             }

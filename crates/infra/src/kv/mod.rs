@@ -102,7 +102,8 @@ impl Kv {
         }
     }
 
-    fn full(&self, key: &str) -> String {
+    /// `key` with this deployment's prefix, as it is named in Redis.
+    pub fn full(&self, key: &str) -> String {
         let mut k = String::with_capacity(self.prefix.len() + key.len());
         k.push_str(&self.prefix);
         k.push_str(key);

@@ -157,13 +157,9 @@ impl<I: Infra> CommodityService<I> {
                 match store::apply(tx, before, fields).await? {
                     Some(after) => Ok(after),
                     None => {
-                        tx.audit(
-                            "commodity.update",
-                            "commodity",
-                            &id.to_string(),
-                            Some(json!({ "id": id, "changes": {} })),
-                        )
-                        .await?;
+                        let change = store::change("CommodityUpdated", "commodity.update", &unchanged);
+                        let payload = json!({ "id": id, "changes": {} });
+                        infra::change::record_unchanged(tx, change, payload).await?;
                         Ok(unchanged)
                     }
                 }
