@@ -66,9 +66,10 @@ impl Application {
                 .app_data(web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::malformed("malformed_query", e.to_string(), Vec::new()).into()
                 }))
-                .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    ApiError::malformed("malformed_path", e.to_string(), Vec::new()).into()
-                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|e, req| ApiError::malformed_path(e.to_string(), req).into()),
+                )
                 .configure(|cfg| crate::routes::configure(cfg, &modules, document.clone()))
                 .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
                 .wrap(from_fn(context::request_context))

@@ -33,9 +33,6 @@ pub struct Module {
     pub api: fn(&mut web::ServiceConfig),
     /// Its OpenAPI paths, schemas and tags, merged into the base document.
     pub openapi: fn() -> utoipa::openapi::OpenApi,
-    /// Its passes over the whole merged document (request schemas of its
-    /// generic routes), run before the shared parameter and error passes.
-    pub finish: fn(&mut utoipa::openapi::OpenApi),
     /// Its real-time areas.
     pub areas: &'static [Area],
     /// Its event readers, started once per instance.
@@ -49,8 +46,6 @@ fn no_routes(_: &mut web::ServiceConfig) {}
 fn no_paths() -> utoipa::openapi::OpenApi {
     utoipa::openapi::OpenApiBuilder::new().build()
 }
-
-fn no_finish(_: &mut utoipa::openapi::OpenApi) {}
 
 fn no_readers(_: &AppState) -> Vec<Reader> {
     Vec::new()
@@ -69,7 +64,6 @@ impl Module {
             root: no_routes,
             api: no_routes,
             openapi: no_paths,
-            finish: no_finish,
             areas: &[],
             readers: no_readers,
             jobs: no_jobs,

@@ -3,7 +3,7 @@
 
 pub(crate) mod crud;
 mod errors;
-mod params;
+pub(crate) mod params;
 
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
@@ -29,12 +29,7 @@ pub fn document(modules: &[Module]) -> utoipa::openapi::OpenApi {
     for module in modules {
         document.merge((module.openapi)());
     }
-    // Each module's passes over the whole document (request schemas of generic
-    // routes), then the parameters and error answers every operation shares
-    // with the middleware.
-    for module in modules {
-        (module.finish)(&mut document);
-    }
+    // The parameters and error answers every operation shares with the middleware.
     params::Parameters.modify(&mut document);
     errors::ErrorAnswers.modify(&mut document);
     document

@@ -96,6 +96,24 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, detail).with_errors(errors)
     }
 
+    /// 400 `malformed_path` naming each id parameter of `req`'s path that is not a UUID.
+    pub fn malformed_path(detail: String, req: &actix_web::HttpRequest) -> Self {
+        let errors = req
+            .match_info()
+            .iter()
+            .filter(|(name, value)| {
+                crate::openapi::params::is_id(name) && uuid::Uuid::parse_str(value).is_err()
+            })
+            .map(|(name, _)| {
+                FieldError::new(
+                    name,
+                    "must be a UUID, such as 0192f4e0-0000-7000-8000-000000000000",
+                )
+            })
+            .collect();
+        Self::malformed("malformed_path", detail, errors)
+    }
+
     /// The same error naming invalid fields.
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
         self.errors = errors

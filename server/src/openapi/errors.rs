@@ -166,6 +166,10 @@ impl Facts {
                 404,
                 "no such resource, or not visible to the caller (`not_found`)",
             );
+            add(
+                400,
+                "a path id is not a UUID (`malformed_path`; `errors` names the parameter)",
+            );
         }
         if self.if_match {
             add(

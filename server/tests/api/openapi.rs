@@ -187,6 +187,7 @@ fn required_statuses(path: &str, method: &str, op: &Value) -> BTreeSet<u16> {
     }
     if api && path.contains('{') {
         out.insert(404);
+        out.insert(400);
     }
     if api && method == "patch" {
         assert!(has("header", "If-Match"), "{method} {path}: If-Match");

@@ -211,6 +211,13 @@ async fn list_filters_work_and_bad_parameters_are_named(t: TestInfra) {
     let problem: Value = bad.json().await.unwrap();
     assert_eq!(problem["code"], "malformed_query");
     assert_eq!(problem["errors"][0]["field"], "limit");
+    let bad_id = app
+        .get_with("/api/v1/settings/organizations/not-a-uuid/bank-accounts", &token)
+        .await;
+    assert_eq!(bad_id.status(), 400);
+    let problem: Value = bad_id.json().await.unwrap();
+    assert_eq!(problem["code"], "malformed_path");
+    assert_eq!(problem["errors"][0]["field"], "org_id");
 }
 
 async fn the_audit_log_answers_what_happened_to_an_organization(t: TestInfra) {

@@ -18,7 +18,7 @@ use settings::organizations::Organization;
 
 use utoipa::OpenApi;
 
-use self::openapi::{CommodityParts, OrganizationChildren};
+use self::openapi::{ChildBodies, CommodityParts, OrganizationChildren, TermBodies};
 use crate::http::etag::Tagged;
 use crate::modules::Module;
 use crate::realtime::{Area, Scope};
@@ -27,7 +27,6 @@ use crate::realtime::{Area, Scope};
 pub const MODULE: Module = Module {
     api: configure,
     openapi: <Doc as OpenApi>::openapi,
-    finish: openapi::finish,
     areas: AREAS,
     ..Module::new("settings")
 };
@@ -70,7 +69,8 @@ const AREAS: &[Area] = &[
         commodities::get, commodities::update, commodities::delete, commodities::calculate_conversion,
         commodities::upload, commodities::download,
     ),
-    modifiers(&OrganizationChildren, &CommodityParts),
+    // The generic routes' paths first, then their request schemas.
+    modifiers(&OrganizationChildren, &CommodityParts, &ChildBodies, &TermBodies),
     tags((name = "settings", description = "Users, roles, organizations and master data")),
 )]
 struct Doc;

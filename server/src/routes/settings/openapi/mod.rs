@@ -5,16 +5,10 @@
 mod bodies;
 mod term_bodies;
 
-use utoipa::Modify;
+pub use bodies::ChildBodies;
+pub use term_bodies::TermBodies;
 
 use crate::openapi::crud::Crud;
-
-/// The settings module's pass over the merged document: request schemas of
-/// the generic child and trade-term routes.
-pub fn finish(document: &mut utoipa::openapi::OpenApi) {
-    bodies::ChildBodies.modify(document);
-    term_bodies::TermBodies.modify(document);
-}
 
 /// Documents the generic child routes of organizations (one set of handlers
 /// serves every child kind, so their paths are described here); a pass of the
