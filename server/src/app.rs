@@ -20,6 +20,7 @@ pub struct Application {
     server: Server,
     port: u16,
     infra: AppInfra,
+    jobs: Vec<crate::jobs::Job>,
 }
 
 impl Application {
@@ -54,6 +55,7 @@ impl Application {
         crate::realtime::start(&state.hub);
         crate::modules::start_readers(&modules, &state);
         let document = crate::openapi::document(&modules);
+        let jobs = crate::modules::jobs(&modules);
         let modules: Arc<[Module]> = modules.into();
         let max_body = config.max_body_bytes;
         let mut server = HttpServer::new(move || {
@@ -84,12 +86,19 @@ impl Application {
             server: server.run(),
             port,
             infra,
+            jobs,
         })
     }
 
     /// The port the server listens on (useful with port 0).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The scheduled jobs of its modules (the runner is started apart:
+    /// `server::jobs::run`).
+    pub fn take_jobs(&mut self) -> Vec<crate::jobs::Job> {
+        std::mem::take(&mut self.jobs)
     }
 
     /// The infrastructure the server runs on.

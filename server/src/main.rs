@@ -59,11 +59,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tracing::info!("{}", config.describe());
             let relay = config.relay_enabled;
             let timezone = config.timezone();
-            let app = Application::build(config).await?;
+            let mut app = Application::build(config).await?;
             if relay {
                 tokio::spawn(server::relay::run(app.infra().clone(), RELAY_POLL));
             }
-            let jobs = server::modules::jobs(server::modules::MODULES);
+            let jobs = app.take_jobs();
             tokio::spawn(server::jobs::run(app.infra().clone(), jobs, timezone));
             tracing::info!(port = app.port(), relay, "serving");
             app.run_until_stopped().await?;
