@@ -151,9 +151,9 @@ impl CreateLocation {
             let code = code.trim();
             let letters = code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic());
             v.check(
-                letters || crate::tax_ids::state_code_of_gst(code).is_some(),
+                letters || (india && crate::tax_ids::state_code_of_gst(code).is_some()),
                 "state_code",
-                "must be a two-letter state code such as GJ, or a GST state code such as 24",
+                "must be a two-letter state code such as GJ, or (in India) a GST state code such as 24",
             );
         }
         v.finish()
