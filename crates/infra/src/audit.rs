@@ -59,7 +59,21 @@ pub async fn record<C: ConnectionTrait>(
     details: Option<Value>,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let row = entity::ActiveModel {
+    let row = row(actor, action, resource_type, resource_id, details, at);
+    entity::Entity::insert(row).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// The audit row of `action` by `actor` at `at`.
+pub(crate) fn row(
+    actor: &Actor,
+    action: &str,
+    resource_type: &str,
+    resource_id: &str,
+    details: Option<Value>,
+    at: DateTime<Utc>,
+) -> entity::ActiveModel {
+    entity::ActiveModel {
         id: Set(crate::ids::new_id()),
         at: Set(at),
         actor_id: Set(actor.user_id),
@@ -70,9 +84,7 @@ pub async fn record<C: ConnectionTrait>(
         request_id: Set(actor.request_id.clone()),
         idempotency_key: Set(actor.idempotency.as_ref().map(|k| k.key.clone())),
         details: Set(details),
-    };
-    entity::Entity::insert(row).exec_without_returning(conn).await?;
-    Ok(())
+    }
 }
 
 /// The capability that reads the audit log.

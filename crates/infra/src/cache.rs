@@ -8,7 +8,10 @@
 //!   cannot write it back, because the write-back is conditional on the
 //!   generation it saw;
 //! - when the store is unreachable the loader answers directly: the cache
-//!   changes only the speed of an answer, never the answer.
+//!   changes only the speed of an answer, never the answer;
+//! - on Redis, a value read or loaded is also kept in the store's near cache
+//!   (in process), which an invalidation empties on every instance through
+//!   pub/sub before the next read can see it ([`crate::kv::NearCache`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -136,7 +139,7 @@ impl Cache {
         load: F,
     ) -> Result<T, E>
     where
-        T: Serialize + DeserializeOwned,
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
@@ -144,9 +147,16 @@ impl Cache {
             return load().await;
         }
         let (value_key, generation_key) = self.keys(key);
+        let near = self.kv.near();
+        if let Some(value) = near.get::<T>(&value_key).filter(|v| fresh(v)) {
+            self.stats.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(value);
+        }
+        let ticket = near.ticket();
         match self.read(&value_key, &fresh).await {
             Ok(Some(value)) => {
                 self.stats.hits.fetch_add(1, Ordering::Relaxed);
+                near.put(&value_key, value.clone(), self.jittered(), ticket);
                 return Ok(value);
             }
             Ok(None) => {}
@@ -175,7 +185,7 @@ impl Cache {
                 .set_if_generation(&value_key, &bytes, self.jittered(), &generation_key, generation)
                 .await
             {
-                Ok(true) => {}
+                Ok(true) => near.put(&value_key, value.clone(), self.jittered(), ticket),
                 Ok(false) => {
                     self.stats.stale_refused.fetch_add(1, Ordering::Relaxed);
                 }
@@ -185,15 +195,30 @@ impl Cache {
         Ok(value)
     }
 
-    /// Forgets `key` (call after the commit that changed it). Failures are
-    /// logged: the TTL bounds how long a value may outlive a lost invalidation.
+    /// The value at `key` from this process's near cache alone, when it is
+    /// there, current and `fresh`; no round trip.
+    pub fn near_value<T: Clone + 'static>(&self, key: &str, fresh: impl Fn(&T) -> bool) -> Option<T> {
+        if !self.kv.caching() || !self.kv.near().is_current() {
+            return None;
+        }
+        let (value_key, _) = self.keys(key);
+        let value = self.kv.near().get::<T>(&value_key).filter(|v| fresh(v))?;
+        self.stats.hits.fetch_add(1, Ordering::Relaxed);
+        Some(value)
+    }
+
+    /// Forgets `key` (call after the commit that changed it) on every
+    /// instance, in one round trip. A failure is logged: the TTL bounds how
+    /// long a value may outlive a lost invalidation (near caches empty
+    /// themselves when the store goes quiet).
     pub async fn invalidate(&self, key: &str) {
         let (value_key, generation_key) = self.keys(key);
-        if let Err(e) = self.kv.increment(&generation_key, 1, GENERATION_TTL).await {
-            tracing::warn!(error = %e, cache = self.namespace, "cache generation not bumped");
-        }
-        if let Err(e) = self.kv.delete(&value_key).await {
-            tracing::warn!(error = %e, cache = self.namespace, "cached value not deleted; it expires with its TTL");
+        if let Err(e) = self
+            .kv
+            .invalidate_cached(&value_key, &generation_key, GENERATION_TTL)
+            .await
+        {
+            tracing::warn!(error = %e, cache = self.namespace, "cached value not invalidated; it expires with its TTL");
         }
     }
 }

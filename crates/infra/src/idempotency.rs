@@ -226,25 +226,6 @@ pub async fn lookup<C: ConnectionTrait>(
         .await?)
 }
 
-/// Stores the result of the change on the claimed row, before the commit.
-pub(crate) async fn complete<C: ConnectionTrait>(
-    txn: &C,
-    scope: &str,
-    key: &IdempotencyKey,
-    result: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<(), InfraError> {
-    use entity::{Column, Entity};
-    Entity::update_many()
-        .col_expr(Column::Result, Expr::value(result))
-        .col_expr(Column::CompletedAt, Expr::value(now))
-        .filter(Column::Scope.eq(scope))
-        .filter(Column::Key.eq(key.key.as_str()))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, EntityTrait, Set, Statement};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
@@ -203,6 +203,17 @@ impl Outbox {
         event: NewEvent,
         now: DateTime<Utc>,
     ) -> Result<Uuid, DbErr> {
+        let (id, row) = Self::row(actor, event, now)?;
+        entity::Entity::insert(row).exec_without_returning(conn).await?;
+        Ok(id)
+    }
+
+    /// The pending outbox row of `event` by `actor` at `now`, with its new id.
+    pub(crate) fn row(
+        actor: &Actor,
+        event: NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<(Uuid, entity::ActiveModel), DbErr> {
         let id = crate::ids::new_id();
         let mut metadata = serde_json::json!({
             "actor_id": actor.user_id,
@@ -232,21 +243,7 @@ impl Outbox {
             created_at: Set(now),
             published_at: Set(None),
         };
-        entity::Entity::insert(row).exec_without_returning(conn).await?;
-        Ok(id)
-    }
-
-    /// Queues a database notification for the relay, delivered at commit
-    /// (PostgreSQL `pg_notify`; nothing on SQLite, where [`Outbox::committed`] wakes it).
-    pub async fn signal<C: ConnectionTrait>(&self, conn: &C) -> Result<(), DbErr> {
-        if conn.get_database_backend() == DbBackend::Postgres {
-            conn.execute_raw(Statement::from_string(
-                DbBackend::Postgres,
-                format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')"),
-            ))
-            .await?;
-        }
-        Ok(())
+        Ok((id, row))
     }
 
     /// Tells an in-process relay that a transaction with events committed.

@@ -106,7 +106,7 @@ pub async fn next_expiry<C: ConnectionTrait>(
 }
 
 /// What the capability cache keeps: the set and until when it holds.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Held {
     capabilities: BTreeSet<String>,
     until: Option<DateTime<Utc>>,
@@ -137,6 +137,17 @@ pub async fn for_user<I: infra::Infra>(infra: &I, user_id: Uuid) -> Result<BTree
         )
         .await?;
     Ok(held.capabilities)
+}
+
+/// The capabilities of `user_id` from this process's near cache alone (no
+/// round trip), when they are there and current.
+pub fn near_for_user<I: infra::Infra>(infra: &I, user_id: Uuid) -> Option<BTreeSet<String>> {
+    let now = infra.clock().now();
+    cache(infra)
+        .near_value(&user_id.to_string(), |held: &Held| {
+            held.until.is_none_or(|until| until > now)
+        })
+        .map(|held| held.capabilities)
 }
 
 /// Forgets the cached capabilities of `user_id` (after a committed change of its roles or grants).

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod accounts;
+pub mod authenticate;
 pub mod claims_cache;
 pub mod config;
 pub mod device;

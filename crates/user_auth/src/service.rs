@@ -1,7 +1,7 @@
 //! Login, refresh, logout and token checks.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 
 use infra::write::write;
 use infra::{Actor, Infra};
@@ -26,16 +26,16 @@ pub struct AuthService<I: Infra> {
     pub(crate) infra: I,
     otp_sender: Arc<dyn crate::otp::OtpSender>,
     pub(crate) config: Arc<AuthConfig>,
-    keys: Arc<RwLock<KeyRing>>,
+    pub(crate) keys: Arc<RwLock<KeyRing>>,
     /// When an unknown `kid` last caused a reload (Unix seconds), so forged
     /// tokens cannot make every request read the key table.
-    last_reload: Arc<AtomicI64>,
+    pub(crate) last_reload: Arc<AtomicI64>,
     /// Verified claims by token hash, so a signature is checked once per token.
     pub(crate) claims: Arc<ClaimsCache>,
 }
 
 /// Least time between two reloads caused by unknown key ids.
-const RELOAD_INTERVAL_SECS: i64 = 10;
+pub(crate) const RELOAD_INTERVAL_SECS: i64 = 10;
 
 impl<I: Infra> AuthService<I> {
     /// Loads the signing keys (creating the development key when needed).
@@ -275,49 +275,6 @@ impl<I: Infra> AuthService<I> {
                 Err(AuthError::RefreshTokenReused)
             }
         }
-    }
-
-    /// Verifies an access token and answers the caller with the capabilities in
-    /// force now. Refuses revoked tokens and sessions (kv marks, then the session
-    /// row, which stays authoritative when the kv store lost or missed a mark) and
-    /// disabled users.
-    pub async fn authenticate(&self, token: &str) -> Result<Authenticated, AuthError> {
-        let now = self.infra.clock().now();
-        let leeway = self.config.leeway.num_seconds();
-        let claims = if let Some(claims) = self.claims.get(token, now, leeway) {
-            claims
-        } else {
-            let kid = tokens::key_id(token)?;
-            if self.keys.read().await.verifying(&kid).is_none() {
-                // Perhaps a key made by another instance's rotation: read the keys
-                // again, at most once per interval.
-                let last = self.last_reload.load(Ordering::Relaxed);
-                if now.timestamp() - last >= RELOAD_INTERVAL_SECS
-                    && self
-                        .last_reload
-                        .compare_exchange(last, now.timestamp(), Ordering::Relaxed, Ordering::Relaxed)
-                        .is_ok()
-                {
-                    self.reload_keys().await?;
-                }
-            }
-            let claims = tokens::verify(&*self.keys.read().await, &self.config, token, now)?;
-            self.claims.insert(token, claims.clone(), now);
-            claims
-        };
-        match sessions::is_marked_revoked(self.infra.kv(), claims.sid, Some(claims.jti)).await {
-            Ok(true) => return Err(AuthError::Revoked),
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
-        }
-        let principal = sessions::principal(&self.infra, claims.sid, claims.sub, now).await?;
-        let kind = UserKind::parse(&principal.kind).ok_or(AuthError::InvalidToken)?;
-        let capabilities = settings::capabilities::for_user(&self.infra, principal.user_id).await?;
-        let mut actor = Actor::user(kind.actor_kind(), principal.user_id, capabilities);
-        actor.organization_id = principal.organization_id;
-        actor.partner_id = principal.partner_id;
-        actor.session_id = Some(claims.sid);
-        Ok(Authenticated { actor, claims })
     }
 }
 

@@ -274,13 +274,17 @@ pub async fn publish_revoked(kv: &Kv, sessions: &[Uuid], tokens: &[Uuid], config
     }
 }
 
+/// The kv keys of the revocation marks of session `sid` and token `jti`.
+pub fn mark_keys(sid: Uuid, jti: Uuid) -> [String; 2] {
+    [session_mark(sid), token_mark(jti)]
+}
+
 /// Whether the kv store has a revocation for the session or the token.
 pub async fn is_marked_revoked(kv: &Kv, sid: Uuid, jti: Option<Uuid>) -> Result<bool, AuthError> {
     let mut keys = vec![session_mark(sid)];
     keys.extend(jti.map(token_mark));
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let marks = kv.get_many(&keys).await?;
-    Ok(marks.iter().any(Option::is_some))
+    Ok(kv.request_check(&keys, None).await?.marked)
 }
 
 /// Who a live session belongs to: what every request needs from the session
@@ -345,6 +349,14 @@ pub async fn principal<I: infra::Infra>(
         return Err(AuthError::Revoked);
     }
     Ok(found)
+}
+
+/// The principal of session `sid` from this instance's near cache alone, if
+/// it is there, current, live at `now` and belongs to `user_id`.
+pub fn near_principal(kv: &Kv, sid: Uuid, user_id: Uuid, now: DateTime<Utc>) -> Option<Principal> {
+    principal_cache(kv)
+        .near_value(&sid.to_string(), |p: &Principal| p.session_expires_at > now)
+        .filter(|p| p.user_id == user_id)
 }
 
 /// Whether the session row allows use at `now`.

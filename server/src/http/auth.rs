@@ -88,9 +88,24 @@ pub async fn require_token(
         );
         return Ok(req.into_response(challenge(error)));
     };
-    match state.auth.authenticate(&token).await {
-        Ok(who) => {
+    let mut policy = None;
+    let authenticated = state
+        .auth
+        .authenticate_charging(&token, |who| {
+            let (p, subject) = super::rate_limit::user_policy(&state, who)?;
+            let key = super::rate_limit::bucket_key(&p, &subject);
+            let quota = p.quota;
+            policy = Some(p);
+            Some((key, quota))
+        })
+        .await;
+    match authenticated {
+        Ok((who, decision)) => {
             req.extensions_mut().insert(who);
+            if let (Some(policy), Some(decision)) = (policy, decision) {
+                req.extensions_mut()
+                    .insert(super::rate_limit::Charged { policy, decision });
+            }
             next.call(req).await.map(ServiceResponse::map_into_boxed_body)
         }
         Err(e) => {

@@ -138,30 +138,38 @@ enum Verdict {
     Refuse(actix_web::HttpResponse),
 }
 
-async fn check(state: &AppState, policy: &Policy, subject: &str, fail_closed: bool) -> Verdict {
-    let key = format!("rl:{}:{subject}", policy.name);
-    match state.infra.kv().gcra_take(&key, policy.quota, 1).await {
-        Ok(decision) if decision.allowed => Verdict::Pass(Some(headers(policy, &decision))),
-        Ok(decision) => {
-            state.metrics.rate_limited(&policy.name);
-            let retry = decision.retry_after.as_secs_f64().ceil().max(1.0) as u64;
-            let error = ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate_limited",
-                format!(
-                    "too many requests under policy {}; retry after {retry} seconds",
-                    policy.name
-                ),
-            )
-            .with_retry_after(retry);
-            let mut response = error.error_response();
-            for (name, value) in headers(policy, &decision) {
-                if let Ok(value) = HeaderValue::from_str(&value) {
-                    response.headers_mut().insert(name, value);
-                }
-            }
-            Verdict::Refuse(response)
+fn verdict(state: &AppState, policy: &Policy, decision: GcraDecision) -> Verdict {
+    if decision.allowed {
+        return Verdict::Pass(Some(headers(policy, &decision)));
+    }
+    state.metrics.rate_limited(&policy.name);
+    let retry = decision.retry_after.as_secs_f64().ceil().max(1.0) as u64;
+    let error = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!(
+            "too many requests under policy {}; retry after {retry} seconds",
+            policy.name
+        ),
+    )
+    .with_retry_after(retry);
+    let mut response = error.error_response();
+    for (name, value) in headers(policy, &decision) {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
         }
+    }
+    Verdict::Refuse(response)
+}
+
+async fn check(state: &AppState, policy: &Policy, subject: &str, fail_closed: bool) -> Verdict {
+    match state
+        .infra
+        .kv()
+        .gcra_take(&bucket_key(policy, subject), policy.quota, 1)
+        .await
+    {
+        Ok(decision) => verdict(state, policy, decision),
         Err(e) if fail_closed => {
             state.metrics.rate_limit_store_error("closed");
             tracing::warn!(error = %e, "rate limit store unreachable; refusing an authentication request");
@@ -195,7 +203,16 @@ async fn apply(
     let (Some(state), Some((policy, subject, fail_closed))) = (state, chosen) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    match check(&state, &policy, &subject, fail_closed).await {
+    let verdict = check(&state, &policy, &subject, fail_closed).await;
+    finish(req, next, verdict).await
+}
+
+async fn finish(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    verdict: Verdict,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    match verdict {
         Verdict::Refuse(response) => Ok(req.into_response(response)),
         Verdict::Pass(headers) => {
             let mut response = next.call(req).await?.map_into_boxed_body();
@@ -245,21 +262,52 @@ pub async fn charge_refused_token(req: &ServiceRequest, state: &AppState) -> Opt
     }
 }
 
-/// After authentication: per user, by tier.
+/// The policy and subject of an authenticated caller: per user, by tier.
+pub fn user_policy(state: &AppState, who: &Authenticated) -> Option<(Policy, String)> {
+    if !state.config.rate_limit_enabled {
+        return None;
+    }
+    let tier = match who.actor.kind {
+        ActorKind::SuperAdmin => "ADMIN",
+        ActorKind::Internal => "INTERNAL",
+        ActorKind::External => "BASIC",
+        ActorKind::System | ActorKind::Anonymous => return None,
+    };
+    let policy = state.limits.tier(tier)?;
+    Some((policy, who.actor.user_id?.to_string()))
+}
+
+/// The bucket key of `policy` for `subject`.
+pub fn bucket_key(policy: &Policy, subject: &str) -> String {
+    format!("rl:{}:{subject}", policy.name)
+}
+
+/// A request already charged to a policy while it was authenticated.
+#[derive(Clone, Debug)]
+pub struct Charged {
+    /// The policy charged.
+    pub policy: Policy,
+    /// Its decision.
+    pub decision: GcraDecision,
+}
+
+/// After authentication: per user, by tier (already charged when the
+/// authentication could do it in its own round trip).
 pub async fn limit_by_user(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
+    let charged = req.extensions_mut().remove::<Charged>();
+    if let Some(charged) = charged
+        && let Some(state) = req.app_data::<web::Data<AppState>>().cloned()
+    {
+        let verdict = verdict(&state, &charged.policy, charged.decision);
+        return finish(req, next, verdict).await;
+    }
     apply(req, next, |req, state| {
         let who = req.extensions().get::<Authenticated>().cloned()?;
-        let tier = match who.actor.kind {
-            ActorKind::SuperAdmin => "ADMIN",
-            ActorKind::Internal => "INTERNAL",
-            ActorKind::External => "BASIC",
-            ActorKind::System | ActorKind::Anonymous => return None,
-        };
-        let policy = state.limits.tier(tier)?;
-        Some((policy, who.actor.user_id?.to_string(), false))
+        let (policy, subject) = user_policy(state, &who)?;
+        Some((policy, subject, false))
     })
     .await
 }

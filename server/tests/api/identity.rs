@@ -240,10 +240,72 @@ async fn otp_answers_never_hold_the_code(t: TestInfra) {
     assert_eq!(bad.json::<Value>().await.unwrap()["errors"][0]["field"], "mobile");
 }
 
+/// Waits until the near cache of `kv` hears its channel (on Redis; the
+/// in-process store has none, and answers false).
+async fn near_live(kv: &infra::Kv) -> bool {
+    for _ in 0..100 {
+        if kv.near().is_live() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    false
+}
+
+async fn a_capability_withdrawn_on_one_instance_is_refused_on_the_other_at_once(t: TestInfra) {
+    let app = with_admin(&t).await;
+    let other = t.another_instance().await;
+    let second = spawn_app(other.clone()).await;
+    if t.kv().is_shared() {
+        assert!(near_live(t.kv()).await && near_live(other.kv()).await, "both near caches hear the channel");
+    }
+    let admin = login(&app, "root@example.com").await;
+    let org: Value = app
+        .post(
+            "/api/v1/settings/organizations",
+            Some(token(&admin)),
+            &json!({"name": "Near Cotton", "legal_name": "Near Cotton Pvt Ltd"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let body = json!({
+        "kind": "INTERNAL", "email": "staff@example.com", "password": PASSWORD, "full_name": "Staff Member",
+        "organization_id": org["id"], "roles": ["BACKOFFICE_STAFF"]
+    });
+    let user: Value = app
+        .post("/api/v1/settings/users", Some(token(&admin)), &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let staff = login(&app, "staff@example.com").await;
+    for _ in 0..3 {
+        // Warm: the principal and the capabilities are now near on instance B.
+        let roles = second.get_with("/api/v1/settings/roles", token(&staff)).await;
+        assert_eq!(roles.status(), 200, "BACKOFFICE_STAFF holds ROLE_READ");
+    }
+    let path = format!("/api/v1/settings/users/{}/roles", user["id"].as_str().unwrap());
+    let withdrawn = app
+        .client
+        .put(format!("{}{path}", app.address))
+        .bearer_auth(token(&admin))
+        .json(&json!({"roles": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), 200);
+    let refused = second.get_with("/api/v1/settings/roles", token(&staff)).await;
+    assert_eq!(refused.status(), 403, "refused on B as soon as A answered");
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "capability_missing");
+}
+
 infra::backend_tests!(
     otp_answers_never_hold_the_code,
     admin_creates_staff_who_is_refused_what_the_role_lacks,
     logout_ends_the_token_on_every_instance,
+    a_capability_withdrawn_on_one_instance_is_refused_on_the_other_at_once,
     routes_need_a_valid_token,
     lockout_answers_429_with_retry_after,
     a_replayed_refresh_token_ends_the_session,

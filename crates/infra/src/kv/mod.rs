@@ -6,6 +6,7 @@
 
 mod gcra;
 mod memory;
+mod near;
 mod pubsub;
 mod redis;
 mod streams;
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 pub use gcra::{GcraDecision, Quota};
 pub use memory::MemoryKv;
+pub use near::{DEAF_AFTER, NearCache, Ticket};
 pub use pubsub::Subscription;
 pub use redis::RedisKv;
 pub use streams::{GroupConsumer, NewEntry, StreamConnection, StreamEntry};
@@ -36,6 +38,15 @@ impl KvError {
     }
 }
 
+/// What [`Kv::request_check`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestCheck {
+    /// Whether one of the marks asked about is set.
+    pub marked: bool,
+    /// The rate-limit decision, when a bucket was named.
+    pub decision: Option<GcraDecision>,
+}
+
 /// Result of a kv operation.
 pub type KvResult<T> = Result<T, KvError>;
 
@@ -51,15 +62,29 @@ pub struct Kv {
     backend: Backend,
     prefix: String,
     caching: bool,
+    near: NearCache,
 }
 
 impl Kv {
     /// A store on Redis, every key under `prefix`.
+    ///
+    /// Its near cache listens to the deployment's channel when a Tokio runtime
+    /// is running (it stays empty otherwise).
     pub fn redis(store: RedisKv, prefix: impl Into<String>) -> Self {
+        let prefix = prefix.into();
+        let near = NearCache::default();
+        if tokio::runtime::Handle::try_current().is_ok() {
+            near.listen(
+                store.clone(),
+                format!("{prefix}{}", near::CHANNEL),
+                format!("{prefix}{}", near::SEQUENCE),
+            );
+        }
         Self {
             backend: Backend::Redis(store),
-            prefix: prefix.into(),
+            prefix,
             caching: true,
+            near,
         }
     }
 
@@ -69,6 +94,7 @@ impl Kv {
             backend: Backend::Memory(store),
             prefix: prefix.into(),
             caching: true,
+            near: NearCache::default(),
         }
     }
 
@@ -82,6 +108,42 @@ impl Kv {
     /// Whether caches over this store keep values.
     pub fn caching(&self) -> bool {
         self.caching
+    }
+
+    /// The values this process keeps in front of the store (live only on
+    /// Redis while the invalidation channel is heard).
+    pub fn near(&self) -> &NearCache {
+        &self.near
+    }
+
+    /// Invalidates a cached value in one round trip: bumps the integer at
+    /// `generation_key` (expiring after `generation_ttl`), deletes `key`, and
+    /// drops `key` from every instance's near cache.
+    pub async fn invalidate_cached(
+        &self,
+        key: &str,
+        generation_key: &str,
+        generation_ttl: Duration,
+    ) -> KvResult<()> {
+        self.near.forget([key]);
+        match &self.backend {
+            Backend::Redis(r) => {
+                let keys = [
+                    self.full(key),
+                    self.full(generation_key),
+                    self.full(near::CHANNEL),
+                    self.full(near::SEQUENCE),
+                ];
+                let seq = r.invalidate(&keys, generation_ttl, key).await?;
+                self.near.observe(seq);
+                Ok(())
+            }
+            Backend::Memory(m) => {
+                m.increment(&self.full(generation_key), 1, generation_ttl)?;
+                m.delete(&self.full(key));
+                Ok(())
+            }
+        }
     }
 
     /// The prefix every key is stored under.
@@ -217,11 +279,39 @@ impl Kv {
         }
     }
 
+    /// The per-request lookups in one round trip: whether any of `marks` is
+    /// set, and, when `rate` names a bucket, a GCRA take of one unit from it.
+    /// On Redis it also reads the number of the last invalidation, so this
+    /// instance's near cache stops answering while it is behind.
+    pub async fn request_check(&self, marks: &[&str], rate: Option<(&str, Quota)>) -> KvResult<RequestCheck> {
+        let marks: Vec<String> = marks.iter().map(|k| self.full(k)).collect();
+        let bucket = rate.map(|(key, quota)| (self.full(key), quota));
+        match &self.backend {
+            Backend::Redis(r) => {
+                let (seq, check) = r
+                    .request_check(&self.full(near::SEQUENCE), &marks, bucket.as_ref(), 1)
+                    .await?;
+                self.near.observe(seq);
+                Ok(check)
+            }
+            Backend::Memory(m) => Ok(RequestCheck {
+                marked: marks.iter().any(|k| m.get(k).is_some()),
+                decision: bucket.map(|(key, quota)| m.gcra_take(&key, quota, 1)),
+            }),
+        }
+    }
+
     /// Deletes every key under this handle's prefix and returns how many went.
     /// For tests and operators; other handles' prefixes are untouched.
+    /// The near caches of every instance are emptied too.
     pub async fn clear_prefix(&self) -> KvResult<u64> {
+        self.near.clear();
         match &self.backend {
-            Backend::Redis(r) => r.delete_matching(&self.prefix).await,
+            Backend::Redis(r) => {
+                let deleted = r.delete_matching(&self.prefix).await?;
+                r.publish(&self.full(near::CHANNEL), "*").await?;
+                Ok(deleted)
+            }
             Backend::Memory(m) => Ok(m.delete_matching(&self.prefix)),
         }
     }

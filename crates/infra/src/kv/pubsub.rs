@@ -1,4 +1,4 @@
-//! Redis pub/sub: publishing through the pool, subscribing on a connection
+//! Redis pub/sub: publishing on the shared connections, subscribing on a connection
 //! of its own.
 
 use ::redis::aio::PubSubStream;
@@ -11,13 +11,8 @@ impl RedisKv {
     /// Publishes `message` on pub/sub `channel` (a full key); answers how many
     /// subscribers received it.
     pub async fn publish(&self, channel: &str, message: &str) -> KvResult<u64> {
-        let mut c = self.connection().await?;
-        ::redis::cmd("PUBLISH")
-            .arg(channel)
-            .arg(message)
-            .query_async(&mut c)
+        self.query(::redis::cmd("PUBLISH").arg(channel).arg(message))
             .await
-            .map_err(map_err)
     }
 
     /// Subscribes to pub/sub `channel` (a full key) on a connection of its own.

@@ -1,10 +1,12 @@
-//! The Redis store: a deadpool of multiplexed connections with timeouts, and
-//! Lua scripts for the operations that need more than one command.
+//! The Redis store: a few multiplexed connections with timeouts, and Lua
+//! scripts for the operations that need more than one command.
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use deadpool_redis::{Config, Pool, PoolConfig, Runtime, Timeouts};
-use redis::{AsyncCommands, RedisError, Script};
+use redis::aio::MultiplexedConnection;
+use redis::{AsyncConnectionConfig, FromRedisValue, RedisError, Script, ScriptInvocation};
 
 use super::gcra::{GcraDecision, Quota};
 use super::{KvError, KvResult};
@@ -30,155 +32,223 @@ if g == tonumber(ARGV[3]) then
 end
 return 0";
 
-/// GCRA with Redis time: KEYS[1] bucket; ARGV emission (us), burst, cost.
-/// Returns {allowed, remaining, retry_after_us, reset_after_us}.
-const GCRA: &str = r"
-local emission = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
+/// The per-request lookups: KEYS[1] invalidation number, KEYS[2] rate bucket
+/// (when ARGV[1] is 1), KEYS[3..] revocation marks; ARGV[2..4] GCRA emission
+/// (us), burst, cost. Returns {seq, marked, allowed, remaining, retry_after_us,
+/// reset_after_us}. GCRA with Redis time; a marked request charges nothing.
+const REQUEST: &str = r"
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local marked = 0
+if #KEYS > 2 and redis.call('EXISTS', unpack(KEYS, 3)) > 0 then marked = 1 end
+if ARGV[1] ~= '1' or marked == 1 then
+  return {seq, marked, 1, 0, 0, 0}
+end
+local emission = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+local tat = tonumber(redis.call('GET', KEYS[2]) or now)
 if tat < now then tat = now end
 local new_tat = tat + emission * cost
 local allow_at = new_tat - emission * burst
 if allow_at > now then
-  return {0, 0, allow_at - now, tat - now}
+  return {seq, 0, 0, 0, allow_at - now, tat - now}
 end
-redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', math.floor((new_tat - now) / 1000) + 1)
-return {1, math.floor((now - allow_at) / emission), 0, new_tat - now}";
+redis.call('SET', KEYS[2], string.format('%d', new_tat), 'PX', math.floor((new_tat - now) / 1000) + 1)
+return {seq, 0, 1, math.floor((now - allow_at) / emission), 0, new_tat - now}";
 
-/// A Redis connection pool with the store's scripts loaded lazily.
+/// Redis through a few multiplexed connections (each carries any number of
+/// requests at once, so nothing is checked out and nothing is checked per
+/// request), with the store's scripts loaded lazily. A connection that fails
+/// with an I/O error, a timeout or a drop is discarded and replaced on its next
+/// use; while Redis refuses connections, new attempts wait out a short back-off
+/// so that requests fail fast instead of each paying a connect.
 #[derive(Clone)]
 pub struct RedisKv {
-    pool: Pool,
+    slots: Arc<[Slot]>,
+    next: Arc<AtomicUsize>,
+    config: AsyncConnectionConfig,
     /// For connections of their own: blocking stream reads, pub/sub.
-    pub(super) client: std::sync::Arc<redis::Client>,
-    compare_and_delete: Script,
-    increment: Script,
-    gcra: Script,
-    set_if_generation: Script,
+    pub(super) client: Arc<redis::Client>,
+    pub(super) scripts: Arc<Scripts>,
 }
+
+/// The Lua scripts of the store.
+pub(super) struct Scripts {
+    pub(super) compare_and_delete: Script,
+    pub(super) increment: Script,
+    pub(super) set_if_generation: Script,
+    pub(super) invalidate: Script,
+    pub(super) request: Script,
+}
+
+/// One multiplexed connection, opened on first use and after a failure.
+#[derive(Default)]
+struct Slot {
+    conn: Mutex<Option<MultiplexedConnection>>,
+    /// Held while connecting, so that one caller connects and the others wait.
+    connecting: tokio::sync::Mutex<()>,
+    /// No new attempt before this instant after a failed one.
+    retry_at: Mutex<Option<Instant>>,
+}
+
+/// How long a refused connection keeps new attempts away.
+const CONNECT_BACKOFF: Duration = Duration::from_millis(250);
 
 impl std::fmt::Debug for RedisKv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisKv")
-            .field("status", &self.pool.status())
+            .field("connections", &self.slots.len())
             .finish()
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl RedisKv {
-    /// A pool of at most `max_size` connections to `url`; waiting for, creating
-    /// or recycling a connection gives up after `timeout`.
-    pub fn connect(url: &str, max_size: usize, timeout: Duration) -> KvResult<Self> {
-        let mut config = Config::from_url(url);
-        let mut pool = PoolConfig::new(max_size);
-        pool.timeouts = Timeouts {
-            wait: Some(timeout),
-            create: Some(timeout),
-            recycle: Some(timeout),
-        };
-        config.pool = Some(pool);
+    /// A store on `connections` multiplexed connections to `url` (at least
+    /// one); connecting and every answer give up after `timeout`. Nothing
+    /// connects until the first command.
+    pub fn connect(url: &str, connections: usize, timeout: Duration) -> KvResult<Self> {
         let client = redis::Client::open(url)
             .map_err(|e| KvError::Unavailable(format!("cannot read the configured Redis URL: {e}")))?;
-        let pool = config.create_pool(Some(Runtime::Tokio1)).map_err(|e| {
-            KvError::Unavailable(format!("cannot create a Redis pool for the configured URL: {e}"))
-        })?;
+        let config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout));
+        let slots: Vec<Slot> = (0..connections.max(1)).map(|_| Slot::default()).collect();
         Ok(Self {
-            pool,
-            client: std::sync::Arc::new(client),
-            compare_and_delete: Script::new(COMPARE_AND_DELETE),
-            increment: Script::new(INCREMENT),
-            gcra: Script::new(GCRA),
-            set_if_generation: Script::new(SET_IF_GENERATION),
+            slots: slots.into(),
+            next: Arc::new(AtomicUsize::new(0)),
+            config,
+            client: Arc::new(client),
+            scripts: Arc::new(Scripts {
+                compare_and_delete: Script::new(COMPARE_AND_DELETE),
+                increment: Script::new(INCREMENT),
+                set_if_generation: Script::new(SET_IF_GENERATION),
+                invalidate: Script::new(super::near::INVALIDATE),
+                request: Script::new(REQUEST),
+            }),
         })
     }
 
-    /// Connections in use and idle, for metrics.
+    /// Connections open and configured, for metrics.
     pub fn pool_status(&self) -> (usize, usize) {
-        let s = self.pool.status();
-        (s.size - s.available.min(s.size), s.available)
+        let open = self.slots.iter().filter(|s| lock(&s.conn).is_some()).count();
+        (open, self.slots.len())
     }
 
-    /// A pooled connection.
-    pub async fn connection(&self) -> KvResult<deadpool_redis::Connection> {
-        self.pool
-            .get()
+    /// A multiplexed connection (shared: clone it freely, never hold it for a
+    /// blocking command).
+    pub async fn connection(&self) -> KvResult<MultiplexedConnection> {
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.slots.len();
+        let slot = &self.slots[i];
+        if let Some(conn) = lock(&slot.conn).clone() {
+            return Ok(conn);
+        }
+        let _connecting = slot.connecting.lock().await;
+        if let Some(conn) = lock(&slot.conn).clone() {
+            return Ok(conn);
+        }
+        if lock(&slot.retry_at).is_some_and(|at| Instant::now() < at) {
+            return Err(KvError::Unavailable(
+                "Redis refused the last connection attempt moments ago".into(),
+            ));
+        }
+        match self
+            .client
+            .get_multiplexed_async_connection_with_config(&self.config)
             .await
-            .map_err(|e| KvError::Unavailable(e.to_string()))
+        {
+            Ok(conn) => {
+                *lock(&slot.retry_at) = None;
+                *lock(&slot.conn) = Some(conn.clone());
+                Ok(conn)
+            }
+            Err(e) => {
+                *lock(&slot.retry_at) = Some(Instant::now() + CONNECT_BACKOFF);
+                Err(map_err(e))
+            }
+        }
+    }
+
+    /// Forgets every connection after an error that says it is broken; the
+    /// next command connects again.
+    fn discard_if_broken(&self, e: &RedisError) {
+        if broken(e) {
+            for slot in self.slots.iter() {
+                lock(&slot.conn).take();
+            }
+        }
+    }
+
+    /// Sends one command and reads its answer.
+    pub(super) async fn query<T: FromRedisValue>(&self, cmd: &redis::Cmd) -> KvResult<T> {
+        let mut c = self.connection().await?;
+        cmd.query_async(&mut c).await.map_err(|e| self.failed(e))
+    }
+
+    /// Sends a pipeline and reads its answers.
+    pub(super) async fn pipeline<T: FromRedisValue>(&self, pipe: &redis::Pipeline) -> KvResult<T> {
+        let mut c = self.connection().await?;
+        pipe.query_async(&mut c).await.map_err(|e| self.failed(e))
+    }
+
+    /// Runs a prepared script invocation.
+    pub(super) async fn invoke<T: FromRedisValue>(&self, invocation: &ScriptInvocation<'_>) -> KvResult<T> {
+        let mut c = self.connection().await?;
+        invocation.invoke_async(&mut c).await.map_err(|e| self.failed(e))
+    }
+
+    /// Maps a failure, discarding the connections when it says they are broken.
+    pub(super) fn failed(&self, e: RedisError) -> KvError {
+        self.discard_if_broken(&e);
+        map_err(e)
     }
 
     pub(super) async fn ping(&self) -> KvResult<()> {
-        let mut c = self.connection().await?;
-        redis::cmd("PING")
-            .query_async::<String>(&mut c)
-            .await
-            .map_err(map_err)?;
-        Ok(())
+        self.query::<String>(&redis::cmd("PING")).await.map(|_| ())
     }
 
     pub(super) async fn get(&self, key: &str) -> KvResult<Option<Vec<u8>>> {
-        let mut c = self.connection().await?;
-        c.get(key).await.map_err(map_err)
+        self.query(redis::cmd("GET").arg(key)).await
     }
 
     pub(super) async fn get_many(&self, keys: &[String]) -> KvResult<Vec<Option<Vec<u8>>>> {
-        let mut c = self.connection().await?;
-        redis::cmd("MGET")
-            .arg(keys)
-            .query_async(&mut c)
-            .await
-            .map_err(map_err)
+        self.query(redis::cmd("MGET").arg(keys)).await
     }
 
     pub(super) async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> KvResult<()> {
-        let mut c = self.connection().await?;
-        redis::cmd("SET")
-            .arg(key)
-            .arg(value)
-            .arg("PX")
-            .arg(millis(ttl))
-            .query_async(&mut c)
+        self.query(redis::cmd("SET").arg(key).arg(value).arg("PX").arg(millis(ttl)))
             .await
-            .map_err(map_err)
     }
 
     pub(super) async fn set_if_absent(&self, key: &str, value: &[u8], ttl: Duration) -> KvResult<bool> {
-        let mut c = self.connection().await?;
-        let set: Option<String> = redis::cmd("SET")
-            .arg(key)
-            .arg(value)
-            .arg("NX")
-            .arg("PX")
-            .arg(millis(ttl))
-            .query_async(&mut c)
-            .await
-            .map_err(map_err)?;
+        let set: Option<String> = self
+            .query(
+                redis::cmd("SET")
+                    .arg(key)
+                    .arg(value)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(ttl)),
+            )
+            .await?;
         Ok(set.is_some())
     }
 
     pub(super) async fn compare_and_delete(&self, key: &str, expected: &[u8]) -> KvResult<bool> {
-        let mut c = self.connection().await?;
         let n: i64 = self
-            .compare_and_delete
-            .key(key)
-            .arg(expected)
-            .invoke_async(&mut c)
-            .await
-            .map_err(map_err)?;
+            .invoke(self.scripts.compare_and_delete.key(key).arg(expected))
+            .await?;
         Ok(n > 0)
     }
 
     pub(super) async fn increment(&self, key: &str, by: i64, ttl: Duration) -> KvResult<i64> {
-        let mut c = self.connection().await?;
-        self.increment
-            .key(key)
-            .arg(by)
-            .arg(millis(ttl))
-            .invoke_async(&mut c)
+        self.invoke(self.scripts.increment.key(key).arg(by).arg(millis(ttl)))
             .await
-            .map_err(map_err)
     }
 
     pub(super) async fn set_if_generation(
@@ -189,66 +259,105 @@ impl RedisKv {
         generation_key: &str,
         expected: i64,
     ) -> KvResult<bool> {
-        let mut c = self.connection().await?;
         let n: i64 = self
-            .set_if_generation
-            .key(key)
-            .key(generation_key)
-            .arg(value)
-            .arg(millis(ttl))
-            .arg(expected)
-            .invoke_async(&mut c)
-            .await
-            .map_err(map_err)?;
+            .invoke(
+                self.scripts
+                    .set_if_generation
+                    .key(key)
+                    .key(generation_key)
+                    .arg(value)
+                    .arg(millis(ttl))
+                    .arg(expected),
+            )
+            .await?;
         Ok(n == 1)
     }
 
     pub(super) async fn delete(&self, key: &str) -> KvResult<bool> {
-        let mut c = self.connection().await?;
-        let n: i64 = c.del(key).await.map_err(map_err)?;
+        let n: i64 = self.query(redis::cmd("DEL").arg(key)).await?;
         Ok(n > 0)
     }
 
     pub(super) async fn gcra_take(&self, key: &str, quota: Quota, cost: u32) -> KvResult<GcraDecision> {
-        let mut c = self.connection().await?;
-        let (allowed, remaining, retry_after, reset_after): (i64, i64, i64, i64) = self
-            .gcra
-            .key(key)
-            .arg(quota.emission_micros())
-            .arg(quota.burst.max(1))
-            .arg(cost)
-            .invoke_async(&mut c)
-            .await
-            .map_err(map_err)?;
-        Ok(GcraDecision {
+        let bucket = (key.to_owned(), quota);
+        let (_, check) = self.request_check(key, &[], Some(&bucket), cost).await?;
+        check.decision.ok_or(KvError::Command(
+            "the rate-limit script answered no decision".into(),
+        ))
+    }
+
+    /// Runs the invalidation script over `keys` (value, generation, channel,
+    /// sequence); answers the invalidation's number.
+    pub(super) async fn invalidate(
+        &self,
+        keys: &[String; 4],
+        generation_ttl: Duration,
+        message: &str,
+    ) -> KvResult<u64> {
+        let mut invocation = self.scripts.invalidate.prepare_invoke();
+        for key in keys {
+            invocation.key(key);
+        }
+        invocation.arg(millis(generation_ttl)).arg(message);
+        self.invoke(&invocation).await
+    }
+
+    /// Runs the request script: answers the invalidation number and the check.
+    pub(super) async fn request_check(
+        &self,
+        sequence: &str,
+        marks: &[String],
+        bucket: Option<&(String, Quota)>,
+        cost: u32,
+    ) -> KvResult<(u64, super::RequestCheck)> {
+        let mut invocation = self.scripts.request.prepare_invoke();
+        invocation.key(sequence);
+        match bucket {
+            Some((key, quota)) => invocation
+                .key(key)
+                .arg(1)
+                .arg(quota.emission_micros())
+                .arg(quota.burst.max(1))
+                .arg(cost),
+            None => invocation.key(sequence).arg(0).arg(0).arg(0).arg(0),
+        };
+        for mark in marks {
+            invocation.key(mark);
+        }
+        let (seq, marked, allowed, remaining, retry_after, reset_after): (i64, i64, i64, i64, i64, i64) =
+            self.invoke(&invocation).await?;
+        let decision = bucket.map(|_| GcraDecision {
             allowed: allowed == 1,
             remaining: u32::try_from(remaining).unwrap_or(0),
             retry_after: Duration::from_micros(u64::try_from(retry_after).unwrap_or(0)),
             reset_after: Duration::from_micros(u64::try_from(reset_after).unwrap_or(0)),
-        })
+        });
+        Ok((
+            u64::try_from(seq).unwrap_or(0),
+            super::RequestCheck {
+                marked: marked == 1,
+                decision,
+            },
+        ))
     }
 
     pub(super) async fn delete_matching(&self, prefix: &str) -> KvResult<u64> {
-        let mut c = self.connection().await?;
         let pattern = format!("{}*", escape_glob(prefix));
         let mut cursor: u64 = 0;
         let mut deleted = 0u64;
         loop {
-            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(&pattern)
-                .arg("COUNT")
-                .arg(1000)
-                .query_async(&mut c)
-                .await
-                .map_err(map_err)?;
+            let (next, keys): (u64, Vec<String>) = self
+                .query(
+                    redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(&pattern)
+                        .arg("COUNT")
+                        .arg(1000),
+                )
+                .await?;
             if !keys.is_empty() {
-                let n: u64 = redis::cmd("UNLINK")
-                    .arg(&keys)
-                    .query_async(&mut c)
-                    .await
-                    .map_err(map_err)?;
+                let n: u64 = self.query(redis::cmd("UNLINK").arg(&keys)).await?;
                 deleted += n;
             }
             if next == 0 {
@@ -279,9 +388,14 @@ pub(crate) fn map_err(e: RedisError) -> KvError {
     KvError::from(e)
 }
 
+/// Whether the error means the connection cannot be used again.
+fn broken(e: &RedisError) -> bool {
+    e.is_io_error() || e.is_timeout() || e.is_connection_refusal() || e.is_connection_dropped()
+}
+
 impl From<RedisError> for KvError {
     fn from(e: RedisError) -> Self {
-        if e.is_io_error() || e.is_timeout() || e.is_connection_refusal() || e.is_connection_dropped() {
+        if broken(&e) {
             KvError::Unavailable(e.to_string())
         } else {
             KvError::Command(e.to_string())

@@ -45,30 +45,18 @@ impl RedisKv {
             }
             cmd.ignore();
         }
-        let mut c = self.connection().await?;
-        pipe.query_async::<()>(&mut c).await.map_err(map_err)
+        self.pipeline::<()>(&pipe).await
     }
 
     /// Every entry of the stream at `key`, oldest first.
     pub async fn stream_range(&self, key: &str) -> KvResult<Vec<StreamEntry>> {
-        let mut c = self.connection().await?;
-        ::redis::cmd("XRANGE")
-            .arg(key)
-            .arg("-")
-            .arg("+")
-            .query_async(&mut c)
+        self.query(::redis::cmd("XRANGE").arg(key).arg("-").arg("+"))
             .await
-            .map_err(map_err)
     }
 
     /// How many entries the stream at `key` holds (0 when it does not exist).
     pub async fn stream_len(&self, key: &str) -> KvResult<u64> {
-        let mut c = self.connection().await?;
-        ::redis::cmd("XLEN")
-            .arg(key)
-            .query_async(&mut c)
-            .await
-            .map_err(map_err)
+        self.query(::redis::cmd("XLEN").arg(key)).await
     }
 
     /// A connection of its own for consumer groups; an answer later than

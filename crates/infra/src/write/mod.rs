@@ -1,6 +1,8 @@
 //! The write helper: every change runs here, in one transaction that claims the
 //! durable idempotency key first, then applies the change, appends its events,
-//! records its audit row, stores the result on the key row, and commits.
+//! records its audit row, stores the result on the key row, and commits. The
+//! events, audit rows and the key's result are written together at the end
+//! (one statement on PostgreSQL, see `close`).
 //!
 //! ```no_run
 //! # use infra::{Actor, AppInfra, InfraError, NewEvent};
@@ -19,7 +21,9 @@
 //! # Ok(()) }
 //! ```
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod close;
+
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
@@ -51,8 +55,7 @@ pub struct WriteTx {
     actor: Actor,
     outbox: Outbox,
     now: DateTime<Utc>,
-    events: AtomicUsize,
-    audits: AtomicUsize,
+    closing: Mutex<close::Closing>,
 }
 
 impl WriteTx {
@@ -72,17 +75,20 @@ impl WriteTx {
         self.now
     }
 
-    /// Appends an event to the outbox in this transaction.
+    fn closing(&self) -> std::sync::MutexGuard<'_, close::Closing> {
+        self.closing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Appends an event to the outbox in this transaction (its row is
+    /// inserted with the others when the write ends, before the commit).
     pub async fn emit(&self, event: NewEvent) -> Result<Uuid, DbErr> {
-        let id = self
-            .outbox
-            .append(&self.txn, &self.actor, event, self.now)
-            .await?;
-        self.events.fetch_add(1, Ordering::Relaxed);
+        let (id, row) = Outbox::row(&self.actor, event, self.now)?;
+        self.closing().events.push(row);
         Ok(id)
     }
 
-    /// Records the audit row of this change: `action` on `resource_type` `resource_id`.
+    /// Records the audit row of this change: `action` on `resource_type`
+    /// `resource_id` (inserted when the write ends, before the commit).
     pub async fn audit(
         &self,
         action: &str,
@@ -90,17 +96,8 @@ impl WriteTx {
         resource_id: &str,
         details: Option<Value>,
     ) -> Result<(), DbErr> {
-        crate::audit::record(
-            &self.txn,
-            &self.actor,
-            action,
-            resource_type,
-            resource_id,
-            details,
-            self.now,
-        )
-        .await?;
-        self.audits.fetch_add(1, Ordering::Relaxed);
+        let row = crate::audit::row(&self.actor, action, resource_type, resource_id, details, self.now);
+        self.closing().audits.push(row);
         Ok(())
     }
 }
@@ -141,8 +138,7 @@ where
         actor: actor.clone(),
         outbox: infra.outbox().clone(),
         now,
-        events: AtomicUsize::new(0),
-        audits: AtomicUsize::new(0),
+        closing: Mutex::new(close::Closing::default()),
     };
     let value = match change(&tx).await {
         Ok(value) => value,
@@ -161,18 +157,22 @@ where
 }
 
 async fn finish<T: Serialize>(tx: WriteTx, scope: &str, value: &T) -> Result<(), InfraError> {
-    if tx.audits.load(Ordering::Relaxed) == 0 {
+    let mut closing = tx.closing.into_inner().unwrap_or_else(|p| p.into_inner());
+    if closing.audits.is_empty() {
         return Err(InfraError::Invariant(
             "a write must record an audit row (WriteTx::audit) before it commits",
         ));
     }
     if let Some(key) = &tx.actor.idempotency {
-        idempotency::complete(&tx.txn, scope, key, serde_json::to_value(value)?, tx.now).await?;
+        closing.key = Some((
+            scope.to_owned(),
+            key.key.clone(),
+            serde_json::to_value(value)?,
+            tx.now,
+        ));
     }
-    let evented = tx.events.load(Ordering::Relaxed) > 0;
-    if evented {
-        tx.outbox.signal(&tx.txn).await?;
-    }
+    let evented = !closing.events.is_empty();
+    close::run(&tx.txn, closing).await?;
     tx.txn.commit().await?;
     if evented {
         tx.outbox.committed();
