@@ -75,9 +75,9 @@ pub struct Config {
     pub db_acquire_timeout_ms: u64,
     /// Longest PostgreSQL statement.
     pub db_statement_timeout_ms: u64,
-    /// Most Redis connections.
+    /// Multiplexed Redis connections (each carries many requests at once).
     pub redis_pool_size: usize,
-    /// Wait for a Redis connection.
+    /// Longest wait for connecting to Redis and for each answer.
     pub redis_timeout_ms: u64,
     /// Largest accepted request body.
     pub max_body_bytes: usize,
@@ -137,7 +137,7 @@ impl Default for Config {
             db_max_connections: 16,
             db_acquire_timeout_ms: 5_000,
             db_statement_timeout_ms: 30_000,
-            redis_pool_size: 32,
+            redis_pool_size: 2,
             redis_timeout_ms: 2_000,
             max_body_bytes: 1024 * 1024,
             workers: 0,

@@ -23,6 +23,22 @@ pub const RELAY_LOCK_KEY: i64 = 0x5452_4144_455f_5231;
 pub const BATCH: u64 = 200;
 /// Attempts before a row is marked failed.
 pub const MAX_ATTEMPTS: i32 = 8;
+/// The rows of a pass, for the statement that marks them: on PostgreSQL one
+/// JSON array parameter, so the statement text (and its prepared plan) is the
+/// same whatever the pass's size; elsewhere an `IN` list.
+fn published_ids(backend: DbBackend, due: &[Model]) -> sea_orm::Condition {
+    let condition = sea_orm::Condition::all();
+    if backend == DbBackend::Postgres {
+        let ids: Vec<String> = due.iter().map(|r| r.id.to_string()).collect();
+        let ids = serde_json::Value::from(ids).to_string();
+        return condition.add(Expr::cust_with_values(
+            "outbox_events.id IN (SELECT value::uuid FROM json_array_elements_text($1::json))",
+            [ids],
+        ));
+    }
+    condition.add(Column::Id.is_in(due.iter().map(|r| r.id)))
+}
+
 /// Publishes one pass of due rows; answers how many were published.
 ///
 /// Rows go in commit order per aggregate: PostgreSQL's `seq` (one database
@@ -78,7 +94,7 @@ pub async fn relay_once(infra: &AppInfra) -> Result<usize, infra::InfraError> {
             Entity::update_many()
                 .col_expr(Column::Status, Expr::value("published"))
                 .col_expr(Column::PublishedAt, Expr::value(now))
-                .filter(Column::Id.is_in(due.iter().map(|r| r.id)))
+                .filter(published_ids(infra.backend(), &due))
                 // Never over a row an operator failed or discarded meanwhile.
                 .filter(Column::Status.eq("pending"))
                 .exec(db)

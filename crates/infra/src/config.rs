@@ -20,7 +20,7 @@ pub struct InfraConfig {
     pub db_acquire_timeout: Duration,
     /// Longest a PostgreSQL statement may run.
     pub db_statement_timeout: Duration,
-    /// Most Redis connections in the pool.
+    /// Multiplexed Redis connections (each carries many requests at once).
     pub redis_pool_size: usize,
     /// How long to wait for a Redis connection.
     pub redis_timeout: Duration,
@@ -55,7 +55,7 @@ impl InfraConfig {
             db_max_connections: 16,
             db_acquire_timeout: Duration::from_secs(5),
             db_statement_timeout: Duration::from_secs(30),
-            redis_pool_size: 32,
+            redis_pool_size: 2,
             redis_timeout: Duration::from_secs(2),
             cache_enabled: true,
         }

@@ -257,7 +257,10 @@ async fn a_capability_withdrawn_on_one_instance_is_refused_on_the_other_at_once(
     let other = t.another_instance().await;
     let second = spawn_app(other.clone()).await;
     if t.kv().is_shared() {
-        assert!(near_live(t.kv()).await && near_live(other.kv()).await, "both near caches hear the channel");
+        assert!(
+            near_live(t.kv()).await && near_live(other.kv()).await,
+            "both near caches hear the channel"
+        );
     }
     let admin = login(&app, "root@example.com").await;
     let org: Value = app
@@ -298,7 +301,10 @@ async fn a_capability_withdrawn_on_one_instance_is_refused_on_the_other_at_once(
     assert_eq!(withdrawn.status(), 200);
     let refused = second.get_with("/api/v1/settings/roles", token(&staff)).await;
     assert_eq!(refused.status(), 403, "refused on B as soon as A answered");
-    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "capability_missing");
+    assert_eq!(
+        refused.json::<Value>().await.unwrap()["code"],
+        "capability_missing"
+    );
 }
 
 infra::backend_tests!(
