@@ -17,9 +17,10 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Benchmarks on PostgreSQL + Redis: HTTP load and event delivery, figures as ratios (docs/performance.md).
+# Benchmarks on PostgreSQL + Redis: HTTP load, event delivery, and the Rust server against the
+# FastAPI peer (benches/peer/, driven by wrk), figures as ratios (docs/performance.md).
 bench:
-    cargo bench -p server --bench http --bench events
+    cargo bench -p server --bench http --bench events --bench peer
 
 # Start the local PostgreSQL and Redis when they are not answering.
 services-up:
