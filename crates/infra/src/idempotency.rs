@@ -21,7 +21,35 @@ pub struct IdempotencyKey {
     pub fingerprint: String,
     /// How long the durable record is kept (24 h unless configured).
     pub retention: Duration,
+    /// Set by the write helper when it answered from the durable row; shared
+    /// by every clone of this key.
+    pub replayed: ReplayMark,
 }
+
+/// Whether a request's key was answered from its durable row (a flag shared
+/// by the clones of one key; never part of a key's equality).
+#[derive(Clone, Debug, Default)]
+pub struct ReplayMark(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl ReplayMark {
+    /// Marks the key as answered from its durable row.
+    pub fn set(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Whether it was.
+    pub fn is_set(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+}
+
+impl PartialEq for ReplayMark {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ReplayMark {}
 
 /// Why an `Idempotency-Key` value was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -76,6 +104,7 @@ impl IdempotencyKey {
             key,
             fingerprint: hex::encode(hash.finalize()),
             retention: Self::DEFAULT_RETENTION,
+            replayed: ReplayMark::default(),
         }
     }
 

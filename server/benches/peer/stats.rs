@@ -85,8 +85,14 @@ pub async fn ensure_pg_stat_statements() {
         .expect("a version under /etc/postgresql");
     println!("PostgreSQL did not preload {EXTENSION}: ran `{alter}`");
     println!("restarting it: pg_ctlcluster --skip-systemctl-redirect {version} main restart");
-    let restarted = Command::new("pg_ctlcluster")
-        .args(["--skip-systemctl-redirect", &version, "main", "restart"])
+    // The server daemons must not inherit this process's descriptors (a lock
+    // the bench runs under would be held for as long as PostgreSQL runs).
+    let script = format!(
+        "for fd in $(ls /proc/$$/fd); do [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\"; done; \
+         exec pg_ctlcluster --skip-systemctl-redirect {version} main restart"
+    );
+    let restarted = Command::new("bash")
+        .args(["-c", &script])
         .status()
         .is_ok_and(|s| s.success());
     assert!(restarted, "pg_ctlcluster {version} main restart failed");

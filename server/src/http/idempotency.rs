@@ -19,6 +19,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use infra::kv::Begun;
 use infra::{IdempotencyKey, Infra};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -128,20 +129,19 @@ pub async fn idempotency(
     let id = record_key(&scope, &key);
     let (record, lock) = (format!("idem:resp:{id}"), format!("idem:lock:{id}"));
 
-    match replay(kv.get(&record).await, &idem) {
-        Replay::Answer(response) => return Ok(req.into_response(response)),
-        Replay::Mismatch => return Ok(req.into_response(mismatch(&key))),
-        Replay::None => {}
-    }
     let holder = infra::ids::new_id().to_string();
     let lock_ttl = Duration::from_secs(state.config.idempotency_lock_secs);
-    match kv.set_if_absent(&lock, holder.as_bytes(), lock_ttl).await {
-        Ok(true) => {}
-        Ok(false) => {
-            // Finished between our read and the lock attempt?
-            if let Replay::Answer(response) = replay(kv.get(&record).await, &idem) {
-                return Ok(req.into_response(response));
-            }
+    match kv
+        .begin_request(&record, &lock, holder.as_bytes(), lock_ttl)
+        .await
+    {
+        Ok(Begun::Stored(bytes)) => match replay(&bytes, &idem) {
+            Replay::Answer(response) => return Ok(req.into_response(response)),
+            Replay::Mismatch => return Ok(req.into_response(mismatch(&key))),
+            Replay::None => {}
+        },
+        Ok(Begun::Locked) => {}
+        Ok(Begun::Busy) => {
             let error = ApiError::new(
                 StatusCode::CONFLICT,
                 "idempotency_key_in_use",
@@ -154,31 +154,24 @@ pub async fn idempotency(
         Err(e) => tracing::warn!(error = %e, "idempotency lock unavailable; relying on the durable key row"),
     }
 
-    // A key the database already applied (the kv record was lost): the service
-    // will replay it; mark the answer as such.
-    let durable = infra::idempotency::lookup(state.infra.db(), &scope, &key, state.infra.clock().now()).await;
-    let durable_replay =
-        matches!(&durable, Ok(Some(row)) if row.fingerprint == idem.fingerprint && row.result.is_some());
-
+    // The write helper marks the key when it answers from the durable row
+    // (the kv record was lost): the answer is then marked as a replay.
     req.extensions_mut().insert(idem.clone());
     req.set_payload(Payload::from(body));
     let result = next.call(req).await;
-    let outcome = match result {
-        Ok(response) => {
-            finish(
-                response.map_into_boxed_body(),
-                &idem,
-                durable_replay,
-                kv,
-                &record,
-                &state,
-            )
-            .await
-        }
-        Err(e) => Err(e),
+    let (outcome, answer) = match result {
+        Ok(response) => match finish(response.map_into_boxed_body(), &idem).await {
+            Ok((response, answer)) => (Ok(response), answer),
+            Err(e) => (Err(e), None),
+        },
+        Err(e) => (Err(e), None),
     };
-    if let Err(e) = kv.compare_and_delete(&lock, holder.as_bytes()).await {
-        tracing::warn!(error = %e, "idempotency lock not released; it expires by itself");
+    let ttl = Duration::from_secs(state.config.idempotency_retention_secs);
+    if let Err(e) = kv
+        .end_request(&record, answer.as_deref(), ttl, &lock, holder.as_bytes())
+        .await
+    {
+        tracing::warn!(error = %e, "idempotent answer not stored or lock not released in the kv store; the durable row still guards it, the lock expires by itself");
     }
     outcome
 }
@@ -189,15 +182,8 @@ enum Replay {
     None,
 }
 
-fn replay(found: Result<Option<Vec<u8>>, infra::KvError>, idem: &IdempotencyKey) -> Replay {
-    let stored = match found {
-        Ok(Some(bytes)) => serde_json::from_slice::<Stored>(&bytes).ok(),
-        Ok(None) => None,
-        Err(e) => {
-            tracing::warn!(error = %e, "idempotency records unavailable; relying on the durable key row");
-            None
-        }
-    };
+fn replay(found: &[u8], idem: &IdempotencyKey) -> Replay {
+    let stored = serde_json::from_slice::<Stored>(found).ok();
     let Some(stored) = stored else { return Replay::None };
     if stored.fingerprint != idem.fingerprint {
         return Replay::Mismatch;
@@ -219,21 +205,18 @@ fn mismatch(key: &str) -> HttpResponse {
     .error_response()
 }
 
-/// Captures the answer, stores it when storable, and marks durable replays.
+/// Captures the answer, keeps it for storing when storable, and marks durable replays.
 async fn finish(
     response: ServiceResponse<BoxBody>,
     idem: &IdempotencyKey,
-    durable_replay: bool,
-    kv: &infra::Kv,
-    record: &str,
-    state: &AppState,
-) -> Result<ServiceResponse<BoxBody>, Error> {
+) -> Result<(ServiceResponse<BoxBody>, Option<Vec<u8>>), Error> {
     let status = response.status();
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let bytes = actix_web::body::to_bytes(body)
         .await
         .map_err(|_| actix_web::error::ErrorInternalServerError("body"))?;
+    let mut answer = None;
     if storable(status) {
         let headers = KEPT_HEADERS
             .iter()
@@ -250,18 +233,13 @@ async fn finish(
             headers,
             body: STANDARD.encode(&bytes),
         };
-        let ttl = Duration::from_secs(state.config.idempotency_retention_secs);
-        if let Ok(value) = serde_json::to_vec(&stored)
-            && let Err(e) = kv.set(record, &value, ttl).await
-        {
-            tracing::warn!(error = %e, "idempotent answer not stored in the kv store; the durable row still guards it");
-        }
+        answer = serde_json::to_vec(&stored).ok();
     }
     let mut response = head.set_body(BoxBody::new(bytes));
-    if durable_replay && status != StatusCode::UNPROCESSABLE_ENTITY {
+    if idem.replayed.is_set() && status != StatusCode::UNPROCESSABLE_ENTITY {
         response
             .headers_mut()
             .insert(REPLAYED.clone(), HeaderValue::from_static("true"));
     }
-    Ok(ServiceResponse::new(request, response))
+    Ok((ServiceResponse::new(request, response), answer))
 }

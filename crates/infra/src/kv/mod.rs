@@ -5,6 +5,7 @@
 //! process), and one conformance suite runs against both.
 
 mod gcra;
+mod keys;
 mod memory;
 mod near;
 mod pubsub;
@@ -14,6 +15,7 @@ mod streams;
 use std::time::Duration;
 
 pub use gcra::{GcraDecision, Quota};
+pub use keys::Begun;
 pub use memory::MemoryKv;
 pub use near::{DEAF_AFTER, NearCache, Ticket};
 pub use pubsub::Subscription;

@@ -81,6 +81,8 @@ pub(super) struct Scripts {
     pub(super) set_if_generation: Script,
     pub(super) invalidate: Script,
     pub(super) request: Script,
+    pub(super) begin: Script,
+    pub(super) end: Script,
 }
 
 /// One multiplexed connection, opened on first use and after a failure.
@@ -130,6 +132,8 @@ impl RedisKv {
                 set_if_generation: Script::new(SET_IF_GENERATION),
                 invalidate: Script::new(super::near::INVALIDATE),
                 request: Script::new(REQUEST),
+                begin: super::keys::scripts().0,
+                end: super::keys::scripts().1,
             }),
         })
     }

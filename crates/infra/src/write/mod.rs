@@ -126,6 +126,7 @@ where
         let expires_at = now + chrono::Duration::from_std(key.retention).unwrap_or(chrono::Duration::days(1));
         if let Claim::Replay(stored) = idempotency::claim(&txn, &scope, key, now, expires_at).await? {
             txn.rollback().await.map_err(InfraError::from)?;
+            key.replayed.set();
             let value = serde_json::from_value(stored).map_err(InfraError::from)?;
             return Ok(Written {
                 value,
