@@ -181,13 +181,22 @@ async fn lead(infra: &AppInfra, poll: Duration) -> Result<(), infra::InfraError>
         .listen(infra::outbox::NOTIFY_CHANNEL)
         .await
         .map_err(config_error)?;
+    let mut checked = std::time::Instant::now();
     loop {
         while relay_once(infra).await? == BATCH as usize {}
-        let _ = tokio::time::timeout(poll, listener.recv()).await;
-        // Keep the lock's connection alive and check it is still ours.
-        sea_orm::sqlx::query("SELECT 1")
-            .execute(&mut holder)
-            .await
-            .map_err(config_error)?;
+        // Woken by a commit of this process, a notification from another, or the poll.
+        tokio::select! {
+            _ = listener.recv() => {}
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+        }
+        if checked.elapsed() >= poll {
+            // Keep the lock's connection alive and check it is still ours, once a poll.
+            sea_orm::sqlx::query("SELECT 1")
+                .execute(&mut holder)
+                .await
+                .map_err(config_error)?;
+            checked = std::time::Instant::now();
+        }
     }
 }

@@ -35,20 +35,23 @@ return 0";
 /// The per-request lookups: KEYS[1] invalidation number, KEYS[2] rate bucket
 /// (when ARGV[1] is 1), KEYS[3..] revocation marks; ARGV[2..4] GCRA emission
 /// (us), burst, cost. Returns {seq, marked, allowed, remaining, retry_after_us,
-/// reset_after_us}. GCRA with Redis time; a marked request charges nothing.
+/// reset_after_us}. One `MGET` reads the number, the bucket and the marks;
+/// GCRA with Redis time; a marked request charges nothing.
 const REQUEST: &str = r"
-local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-local marked = 0
-if #KEYS > 2 and redis.call('EXISTS', unpack(KEYS, 3)) > 0 then marked = 1 end
-if ARGV[1] ~= '1' or marked == 1 then
-  return {seq, marked, 1, 0, 0, 0}
+local v = redis.call('MGET', unpack(KEYS))
+local seq = tonumber(v[1]) or 0
+for i = 3, #KEYS do
+  if v[i] then return {seq, 1, 1, 0, 0, 0} end
+end
+if ARGV[1] ~= '1' then
+  return {seq, 0, 1, 0, 0, 0}
 end
 local emission = tonumber(ARGV[2])
 local burst = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local tat = tonumber(redis.call('GET', KEYS[2]) or now)
+local tat = tonumber(v[2]) or now
 if tat < now then tat = now end
 local new_tat = tat + emission * cost
 local allow_at = new_tat - emission * burst

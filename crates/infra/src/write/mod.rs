@@ -2,7 +2,8 @@
 //! durable idempotency key first, then applies the change, appends its events,
 //! records its audit row, stores the result on the key row, and commits. The
 //! events, audit rows and the key's result are written together at the end
-//! (one statement on PostgreSQL, see `close`).
+//! (one statement on PostgreSQL, see `close`); the relay is woken after the
+//! commit ([`Outbox::committed_on`]).
 //!
 //! ```no_run
 //! # use infra::{Actor, AppInfra, InfraError, NewEvent};
@@ -150,14 +151,19 @@ where
             return Err(e);
         }
     };
-    finish(tx, &scope, &value).await?;
+    finish(infra.db(), tx, &scope, &value).await?;
     Ok(Written {
         value,
         replayed: false,
     })
 }
 
-async fn finish<T: Serialize>(tx: WriteTx, scope: &str, value: &T) -> Result<(), InfraError> {
+async fn finish<T: Serialize>(
+    db: &sea_orm::DatabaseConnection,
+    tx: WriteTx,
+    scope: &str,
+    value: &T,
+) -> Result<(), InfraError> {
     let mut closing = tx.closing.into_inner().unwrap_or_else(|p| p.into_inner());
     if closing.audits.is_empty() {
         return Err(InfraError::Invariant(
@@ -176,7 +182,7 @@ async fn finish<T: Serialize>(tx: WriteTx, scope: &str, value: &T) -> Result<(),
     close::run(&tx.txn, closing).await?;
     tx.txn.commit().await?;
     if evented {
-        tx.outbox.committed();
+        tx.outbox.committed_on(db);
     }
     Ok(())
 }
