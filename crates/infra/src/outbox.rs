@@ -166,8 +166,6 @@ pub mod entity {
 pub struct Outbox {
     wake: Arc<Notify>,
     bus: tokio::sync::broadcast::Sender<Arc<entity::Model>>,
-    /// Set while a database notification is on its way (commits coalesce).
-    notifying: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Default for Outbox {
@@ -175,7 +173,6 @@ impl Default for Outbox {
         Self {
             wake: Arc::default(),
             bus: tokio::sync::broadcast::channel(1024).0,
-            notifying: Arc::default(),
         }
     }
 }
@@ -252,31 +249,6 @@ impl Outbox {
     /// Tells an in-process relay that a transaction with events committed.
     pub fn committed(&self) {
         self.wake.notify_one();
-    }
-
-    /// After a commit with events: wakes the in-process relay at once and, on
-    /// PostgreSQL, the leading relay of whichever instance leads, with one
-    /// `pg_notify` sent after the commit in a statement of its own (never
-    /// inside the business transaction, where it would serialize every
-    /// notifying commit on PostgreSQL's notification queue lock). Commits that
-    /// land while one is on its way share it: it is sent after they committed.
-    /// A notification lost here is caught by the relay's poll.
-    pub fn committed_on(&self, db: &sea_orm::DatabaseConnection) {
-        use std::sync::atomic::Ordering;
-        self.committed();
-        if db.get_database_backend() != sea_orm::DbBackend::Postgres
-            || self.notifying.swap(true, Ordering::AcqRel)
-        {
-            return;
-        }
-        let (db, notifying) = (db.clone(), self.notifying.clone());
-        tokio::spawn(async move {
-            notifying.store(false, Ordering::Release);
-            let sql = format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')");
-            if let Err(e) = db.execute_unprepared(&sql).await {
-                tracing::debug!(error = %e, "relay not notified; it polls");
-            }
-        });
     }
 
     /// The signal an in-process relay waits on.

@@ -2,8 +2,7 @@
 //! durable idempotency key first, then applies the change, appends its events,
 //! records its audit row, stores the result on the key row, and commits. The
 //! events, audit rows and the key's result are written together at the end
-//! (one statement on PostgreSQL, see `close`); the relay is woken after the
-//! commit ([`Outbox::committed_on`]).
+//! (one statement on PostgreSQL, see `close`).
 //!
 //! ```no_run
 //! # use infra::{Actor, AppInfra, InfraError, NewEvent};
@@ -151,19 +150,14 @@ where
             return Err(e);
         }
     };
-    finish(infra.db(), tx, &scope, &value).await?;
+    finish(tx, &scope, &value).await?;
     Ok(Written {
         value,
         replayed: false,
     })
 }
 
-async fn finish<T: Serialize>(
-    db: &sea_orm::DatabaseConnection,
-    tx: WriteTx,
-    scope: &str,
-    value: &T,
-) -> Result<(), InfraError> {
+async fn finish<T: Serialize>(tx: WriteTx, scope: &str, value: &T) -> Result<(), InfraError> {
     let mut closing = tx.closing.into_inner().unwrap_or_else(|p| p.into_inner());
     if closing.audits.is_empty() {
         return Err(InfraError::Invariant(
@@ -182,7 +176,7 @@ async fn finish<T: Serialize>(
     close::run(&tx.txn, closing).await?;
     tx.txn.commit().await?;
     if evented {
-        tx.outbox.committed_on(db);
+        tx.outbox.committed();
     }
     Ok(())
 }
