@@ -1,5 +1,6 @@
 //! Party links between approved partners, many pairs with one query.
 
+use infra::Infra;
 use infra::testing::TestInfra;
 use partners::input::Approve;
 use partners::links::{LinkReason, links};
