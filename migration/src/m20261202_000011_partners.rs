@@ -19,8 +19,7 @@ impl MigrationName for Migration {
 }
 
 const PARTNER_TYPES: &str = "'seller','buyer','trader','broker','sub_broker','transporter','controller','financer','shipping_agent','importer','exporter'";
-const ENTITY_TYPES: &str =
-    "'proprietorship','partnership','llp','private_limited','public_limited','huf','cooperative','trust','government'";
+const ENTITY_TYPES: &str = "'proprietorship','partnership','llp','private_limited','public_limited','huf','cooperative','trust','government'";
 const DOCUMENT_TYPES: &str =
     "'gst_certificate','pan_card','iec','bank_proof','cancelled_cheque','vehicle_rc','foreign_tax_id'";
 const NEW_CAPABILITIES: &[(&str, &str, &str)] = &[(
@@ -153,8 +152,12 @@ fn partners() -> TableCreateStatement {
     .check(check(
         "kyc_status IN ('pending','verified','expired','renewal_required')".into(),
     ))
-    .check(check("entity_class IN ('business_entity','service_provider')".into()))
-    .check(check("risk_category IN ('low','medium','high','critical')".into()))
+    .check(check(
+        "entity_class IN ('business_entity','service_provider')".into(),
+    ))
+    .check(check(
+        "risk_category IN ('low','medium','high','critical')".into(),
+    ))
     .check(check("credit_limit >= 0".into()));
     bookkeeping(&mut t);
     t.to_owned()
@@ -181,7 +184,9 @@ fn documents() -> TableCreateStatement {
         .check(check(
             "issued_on IS NULL OR expires_on IS NULL OR issued_on <= expires_on".into(),
         ))
-        .check(check("size_bytes IS NULL OR (size_bytes > 0 AND size_bytes <= 5242880)".into()))
+        .check(check(
+            "size_bytes IS NULL OR (size_bytes > 0 AND size_bytes <= 5242880)".into(),
+        ))
         .check(check("verified = (verified_at IS NOT NULL)".into()))
         .foreign_key(
             ForeignKey::create()

@@ -41,7 +41,11 @@ pub(crate) struct Terms {
 }
 
 /// Approves the locked, submitted application `app` in `tx`.
-pub(crate) async fn approve_in(tx: &WriteTx, app: application::Model, terms: Terms) -> Result<Decision, ServiceError> {
+pub(crate) async fn approve_in(
+    tx: &WriteTx,
+    app: application::Model,
+    terms: Terms,
+) -> Result<Decision, ServiceError> {
     let partner_type = PartnerType::parse(&app.partner_type).unwrap_or(PartnerType::Buyer);
     let india = app.country == "IN";
     let prefix = code_prefix(partner_type, india);

@@ -64,7 +64,9 @@ pub(crate) async fn auto_approve_if_ready(
 ) -> Result<Option<Decision>, ServiceError> {
     let ready = status_of(app) == ApplicationStatus::Submitted
         && routing_of(app) == Some(Routing::AutoApproved)
-        && documents::unverified_required_documents(tx.db(), app).await?.is_empty();
+        && documents::unverified_required_documents(tx.db(), app)
+            .await?
+            .is_empty();
     if !ready {
         return Ok(None);
     }
@@ -81,7 +83,10 @@ fn note(field: &str, value: Option<String>, max: usize) -> Result<String, Servic
     let text = value.map(|v| v.trim().to_owned()).unwrap_or_default();
     let n = text.chars().count();
     if n == 0 || n > max {
-        return Err(ServiceError::field(field, &format!("is required, 1 to {max} characters")));
+        return Err(ServiceError::field(
+            field,
+            &format!("is required, 1 to {max} characters"),
+        ));
     }
     Ok(text)
 }
@@ -102,7 +107,10 @@ impl<I: Infra> ApplicationService<I> {
                 match status_of(&before) {
                     ApplicationStatus::Draft | ApplicationStatus::InfoRequested => {}
                     ApplicationStatus::Submitted => {
-                        return Err(ServiceError::conflict("application_submitted", "the application was submitted already"));
+                        return Err(ServiceError::conflict(
+                            "application_submitted",
+                            "the application was submitted already",
+                        ));
                     }
                     _ => return Err(decided(&before)),
                 }
@@ -110,7 +118,10 @@ impl<I: Infra> ApplicationService<I> {
                 if !missing.is_empty() {
                     let mut errors = ValidationError { errors: Vec::new() };
                     for label in missing {
-                        errors.errors.push(infra::FieldError::new("documents", format!("{label} is required")));
+                        errors.errors.push(infra::FieldError::new(
+                            "documents",
+                            format!("{label} is required"),
+                        ));
                     }
                     return Err(ServiceError::Invalid(errors));
                 }
@@ -134,7 +145,11 @@ impl<I: Infra> ApplicationService<I> {
                 .await?;
                 Ok(match auto_approve_if_ready(tx, &row, today).await? {
                     Some(decision) => decision,
-                    None => Decision { application: app, partner: None, first_user_id: None },
+                    None => Decision {
+                        application: app,
+                        partner: None,
+                        first_user_id: None,
+                    },
                 })
             })
         })
@@ -143,12 +158,20 @@ impl<I: Infra> ApplicationService<I> {
 
     /// Approves a submitted application (PARTNER_APPROVE; director and critical
     /// reviews also PARTNER_APPROVE_HIGH_RISK): creates the partner and its first user.
-    pub async fn approve(&self, caller: &Caller<'_>, id: Uuid, input: Approve) -> Result<Written<Decision>, ServiceError> {
+    pub async fn approve(
+        &self,
+        caller: &Caller<'_>,
+        id: Uuid,
+        input: Approve,
+    ) -> Result<Written<Decision>, ServiceError> {
         let Caller::Staff(actor) = caller else {
             return Err(ServiceError::Forbidden(PARTNER_APPROVE.into()));
         };
         infra::service_error::require(actor, PARTNER_APPROVE)?;
-        if input.credit_limit.is_some_and(|l| l.value().is_sign_negative() && !l.value().is_zero()) {
+        if input
+            .credit_limit
+            .is_some_and(|l| l.value().is_sign_negative() && !l.value().is_zero())
+        {
             return Err(ServiceError::field("credit_limit", "must not be negative"));
         }
         let service = self.clone();
@@ -172,15 +195,26 @@ impl<I: Infra> ApplicationService<I> {
     }
 
     /// Rejects a submitted application with a reason (PARTNER_APPROVE).
-    pub async fn reject(&self, caller: &Caller<'_>, id: Uuid, reason: Option<String>) -> Result<Written<Application>, ServiceError> {
+    pub async fn reject(
+        &self,
+        caller: &Caller<'_>,
+        id: Uuid,
+        reason: Option<String>,
+    ) -> Result<Written<Application>, ServiceError> {
         let reason = note("reason", reason, 2000)?;
         self.decide(caller, id, ApplicationStatus::Rejected, reason).await
     }
 
     /// Sends a submitted application back to the applicant with a message (PARTNER_APPROVE).
-    pub async fn request_info(&self, caller: &Caller<'_>, id: Uuid, message: Option<String>) -> Result<Written<Application>, ServiceError> {
+    pub async fn request_info(
+        &self,
+        caller: &Caller<'_>,
+        id: Uuid,
+        message: Option<String>,
+    ) -> Result<Written<Application>, ServiceError> {
         let message = note("message", message, 2000)?;
-        self.decide(caller, id, ApplicationStatus::InfoRequested, message).await
+        self.decide(caller, id, ApplicationStatus::InfoRequested, message)
+            .await
     }
 
     async fn decide(
@@ -205,10 +239,19 @@ impl<I: Infra> ApplicationService<I> {
                 next.decision_note = Some(text.clone());
                 let app = Application::from(save(tx, next).await?);
                 let (event, action, key) = match status {
-                    ApplicationStatus::Rejected => (events::APPLICATION_REJECTED, "partner_application.reject", "reason"),
-                    _ => (events::INFO_REQUESTED, "partner_application.request_info", "message"),
+                    ApplicationStatus::Rejected => (
+                        events::APPLICATION_REJECTED,
+                        "partner_application.reject",
+                        "reason",
+                    ),
+                    _ => (
+                        events::INFO_REQUESTED,
+                        "partner_application.request_info",
+                        "message",
+                    ),
                 };
-                tx.record(change(event, action, &app), json!({ "id": id, key: text })).await?;
+                tx.record(change(event, action, &app), json!({ "id": id, key: text }))
+                    .await?;
                 Ok(app)
             })
         })

@@ -86,14 +86,22 @@ impl NewDocument {
     fn validate(mut self) -> Result<(DocumentType, Self), ServiceError> {
         let mut v = Validator::new();
         let kind = DocumentType::parse(self.document_type.trim());
-        v.check(kind.is_some(), "document_type", &format!("must be {}", DocumentType::choices()));
+        v.check(
+            kind.is_some(),
+            "document_type",
+            &format!("must be {}", DocumentType::choices()),
+        );
         self.document_number = self
             .document_number
             .map(|n| n.trim().to_ascii_uppercase())
             .filter(|n| !n.is_empty());
         if kind == Some(DocumentType::VehicleRc) {
             let vehicle = self.document_number.as_deref().and_then(normalize_vehicle);
-            v.check(vehicle.is_some(), "document_number", "must be the vehicle's registration number");
+            v.check(
+                vehicle.is_some(),
+                "document_number",
+                "must be the vehicle's registration number",
+            );
             self.document_number = vehicle;
         }
         if let Some(n) = &self.document_number {
@@ -110,7 +118,12 @@ impl NewDocument {
 impl<I: Infra> ApplicationService<I> {
     /// Records a document's metadata on an open application (staff with
     /// PARTNER_ONBOARD, or its applicant).
-    pub async fn add_document(&self, caller: &Caller<'_>, id: Uuid, input: NewDocument) -> Result<Written<Document>, ServiceError> {
+    pub async fn add_document(
+        &self,
+        caller: &Caller<'_>,
+        id: Uuid,
+        input: NewDocument,
+    ) -> Result<Written<Document>, ServiceError> {
         caller.require(PARTNER_ONBOARD)?;
         let (kind, input) = input.validate()?;
         let scope = caller.scope();
@@ -118,7 +131,10 @@ impl<I: Infra> ApplicationService<I> {
             Box::pin(async move {
                 let app = for_change(tx, &scope, id).await?;
                 if !status_of(&app).is_open() {
-                    return Err(ServiceError::conflict("application_decided", "the application was decided already"));
+                    return Err(ServiceError::conflict(
+                        "application_decided",
+                        "the application was decided already",
+                    ));
                 }
                 let now = tx.now();
                 let row = document::Model {
@@ -147,7 +163,8 @@ impl<I: Infra> ApplicationService<I> {
                 let doc = Document::from(row);
                 let view = Application::from(app);
                 tx.record(
-                    change(events::DOCUMENT_ADDED, "partner_document.add", &view).on("partner_document", doc.id),
+                    change(events::DOCUMENT_ADDED, "partner_document.add", &view)
+                        .on("partner_document", doc.id),
                     json!({ "id": id, "child_id": doc.id, "child_version": doc.version, "document": &doc }),
                 )
                 .await?;
@@ -160,7 +177,11 @@ impl<I: Infra> ApplicationService<I> {
     /// Marks a document verified (PARTNER_MANAGE); verifying the last
     /// required document of a submitted low-risk application approves it in
     /// the same transaction. A document verified already is 409.
-    pub async fn verify_document(&self, caller: &Caller<'_>, document_id: Uuid) -> Result<Written<Verified>, ServiceError> {
+    pub async fn verify_document(
+        &self,
+        caller: &Caller<'_>,
+        document_id: Uuid,
+    ) -> Result<Written<Verified>, ServiceError> {
         let Caller::Staff(actor) = caller else {
             return Err(ServiceError::Forbidden(PARTNER_MANAGE.into()));
         };
@@ -177,9 +198,15 @@ impl<I: Infra> ApplicationService<I> {
                 if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
                     query = query.lock_exclusive();
                 }
-                let before = query.one(tx.db()).await?.ok_or(ServiceError::NotFound("document"))?;
+                let before = query
+                    .one(tx.db())
+                    .await?
+                    .ok_or(ServiceError::NotFound("document"))?;
                 if before.verified {
-                    return Err(ServiceError::conflict("document_verified", "the document was verified already"));
+                    return Err(ServiceError::conflict(
+                        "document_verified",
+                        "the document was verified already",
+                    ));
                 }
                 let mut next = before;
                 next.verified = true;
@@ -188,13 +215,17 @@ impl<I: Infra> ApplicationService<I> {
                 let doc = Document::from(save(tx, next).await?);
                 let view = Application::from(app.clone());
                 tx.record(
-                    change(events::DOCUMENT_VERIFIED, "partner_document.verify", &view).on("partner_document", doc.id),
+                    change(events::DOCUMENT_VERIFIED, "partner_document.verify", &view)
+                        .on("partner_document", doc.id),
                     json!({ "id": view.id, "child_id": doc.id, "child_version": doc.version,
                             "document_type": &doc.document_type }),
                 )
                 .await?;
                 let approval = auto_approve_if_ready(tx, &app, service.today(tx.now())).await?;
-                Ok(Verified { document: doc, approval })
+                Ok(Verified {
+                    document: doc,
+                    approval,
+                })
             })
         })
         .await

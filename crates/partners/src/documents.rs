@@ -40,10 +40,11 @@ impl Requirement {
 
     fn met_by(&self, doc: &document::Model) -> bool {
         DocumentType::parse(&doc.document_type).is_some_and(|t| self.any_of.contains(&t))
-            && self
-                .number
-                .as_ref()
-                .is_none_or(|n| doc.document_number.as_deref().is_some_and(|d| d.eq_ignore_ascii_case(n)))
+            && self.number.as_ref().is_none_or(|n| {
+                doc.document_number
+                    .as_deref()
+                    .is_some_and(|d| d.eq_ignore_ascii_case(n))
+            })
     }
 }
 
@@ -112,7 +113,10 @@ fn requirements_of(app: &application::Model) -> Vec<Requirement> {
 }
 
 /// The documents of application `app`.
-pub async fn of_application<C: ConnectionTrait>(db: &C, app: &application::Model) -> Result<Vec<document::Model>, ServiceError> {
+pub async fn of_application<C: ConnectionTrait>(
+    db: &C,
+    app: &application::Model,
+) -> Result<Vec<document::Model>, ServiceError> {
     Ok(document::Entity::find()
         .filter(document::Column::ApplicationId.eq(app.id))
         .all(db)
@@ -132,12 +136,19 @@ pub async fn unverified_required_documents<C: ConnectionTrait>(
     db: &C,
     app: &application::Model,
 ) -> Result<Vec<String>, ServiceError> {
-    let verified: Vec<document::Model> = of_application(db, app).await?.into_iter().filter(|d| d.verified).collect();
+    let verified: Vec<document::Model> = of_application(db, app)
+        .await?
+        .into_iter()
+        .filter(|d| d.verified)
+        .collect();
     Ok(unmet(&requirements_of(app), &verified))
 }
 
 /// The capabilities `app`'s verified documents give.
-pub async fn verified_capabilities<C: ConnectionTrait>(db: &C, app: &application::Model) -> Result<Vec<String>, ServiceError> {
+pub async fn verified_capabilities<C: ConnectionTrait>(
+    db: &C,
+    app: &application::Model,
+) -> Result<Vec<String>, ServiceError> {
     let verified: Vec<DocumentType> = of_application(db, app)
         .await?
         .into_iter()
@@ -161,14 +172,23 @@ mod tests {
         );
         assert_eq!(
             labels(required_documents(PartnerType::Exporter, true, &[])),
-            ["bank_proof or cancelled_cheque", "gst_certificate", "pan_card", "iec"]
+            [
+                "bank_proof or cancelled_cheque",
+                "gst_certificate",
+                "pan_card",
+                "iec"
+            ]
         );
         assert_eq!(
             labels(required_documents(PartnerType::Importer, false, &[])),
             ["bank_proof or cancelled_cheque", "iec"]
         );
         assert_eq!(
-            labels(required_documents(PartnerType::Transporter, true, &["GJ03AB1234".into()])),
+            labels(required_documents(
+                PartnerType::Transporter,
+                true,
+                &["GJ03AB1234".into()]
+            )),
             ["bank_proof or cancelled_cheque", "vehicle_rc for GJ03AB1234"]
         );
     }
@@ -180,7 +200,10 @@ mod tests {
             capabilities(PartnerType::Trader, true, &[GstCertificate, PanCard]),
             ["domestic_buy_india", "domestic_sell_india"]
         );
-        assert_eq!(capabilities(PartnerType::Exporter, true, &[GstCertificate, PanCard, Iec]).len(), 4);
+        assert_eq!(
+            capabilities(PartnerType::Exporter, true, &[GstCertificate, PanCard, Iec]).len(),
+            4
+        );
         assert!(capabilities(PartnerType::Seller, true, &[GstCertificate]).is_empty());
         assert!(capabilities(PartnerType::Broker, true, &[GstCertificate, PanCard]).is_empty());
         assert_eq!(

@@ -169,10 +169,32 @@ impl UpdateApplication {
         macro_rules! set_opt {
             ($($field:ident),+) => {$( if let Some(v) = self.$field { start.$field = Some(v); } )+};
         }
-        set!(legal_name, partner_type, entity_type, address, contact, commodity_ids, vehicle_numbers);
+        set!(
+            legal_name,
+            partner_type,
+            entity_type,
+            address,
+            contact,
+            commodity_ids,
+            vehicle_numbers
+        );
         set!(has_own_lab, has_own_transport);
-        set_opt!(trade_name, country, gstin, pan, iec, foreign_tax_id, bank, business_start_date);
-        set_opt!(annual_turnover, gst_compliance, master_partner_id, corporate_group);
+        set_opt!(
+            trade_name,
+            country,
+            gstin,
+            pan,
+            iec,
+            foreign_tax_id,
+            bank,
+            business_start_date
+        );
+        set_opt!(
+            annual_turnover,
+            gst_compliance,
+            master_partner_id,
+            corporate_group
+        );
         start
     }
 }

@@ -29,7 +29,13 @@ fn bands_at_each_boundary() {
 #[test]
 fn credit_limit_percent_follows_the_band() {
     let turnover = Some(money("1000000"));
-    for (score, limit) in [(70, "150000"), (69, "100000"), (40, "100000"), (39, "50000"), (0, "50000")] {
+    for (score, limit) in [
+        (70, "150000"),
+        (69, "100000"),
+        (40, "100000"),
+        (39, "50000"),
+        (0, "50000"),
+    ] {
         assert_eq!(recommended_credit_limit(score, turnover), money(limit), "{score}");
     }
     assert_eq!(recommended_credit_limit(90, None), Money::ZERO);
@@ -87,7 +93,11 @@ fn scores_from_facts_around_the_boundaries() {
     assert_eq!(outcome.score, 5);
     assert_eq!(outcome.risk_category, RiskCategory::Critical);
     assert_eq!(
-        outcome.factors.iter().map(|f| (f.factor.as_str(), f.points)).collect::<Vec<_>>(),
+        outcome
+            .factors
+            .iter()
+            .map(|f| (f.factor.as_str(), f.points))
+            .collect::<Vec<_>>(),
         [
             ("base", 50),
             ("business_age_under_1_year", -15),

@@ -7,7 +7,10 @@ use infra::rows::{VersionRule, check_version, save_if_changed};
 use infra::write::{WriteTx, write};
 use infra::{Infra, Page, PageRequest, ServiceError, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -32,12 +35,19 @@ pub(crate) fn change<'a>(event: &'a str, action: &'a str, app: &Application) -> 
 }
 
 /// The stored application `id`, locked for the change on PostgreSQL.
-pub(crate) async fn for_change(tx: &WriteTx, scope: &Scope, id: Uuid) -> Result<application::Model, ServiceError> {
+pub(crate) async fn for_change(
+    tx: &WriteTx,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<application::Model, ServiceError> {
     let mut query = application::Entity::find_by_id(id);
     if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
         query = query.lock_exclusive();
     }
-    let row = query.one(tx.db()).await?.ok_or(ServiceError::NotFound("application"))?;
+    let row = query
+        .one(tx.db())
+        .await?
+        .ok_or(ServiceError::NotFound("application"))?;
     scope.reach(&row)?;
     Ok(row)
 }
@@ -132,11 +142,18 @@ impl<I: Infra> ApplicationService<I> {
     /// Starts an application (draft). Staff need PARTNER_ONBOARD; the applicant
     /// may start one for its own mobile only. At most one open application per
     /// mobile (409 `application_in_progress`); tax ids in use are 409 `tax_id_in_use`.
-    pub async fn start(&self, caller: &Caller<'_>, input: StartApplication) -> Result<Written<Application>, ServiceError> {
+    pub async fn start(
+        &self,
+        caller: &Caller<'_>,
+        input: StartApplication,
+    ) -> Result<Written<Application>, ServiceError> {
         caller.require(PARTNER_ONBOARD)?;
         let valid = validate(input, self.today(self.infra.clock().now()))?;
         if caller.mobile().is_some_and(|m| m != valid.input.contact.mobile) {
-            return Err(ServiceError::field("contact.mobile", "must be the mobile number you verified"));
+            return Err(ServiceError::field(
+                "contact.mobile",
+                "must be the mobile number you verified",
+            ));
         }
         let started_by = caller.actor().user_id;
         write(&self.infra, caller.actor(), move |tx| {
@@ -222,16 +239,26 @@ impl<I: Infra> ApplicationService<I> {
             Box::pin(async move {
                 let before = for_change(tx, &scope, id).await?;
                 check_version(expected, before.version, VersionRule::Optional)?;
-                if !matches!(status_of(&before), ApplicationStatus::Draft | ApplicationStatus::InfoRequested) {
+                if !matches!(
+                    status_of(&before),
+                    ApplicationStatus::Draft | ApplicationStatus::InfoRequested
+                ) {
                     return Err(ServiceError::conflict(
                         "application_not_editable",
-                        format!("the application is {}; only draft and info_requested ones change", before.status),
+                        format!(
+                            "the application is {}; only draft and info_requested ones change",
+                            before.status
+                        ),
                     ));
                 }
                 if input.contact.as_ref().is_some_and(|c| {
-                    settings::users::normalize_mobile(&c.mobile).ok().as_deref() != Some(&before.contact_mobile)
+                    settings::users::normalize_mobile(&c.mobile).ok().as_deref()
+                        != Some(&before.contact_mobile)
                 }) {
-                    return Err(ServiceError::field("contact.mobile", "cannot change: it is the applicant's credential"));
+                    return Err(ServiceError::field(
+                        "contact.mobile",
+                        "cannot change: it is the applicant's credential",
+                    ));
                 }
                 let valid = validate(input.apply(start_of(&before)), today)?;
                 uniqueness::check(tx.db(), &valid, Some(id)).await?;
@@ -279,8 +306,9 @@ impl<I: Infra> ApplicationService<I> {
             query = query.filter(application::Column::Id.gt(after));
         }
         if let Some(status) = filter.status.as_deref() {
-            let status = ApplicationStatus::parse(status)
-                .ok_or_else(|| ServiceError::field("status", &format!("must be {}", ApplicationStatus::choices())))?;
+            let status = ApplicationStatus::parse(status).ok_or_else(|| {
+                ServiceError::field("status", &format!("must be {}", ApplicationStatus::choices()))
+            })?;
             query = query.filter(application::Column::Status.eq(status.as_str()));
         }
         if let Some(kind) = filter.partner_type.as_deref() {

@@ -31,15 +31,18 @@ fn in_use(field: &str, value: &str, holder: &str) -> ServiceError {
 }
 
 /// Every database check of `valid`, for application `this` (none when starting).
-pub async fn check<C: ConnectionTrait>(db: &C, valid: &Valid, this: Option<Uuid>) -> Result<(), ServiceError> {
+pub async fn check<C: ConnectionTrait>(
+    db: &C,
+    valid: &Valid,
+    this: Option<Uuid>,
+) -> Result<(), ServiceError> {
     let input = &valid.input;
     let others = |q: sea_orm::Select<application::Entity>| match this {
         Some(id) => q.filter(application::Column::Id.ne(id)),
         None => q,
     };
-    let open = || {
-        others(application::Entity::find().filter(application::Column::Status.is_in(open_statuses())))
-    };
+    let open =
+        || others(application::Entity::find().filter(application::Column::Status.is_in(open_statuses())));
     if this.is_none() {
         if let Some(found) = open()
             .filter(application::Column::ContactMobile.eq(&input.contact.mobile))
@@ -75,18 +78,37 @@ pub async fn check<C: ConnectionTrait>(db: &C, valid: &Valid, this: Option<Uuid>
         None => None,
     };
     if let Some(gstin) = &input.gstin {
-        if partner::Entity::find().filter(partner::Column::Gstin.eq(gstin)).count(db).await? > 0 {
+        if partner::Entity::find()
+            .filter(partner::Column::Gstin.eq(gstin))
+            .count(db)
+            .await?
+            > 0
+        {
             return Err(in_use("GSTIN", gstin, "a partner"));
         }
-        if open().filter(application::Column::Gstin.eq(gstin)).count(db).await? > 0 {
+        if open()
+            .filter(application::Column::Gstin.eq(gstin))
+            .count(db)
+            .await?
+            > 0
+        {
             return Err(in_use("GSTIN", gstin, "an open application"));
         }
     }
     if let Some(pan) = &input.pan {
         let branch_of_holder = master.as_ref().is_some_and(|m| m.pan.as_deref() == Some(pan));
         if !branch_of_holder {
-            if partner::Entity::find().filter(partner::Column::Pan.eq(pan)).count(db).await? > 0 {
-                return Err(in_use("PAN", pan, "a partner (name it as master_partner_id for a branch)"));
+            if partner::Entity::find()
+                .filter(partner::Column::Pan.eq(pan))
+                .count(db)
+                .await?
+                > 0
+            {
+                return Err(in_use(
+                    "PAN",
+                    pan,
+                    "a partner (name it as master_partner_id for a branch)",
+                ));
             }
             if open().filter(application::Column::Pan.eq(pan)).count(db).await? > 0 {
                 return Err(in_use("PAN", pan, "an open application"));
@@ -107,7 +129,10 @@ async fn check_commodities<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<(
         .count(db)
         .await?;
     if found as usize != ids.len() {
-        return Err(ServiceError::field("commodity_ids", "names a commodity that does not exist"));
+        return Err(ServiceError::field(
+            "commodity_ids",
+            "names a commodity that does not exist",
+        ));
     }
     Ok(())
 }
@@ -122,10 +147,16 @@ pub fn unique_violation(e: DbErr) -> ServiceError {
             );
         }
         if message.contains("gstin") {
-            return ServiceError::conflict("tax_id_in_use", "this GSTIN is already held by a partner or an open application");
+            return ServiceError::conflict(
+                "tax_id_in_use",
+                "this GSTIN is already held by a partner or an open application",
+            );
         }
         if message.contains("code") {
-            return ServiceError::conflict("concurrent_change", "a concurrent approval took this partner code; retry");
+            return ServiceError::conflict(
+                "concurrent_change",
+                "a concurrent approval took this partner code; retry",
+            );
         }
     }
     ServiceError::from(e)

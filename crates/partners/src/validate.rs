@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use infra::{ValidationError, Validator};
-use settings::tax_ids::{gst_code_of_state, is_ifsc, is_pan, parse_gstin, pincode_problem, state_code_of_gst};
+use settings::tax_ids::{
+    gst_code_of_state, is_ifsc, is_pan, parse_gstin, pincode_problem, state_code_of_gst,
+};
 use settings::users::{normalize_email, normalize_mobile};
 
 use crate::input::{Address, Bank, Contact, StartApplication};
@@ -63,7 +65,8 @@ pub fn normalize_vehicle(raw: &str) -> Option<String> {
         .filter(|c| !matches!(c, ' ' | '-'))
         .collect::<String>()
         .to_ascii_uppercase();
-    ((4..=15).contains(&compact.len()) && compact.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(compact)
+    ((4..=15).contains(&compact.len()) && compact.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then_some(compact)
 }
 
 fn check_address(v: &mut Validator, address: &mut Address, india: bool) {
@@ -102,10 +105,18 @@ fn check_address(v: &mut Validator, address: &mut Address, india: bool) {
         }
     };
     if let Some(lat) = address.latitude {
-        v.check((-90.0..=90.0).contains(&lat), "address.latitude", "must be -90 to 90");
+        v.check(
+            (-90.0..=90.0).contains(&lat),
+            "address.latitude",
+            "must be -90 to 90",
+        );
     }
     if let Some(lng) = address.longitude {
-        v.check((-180.0..=180.0).contains(&lng), "address.longitude", "must be -180 to 180");
+        v.check(
+            (-180.0..=180.0).contains(&lng),
+            "address.longitude",
+            "must be -180 to 180",
+        );
     }
 }
 
@@ -146,31 +157,48 @@ fn check_tax_ids(v: &mut Validator, input: &mut StartApplication, india: bool, c
     let gstin = match input.gstin.as_deref() {
         Some(raw) => v.take("gstin", parse_gstin(raw)).map(|(g, _)| g),
         None => {
-            v.check(!(india && business), "gstin", "is required for Indian business entities");
+            v.check(
+                !(india && business),
+                "gstin",
+                "is required for Indian business entities",
+            );
             None
         }
     };
     match input.pan.as_deref() {
         Some(pan) if !is_pan(pan) => {
-            v.check(false, "pan", "must be a PAN: five letters, four digits, a letter (AAPFU0939F)");
+            v.check(
+                false,
+                "pan",
+                "must be a PAN: five letters, four digits, a letter (AAPFU0939F)",
+            );
         }
         Some(pan) => {
             if let Some(g) = &gstin {
-                v.check(&g[2..12] == pan, "pan", "must equal characters 3 to 12 of the GSTIN");
+                v.check(
+                    &g[2..12] == pan,
+                    "pan",
+                    "must equal characters 3 to 12 of the GSTIN",
+                );
             }
         }
         None => {
-            v.check(!(india && business), "pan", "is required for Indian business entities");
-        }
-    }
-    if let (Some(g), Some(code)) = (&gstin, input.address.state_code.as_deref()) {
-        if india && state_code_of_gst(&g[..2]).is_some_and(|letters| letters != code) {
             v.check(
-                false,
-                "gstin",
-                &format!("is registered in state {} but the address is in {code}", &g[..2]),
+                !(india && business),
+                "pan",
+                "is required for Indian business entities",
             );
         }
+    }
+    if let (Some(g), Some(code)) = (&gstin, input.address.state_code.as_deref())
+        && india
+        && state_code_of_gst(&g[..2]).is_some_and(|letters| letters != code)
+    {
+        v.check(
+            false,
+            "gstin",
+            &format!("is registered in state {} but the address is in {code}", &g[..2]),
+        );
     }
     if let Some(iec) = input.iec.as_deref() {
         v.check(is_iec(iec), "iec", "must be 10 letters and digits");
@@ -178,7 +206,11 @@ fn check_tax_ids(v: &mut Validator, input: &mut StartApplication, india: bool, c
     match input.foreign_tax_id.as_deref() {
         Some(id) => length(v, "foreign_tax_id", id, 4, 50),
         None => {
-            v.check(india || !business, "foreign_tax_id", "is required for foreign business entities");
+            v.check(
+                india || !business,
+                "foreign_tax_id",
+                "is required for foreign business entities",
+            );
         }
     }
 }
@@ -217,7 +249,12 @@ pub fn validate(mut input: StartApplication, today: NaiveDate) -> Result<Valid, 
     if let Some(bank) = input.bank.as_mut() {
         check_bank(&mut v, bank);
     }
-    check_tax_ids(&mut v, &mut input, india, partner_type.map(PartnerType::entity_class));
+    check_tax_ids(
+        &mut v,
+        &mut input,
+        india,
+        partner_type.map(PartnerType::entity_class),
+    );
     let mut vehicles = Vec::new();
     for raw in &input.vehicle_numbers {
         match normalize_vehicle(raw) {
@@ -226,7 +263,11 @@ pub fn validate(mut input: StartApplication, today: NaiveDate) -> Result<Valid, 
                 v.check(false, "vehicle_numbers", "lists a vehicle twice");
             }
             None => {
-                v.check(false, "vehicle_numbers", "must be registration numbers such as GJ03AB1234");
+                v.check(
+                    false,
+                    "vehicle_numbers",
+                    "must be registration numbers such as GJ03AB1234",
+                );
             }
         }
     }

@@ -36,7 +36,10 @@ fn input() -> StartApplication {
 }
 
 fn fields(result: Result<Valid, ValidationError>) -> Vec<String> {
-    result.err().map(|e| e.errors.into_iter().map(|f| f.field).collect()).unwrap_or_default()
+    result
+        .err()
+        .map(|e| e.errors.into_iter().map(|f| f.field).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -56,7 +59,9 @@ fn a_good_application_is_normalized() {
         ..input()
     };
     assert_eq!(
-        validate(numeric, today()).ok().and_then(|v| v.input.address.state_code),
+        validate(numeric, today())
+            .ok()
+            .and_then(|v| v.input.address.state_code),
         Some("MH".to_owned())
     );
 }
@@ -98,7 +103,10 @@ fn each_tax_id_rule_names_its_field() {
         },
         ..input()
     };
-    assert_eq!(fields(validate(bad, today())), ["address.pincode", "bank.ifsc", "iec"]);
+    assert_eq!(
+        fields(validate(bad, today())),
+        ["address.pincode", "bank.ifsc", "iec"]
+    );
 }
 
 #[test]

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use infra::testing::TestInfra;
 use infra::{Actor, DomainError, ErrorKind, PageRequest};
-use partners::input::{ApplicationFilter, UpdateApplication};
 use partners::Caller;
+use partners::input::{ApplicationFilter, UpdateApplication};
 
 use crate::support::{fields, gstin, manager, mobile, pan, seller, service, staff};
 
@@ -69,7 +69,9 @@ async fn concurrent_starts_for_one_mobile_leave_one_open_application(t: TestInfr
         tasks.push(tokio::spawn(async move {
             let mut input = seller(100 + n);
             input.contact.mobile = mobile(7);
-            apps.start(&Caller::staff(&manager()), input).await.map(|w| w.value.id)
+            apps.start(&Caller::staff(&manager()), input)
+                .await
+                .map(|w| w.value.id)
         }));
     }
     let mut made = 0;
@@ -91,11 +93,20 @@ async fn updates_apply_in_draft_and_info_requested_only(t: TestInfra) {
         annual_turnover: Some("25000000".parse().unwrap()),
         ..UpdateApplication::default()
     };
-    let updated = apps.update(&Caller::staff(&admin), app.id, change, Some(1)).await.unwrap().value;
+    let updated = apps
+        .update(&Caller::staff(&admin), app.id, change, Some(1))
+        .await
+        .unwrap()
+        .value;
     assert_eq!(updated.version, 2);
     assert_eq!(updated.trade_name.as_deref(), Some("Shree"));
     let stale = apps
-        .update(&Caller::staff(&admin), app.id, UpdateApplication::default(), Some(1))
+        .update(
+            &Caller::staff(&admin),
+            app.id,
+            UpdateApplication::default(),
+            Some(1),
+        )
         .await
         .unwrap_err();
     assert_eq!(stale.code(), "stale_version");
@@ -103,7 +114,10 @@ async fn updates_apply_in_draft_and_info_requested_only(t: TestInfra) {
         pan: Some(pan(2)),
         ..UpdateApplication::default()
     };
-    let err = apps.update(&Caller::staff(&admin), app.id, bad, None).await.unwrap_err();
+    let err = apps
+        .update(&Caller::staff(&admin), app.id, bad, None)
+        .await
+        .unwrap_err();
     assert_eq!(fields(&err), ["pan"]);
     let mut contact = seller(1).contact;
     contact.mobile = mobile(5);
@@ -139,17 +153,27 @@ async fn the_applicant_sees_and_changes_only_its_own(t: TestInfra) {
     let mine = apps.start(&me, seller(1)).await.unwrap().value;
     let theirs = apps.start(&Caller::staff(&admin), seller(2)).await.unwrap().value;
     assert_eq!(apps.get(&me, mine.id).await.unwrap().id, mine.id);
-    assert_eq!(apps.get(&me, theirs.id).await.unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(
+        apps.get(&me, theirs.id).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
     let err = apps
         .update(&me, theirs.id, UpdateApplication::default(), None)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
-    let page = apps.list(&me, ApplicationFilter::default(), PageRequest::default()).await.unwrap();
+    let page = apps
+        .list(&me, ApplicationFilter::default(), PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(page.items.iter().map(|a| a.id).collect::<Vec<_>>(), [mine.id]);
     let reader = staff(&["PARTNER_READ"]);
     let all = apps
-        .list(&Caller::staff(&reader), ApplicationFilter::default(), PageRequest::default())
+        .list(
+            &Caller::staff(&reader),
+            ApplicationFilter::default(),
+            PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(all.items.len(), 2);
@@ -158,13 +182,19 @@ async fn the_applicant_sees_and_changes_only_its_own(t: TestInfra) {
         status: Some("draft".into()),
         partner_type: Some("seller".into()),
     };
-    let found = apps.list(&Caller::staff(&reader), by_text, PageRequest::default()).await.unwrap();
+    let found = apps
+        .list(&Caller::staff(&reader), by_text, PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(found.items.iter().map(|a| a.id).collect::<Vec<_>>(), [theirs.id]);
     let bad = ApplicationFilter {
         status: Some("open".into()),
         ..ApplicationFilter::default()
     };
-    let err = apps.list(&Caller::staff(&reader), bad, PageRequest::default()).await.unwrap_err();
+    let err = apps
+        .list(&Caller::staff(&reader), bad, PageRequest::default())
+        .await
+        .unwrap_err();
     assert_eq!(fields(&err), ["status"]);
     assert!(apps.approve(&me, mine.id, Default::default()).await.is_err());
 }

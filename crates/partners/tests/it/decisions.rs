@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use infra::sea_orm::{ConnectionTrait, Statement};
 use infra::testing::TestInfra;
 use infra::{DomainError, ErrorKind, Infra};
-use partners::input::{Approve, UpdateApplication};
 use partners::Caller;
+use partners::input::{Approve, UpdateApplication};
 
 use crate::support::{SELLER_DOCUMENTS, documents, manager, seller, service, staff};
 
@@ -22,7 +22,11 @@ async fn submit_lists_missing_documents_then_scores(t: TestInfra) {
     let app = apps.start(&Caller::staff(&admin), seller(1)).await.unwrap().value;
     let err = apps.submit(&Caller::staff(&admin), app.id).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    let messages: Vec<String> = err.field_errors().into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+    let messages: Vec<String> = err
+        .field_errors()
+        .into_iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
     assert_eq!(
         messages,
         [
@@ -31,7 +35,13 @@ async fn submit_lists_missing_documents_then_scores(t: TestInfra) {
             "documents: pan_card is required"
         ]
     );
-    documents(&apps, app.id, &["cancelled_cheque", "gst_certificate", "pan_card"], false).await;
+    documents(
+        &apps,
+        app.id,
+        &["cancelled_cheque", "gst_certificate", "pan_card"],
+        false,
+    )
+    .await;
     let submitted = apps.submit(&Caller::staff(&admin), app.id).await.unwrap().value;
     let view = submitted.application;
     assert!(submitted.partner.is_none());
@@ -39,8 +49,15 @@ async fn submit_lists_missing_documents_then_scores(t: TestInfra) {
     assert_eq!(view.score, Some(65));
     assert_eq!(view.risk_category.as_deref(), Some("medium"));
     assert_eq!(view.routing.as_deref(), Some("manager_review"));
-    let factors: Vec<(String, i32)> = view.factors.iter().map(|f| (f.factor.clone(), f.points)).collect();
-    assert_eq!(factors, [("base".to_owned(), 50), ("entity_private_limited".to_owned(), 15)]);
+    let factors: Vec<(String, i32)> = view
+        .factors
+        .iter()
+        .map(|f| (f.factor.clone(), f.points))
+        .collect();
+    assert_eq!(
+        factors,
+        [("base".to_owned(), 50), ("entity_private_limited".to_owned(), 15)]
+    );
     let again = apps.submit(&Caller::staff(&admin), app.id).await.unwrap_err();
     assert_eq!(again.code(), "application_submitted");
 }
@@ -52,14 +69,25 @@ async fn approval_creates_the_partner_and_its_first_user_once(t: TestInfra) {
     input.annual_turnover = Some("20000000".parse().unwrap());
     let app = apps.start(&Caller::staff(&admin), input).await.unwrap().value;
     documents(&apps, app.id, &SELLER_DOCUMENTS, true).await;
-    let submitted = apps.submit(&Caller::staff(&admin), app.id).await.unwrap().value.application;
+    let submitted = apps
+        .submit(&Caller::staff(&admin), app.id)
+        .await
+        .unwrap()
+        .value
+        .application;
     assert_eq!(submitted.score, Some(80));
     // 80 is auto-approved, but that happened only if every document was verified: it was.
     assert_eq!(submitted.status, "approved");
     let partner_id = submitted.partner_id.unwrap();
-    let err = apps.approve(&Caller::staff(&admin), app.id, Approve::default()).await.unwrap_err();
+    let err = apps
+        .approve(&Caller::staff(&admin), app.id, Approve::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "application_decided");
-    let err = apps.reject(&Caller::staff(&admin), app.id, Some("late".into())).await.unwrap_err();
+    let err = apps
+        .reject(&Caller::staff(&admin), app.id, Some("late".into()))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "application_decided");
 
     let mut manual = seller(2);
@@ -67,11 +95,25 @@ async fn approval_creates_the_partner_and_its_first_user_once(t: TestInfra) {
     manual.annual_turnover = Some("1000000".parse().unwrap());
     let app = apps.start(&Caller::staff(&admin), manual).await.unwrap().value;
     documents(&apps, app.id, &SELLER_DOCUMENTS, true).await;
-    let submitted = apps.submit(&Caller::staff(&admin), app.id).await.unwrap().value.application;
+    let submitted = apps
+        .submit(&Caller::staff(&admin), app.id)
+        .await
+        .unwrap()
+        .value
+        .application;
     assert_eq!(submitted.routing.as_deref(), Some("manager_review"));
-    assert_eq!(submitted.recommended_credit_limit.map(|m| m.to_string()).as_deref(), Some("100000"));
+    assert_eq!(
+        submitted
+            .recommended_credit_limit
+            .map(|m| m.to_string())
+            .as_deref(),
+        Some("100000")
+    );
     let onboarder = staff(&["PARTNER_ONBOARD", "PARTNER_READ"]);
-    let err = apps.approve(&Caller::staff(&onboarder), app.id, Approve::default()).await.unwrap_err();
+    let err = apps
+        .approve(&Caller::staff(&onboarder), app.id, Approve::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "capability_missing");
     let approver = staff(&["PARTNER_APPROVE"]);
     let decision = apps
@@ -93,9 +135,19 @@ async fn approval_creates_the_partner_and_its_first_user_once(t: TestInfra) {
     assert_eq!(partner.kyc_status, "verified");
     assert_eq!(partner.entity_class, "business_entity");
     assert_eq!(partner.credit_limit.to_string(), "250000");
-    assert_eq!(partner.capabilities, ["domestic_buy_india", "domestic_sell_india"]);
-    let today = t.clock().now().with_timezone(&chrono_tz::Asia::Kolkata).date_naive();
-    assert_eq!(partner.kyc_expires_on, today.checked_add_months(chrono::Months::new(12)));
+    assert_eq!(
+        partner.capabilities,
+        ["domestic_buy_india", "domestic_sell_india"]
+    );
+    let today = t
+        .clock()
+        .now()
+        .with_timezone(&chrono_tz::Asia::Kolkata)
+        .date_naive();
+    assert_eq!(
+        partner.kyc_expires_on,
+        today.checked_add_months(chrono::Months::new(12))
+    );
     assert_eq!(decision.application.decision_note.as_deref(), Some("known mill"));
     let db = t.db();
     let user = db
@@ -111,8 +163,13 @@ async fn approval_creates_the_partner_and_its_first_user_once(t: TestInfra) {
         .unwrap()
         .unwrap();
     assert_eq!(user.try_get::<String>("", "kind").unwrap(), "EXTERNAL");
-    assert_eq!(user.try_get::<String>("", "mobile").unwrap(), format!("+91{}", crate::support::mobile(2)));
-    let roles = settings::capabilities::effective(db, decision.first_user_id.unwrap(), t.clock().now()).await.unwrap();
+    assert_eq!(
+        user.try_get::<String>("", "mobile").unwrap(),
+        format!("+91{}", crate::support::mobile(2))
+    );
+    let roles = settings::capabilities::effective(db, decision.first_user_id.unwrap(), t.clock().now())
+        .await
+        .unwrap();
     assert!(roles.contains("PARTNER_MANAGE"));
 }
 
@@ -129,17 +186,28 @@ async fn verifying_the_last_document_approves_a_low_risk_application(t: TestInfr
     assert_eq!(submitted.application.status, "submitted");
     let docs = partners::documents::of_application(
         t.db(),
-        &partners::entity::application::Entity::find_by_id(app.id).one(t.db()).await.unwrap().unwrap(),
+        &partners::entity::application::Entity::find_by_id(app.id)
+            .one(t.db())
+            .await
+            .unwrap()
+            .unwrap(),
     )
     .await
     .unwrap();
     let pan_card = docs.iter().find(|d| d.document_type == "pan_card").unwrap();
-    let verified = apps.verify_document(&Caller::staff(&admin), pan_card.id).await.unwrap().value;
+    let verified = apps
+        .verify_document(&Caller::staff(&admin), pan_card.id)
+        .await
+        .unwrap()
+        .value;
     let approval = verified.approval.unwrap();
     assert_eq!(approval.application.status, "approved");
     assert_eq!(approval.application.decided_by, None);
     assert_eq!(approval.partner.unwrap().code, "BP-IND-SEL-0001");
-    let again = apps.verify_document(&Caller::staff(&admin), pan_card.id).await.unwrap_err();
+    let again = apps
+        .verify_document(&Caller::staff(&admin), pan_card.id)
+        .await
+        .unwrap_err();
     assert_eq!(again.code(), "document_verified");
 }
 
@@ -154,37 +222,69 @@ async fn high_risk_needs_its_capability_and_decisions_come_once(t: TestInfra) {
     input.business_start_date = Some((t.clock().now() - chrono::Duration::days(30)).date_naive());
     let app = apps.start(&Caller::staff(&admin), input).await.unwrap().value;
     documents(&apps, app.id, &SELLER_DOCUMENTS, true).await;
-    let submitted = apps.submit(&Caller::staff(&admin), app.id).await.unwrap().value.application;
+    let submitted = apps
+        .submit(&Caller::staff(&admin), app.id)
+        .await
+        .unwrap()
+        .value
+        .application;
     assert_eq!(submitted.score, Some(5));
     assert_eq!(submitted.routing.as_deref(), Some("critical_review"));
     let approver = staff(&["PARTNER_APPROVE"]);
-    let err = apps.approve(&Caller::staff(&approver), app.id, Approve::default()).await.unwrap_err();
+    let err = apps
+        .approve(&Caller::staff(&approver), app.id, Approve::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "capability_missing");
     assert!(err.to_string().contains("PARTNER_APPROVE_HIGH_RISK"));
-    let err = apps.reject(&Caller::staff(&approver), app.id, Some("  ".into())).await.unwrap_err();
+    let err = apps
+        .reject(&Caller::staff(&approver), app.id, Some("  ".into()))
+        .await
+        .unwrap_err();
     assert_eq!(crate::support::fields(&err), ["reason"]);
     let info = apps
-        .request_info(&Caller::staff(&approver), app.id, Some("send last year's returns".into()))
+        .request_info(
+            &Caller::staff(&approver),
+            app.id,
+            Some("send last year's returns".into()),
+        )
         .await
         .unwrap()
         .value;
     assert_eq!(info.status, "info_requested");
-    let err = apps.request_info(&Caller::staff(&approver), app.id, Some("again".into())).await.unwrap_err();
+    let err = apps
+        .request_info(&Caller::staff(&approver), app.id, Some("again".into()))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "application_not_submitted");
     let change = UpdateApplication {
         gst_compliance: Some("good".into()),
         ..UpdateApplication::default()
     };
-    apps.update(&Caller::staff(&admin), app.id, change, None).await.unwrap();
-    let resubmitted = apps.submit(&Caller::staff(&admin), app.id).await.unwrap().value.application;
+    apps.update(&Caller::staff(&admin), app.id, change, None)
+        .await
+        .unwrap();
+    let resubmitted = apps
+        .submit(&Caller::staff(&admin), app.id)
+        .await
+        .unwrap()
+        .value
+        .application;
     assert_eq!(resubmitted.score, Some(40));
     let rejected = apps
-        .reject(&Caller::staff(&approver), app.id, Some("turnover unproven".into()))
+        .reject(
+            &Caller::staff(&approver),
+            app.id,
+            Some("turnover unproven".into()),
+        )
         .await
         .unwrap()
         .value;
     assert_eq!(rejected.status, "rejected");
-    let err = apps.reject(&Caller::staff(&approver), app.id, Some("twice".into())).await.unwrap_err();
+    let err = apps
+        .reject(&Caller::staff(&approver), app.id, Some("twice".into()))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "application_decided");
     // Rejected applications are closed: the mobile and tax ids may apply again.
     apps.start(&Caller::staff(&admin), seller(4)).await.unwrap();
@@ -195,7 +295,11 @@ async fn fifty_concurrent_approvals_give_distinct_gap_free_codes(t: TestInfra) {
     let admin = manager();
     let mut ids = Vec::new();
     for n in 0..50 {
-        let app = apps.start(&Caller::staff(&admin), seller(200 + n)).await.unwrap().value;
+        let app = apps
+            .start(&Caller::staff(&admin), seller(200 + n))
+            .await
+            .unwrap()
+            .value;
         documents(&apps, app.id, &SELLER_DOCUMENTS, true).await;
         apps.submit(&Caller::staff(&admin), app.id).await.unwrap();
         ids.push(app.id);
@@ -205,7 +309,13 @@ async fn fifty_concurrent_approvals_give_distinct_gap_free_codes(t: TestInfra) {
         let apps = apps.clone();
         tasks.push(tokio::spawn(async move {
             let approver = staff(&["PARTNER_APPROVE"]);
-            apps.approve(&Caller::staff(&approver), id, Approve::default()).await.unwrap().value.partner.unwrap().code
+            apps.approve(&Caller::staff(&approver), id, Approve::default())
+                .await
+                .unwrap()
+                .value
+                .partner
+                .unwrap()
+                .code
         }));
     }
     let mut codes = Vec::new();

@@ -9,7 +9,10 @@ use uuid::Uuid;
 
 use crate::support::{SELLER_DOCUMENTS, documents, gstin, manager, seller, service};
 
-async fn approved(apps: &ApplicationService<infra::AppInfra>, input: partners::input::StartApplication) -> Uuid {
+async fn approved(
+    apps: &ApplicationService<infra::AppInfra>,
+    input: partners::input::StartApplication,
+) -> Uuid {
     let admin = manager();
     let app = apps.start(&Caller::staff(&admin), input).await.unwrap().value;
     documents(apps, app.id, &SELLER_DOCUMENTS, true).await;

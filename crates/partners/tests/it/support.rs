@@ -56,7 +56,11 @@ pub fn seller(n: u32) -> StartApplication {
 
 /// Staff holding `caps`.
 pub fn staff(caps: &[&str]) -> Actor {
-    Actor::user(ActorKind::Internal, Uuid::now_v7(), caps.iter().map(|c| (*c).to_owned()))
+    Actor::user(
+        ActorKind::Internal,
+        Uuid::now_v7(),
+        caps.iter().map(|c| (*c).to_owned()),
+    )
 }
 
 /// Staff who may do everything with applications.
@@ -98,7 +102,10 @@ pub async fn documents(service: &ApplicationService<AppInfra>, id: Uuid, kinds: 
             .unwrap()
             .value;
         if verify {
-            service.verify_document(&Caller::staff(&admin), doc.id).await.unwrap();
+            service
+                .verify_document(&Caller::staff(&admin), doc.id)
+                .await
+                .unwrap();
         }
     }
 }

@@ -98,7 +98,10 @@ impl<I: Infra> UserService<I> {
         require(actor, USER_MANAGE)?;
         let valid = input.validate(password_hash.is_some())?;
         check_scope(actor, valid.kind, input.organization_id, input.partner_id)?;
-        write(&self.infra, actor, move |tx| Box::pin(insert(tx, input, valid, password_hash))).await
+        write(&self.infra, actor, move |tx| {
+            Box::pin(insert(tx, input, valid, password_hash))
+        })
+        .await
     }
 
     /// One user; needs USER_READ (or is the caller).
