@@ -12,7 +12,7 @@ pub use input::{
     CreateUser, GrantCapability, UpdateUser, UserFilter, UserKind, normalize_email, normalize_mobile,
 };
 pub use model::{Grant, User};
-pub use service::UserService;
+pub use service::{UserService, create_unchecked};
 pub use store::{find, find_by_email, set_active, set_active_unchecked, views};
 
 /// The outbox topic of user changes.

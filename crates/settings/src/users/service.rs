@@ -4,7 +4,7 @@
 
 use infra::change::record_update;
 use infra::rows::save_if_changed;
-use infra::write::write;
+use infra::write::{WriteTx, write};
 use infra::{Actor, ActorKind, Infra, Page, PageRequest, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::entity::user;
 use super::grants::{check_roles, replace_roles};
-use super::input::{CreateUser, UpdateUser, UserFilter, UserKind};
+use super::input::{CreateUser, UpdateUser, UserFilter, UserKind, ValidCreate};
 use super::model::User;
 use super::store::{change, check_scope, editable, ensure_free, load, views, visible};
 use crate::capabilities::{USER_MANAGE, USER_READ};
@@ -24,6 +24,61 @@ use crate::error::{SettingsError, require};
 #[derive(Clone)]
 pub struct UserService<I: Infra> {
     pub(super) infra: I,
+}
+
+/// Creates a user inside the caller's write without checking the caller's
+/// capability or scope; only for flows that authorized the caller themselves
+/// (approving a partner application creates the partner's first admin in the
+/// same transaction). The input is validated as [`UserService::create`] does.
+pub async fn create_unchecked(
+    tx: &WriteTx,
+    input: CreateUser,
+    password_hash: Option<String>,
+) -> Result<User, SettingsError> {
+    let valid = input.validate(password_hash.is_some())?;
+    insert(tx, input, valid, password_hash).await
+}
+
+async fn insert(
+    tx: &WriteTx,
+    input: CreateUser,
+    valid: ValidCreate,
+    password_hash: Option<String>,
+) -> Result<User, SettingsError> {
+    let db = tx.db();
+    ensure_free(db, "email", valid.email.as_deref(), None).await?;
+    ensure_free(db, "mobile", valid.mobile.as_deref(), None).await?;
+    check_roles(db, valid.kind, &input.roles).await?;
+    let id = infra::ids::new_id();
+    let now = tx.now();
+    user::ActiveModel {
+        id: Set(id),
+        kind: Set(valid.kind.as_str().to_owned()),
+        email: Set(valid.email),
+        mobile: Set(valid.mobile),
+        full_name: Set(input.full_name.trim().to_owned()),
+        password_hash: Set(password_hash),
+        organization_id: Set(input.organization_id),
+        partner_id: Set(input.partner_id),
+        is_active: Set(true),
+        parent_user_id: Set(None),
+        totp_secret: Set(None),
+        totp_enabled: Set(false),
+        totp_last_step: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    replace_roles(tx, id, &input.roles).await?;
+    let created = load(db, id, now).await?;
+    tx.record(
+        change("UserCreated", "user.create", &created),
+        serde_json::json!({"user": &created}),
+    )
+    .await?;
+    Ok(created)
 }
 
 impl<I: Infra> UserService<I> {
@@ -44,42 +99,7 @@ impl<I: Infra> UserService<I> {
         let valid = input.validate(password_hash.is_some())?;
         check_scope(actor, valid.kind, input.organization_id, input.partner_id)?;
         write(&self.infra, actor, move |tx| {
-            Box::pin(async move {
-                let db = tx.db();
-                ensure_free(db, "email", valid.email.as_deref(), None).await?;
-                ensure_free(db, "mobile", valid.mobile.as_deref(), None).await?;
-                check_roles(db, valid.kind, &input.roles).await?;
-                let id = infra::ids::new_id();
-                let now = tx.now();
-                user::ActiveModel {
-                    id: Set(id),
-                    kind: Set(valid.kind.as_str().to_owned()),
-                    email: Set(valid.email),
-                    mobile: Set(valid.mobile),
-                    full_name: Set(input.full_name.trim().to_owned()),
-                    password_hash: Set(password_hash),
-                    organization_id: Set(input.organization_id),
-                    partner_id: Set(input.partner_id),
-                    is_active: Set(true),
-                    parent_user_id: Set(None),
-                    totp_secret: Set(None),
-                    totp_enabled: Set(false),
-                    totp_last_step: Set(None),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(db)
-                .await?;
-                replace_roles(tx, id, &input.roles).await?;
-                let created = load(db, id, now).await?;
-                tx.record(
-                    change("UserCreated", "user.create", &created),
-                    serde_json::json!({"user": &created}),
-                )
-                .await?;
-                Ok(created)
-            })
+            Box::pin(insert(tx, input, valid, password_hash))
         })
         .await
     }

@@ -1,0 +1,82 @@
+//! Business partners: onboarding applications (start, update, documents,
+//! submit with a score and a review routing, decisions), approved partners
+//! with gap-free codes such as `BP-IND-SEL-0001` and their first user, and
+//! party links between partners. No HTTP here: the server maps these
+//! services to `/api/v1/partners` and their errors ([`infra::ServiceError`])
+//! to problem+json.
+//!
+//! ```no_run
+//! use infra::{Actor, AppInfra, InfraConfig};
+//! use partners::{ApplicationService, Caller};
+//! use partners::input::{Address, Contact, StartApplication};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let infra = AppInfra::connect(&InfraConfig::embedded("./data/app.db")).await?;
+//! infra.migrate().await?;
+//! let applications = ApplicationService::new(infra);
+//! let staff = Actor::system();
+//! let input = StartApplication {
+//!     legal_name: "Acme Brokers".into(),
+//!     partner_type: "broker".into(),
+//!     entity_type: "llp".into(),
+//!     address: Address { line1: "1 Main Road".into(), city: "Rajkot".into(), state_code: Some("GJ".into()), pincode: "360001".into(), ..Default::default() },
+//!     contact: Contact { full_name: "A Shah".into(), email: None, mobile: "9876543210".into() },
+//!     ..Default::default()
+//! };
+//! let started = applications.start(&Caller::staff(&staff), input).await?;
+//! let submitted = applications.submit(&Caller::staff(&staff), started.value.id).await;
+//! println!("{submitted:?}");
+//! # Ok(()) }
+//! ```
+
+pub mod access;
+pub mod approval;
+pub mod decisions;
+pub mod document_service;
+pub mod documents;
+pub mod entity;
+pub mod input;
+pub mod links;
+pub mod model;
+pub mod scoring;
+mod service;
+pub mod types;
+pub mod uniqueness;
+pub mod validate;
+
+pub use access::Caller;
+pub use model::{Application, Decision, Partner};
+pub use service::ApplicationService;
+
+/// The outbox topic of partner and application changes.
+pub const TOPIC: &str = "partner-events";
+/// Start and submit applications on a partner's behalf.
+pub const PARTNER_ONBOARD: &str = "PARTNER_ONBOARD";
+/// Read partners and applications.
+pub const PARTNER_READ: &str = "PARTNER_READ";
+/// Decide applications; credit limits, tiers and suspension.
+pub const PARTNER_APPROVE: &str = "PARTNER_APPROVE";
+/// Approve applications routed to director or critical review.
+pub const PARTNER_APPROVE_HIGH_RISK: &str = "PARTNER_APPROVE_HIGH_RISK";
+/// Update partners and verify documents.
+pub const PARTNER_MANAGE: &str = "PARTNER_MANAGE";
+
+/// The event types on [`TOPIC`].
+pub mod events {
+    /// An application was started (aggregate `partner_application`).
+    pub const APPLICATION_STARTED: &str = "PartnerApplicationStarted";
+    /// An application's fields changed.
+    pub const APPLICATION_UPDATED: &str = "PartnerApplicationUpdated";
+    /// An application was submitted with its score and routing.
+    pub const APPLICATION_SUBMITTED: &str = "PartnerApplicationSubmitted";
+    /// Staff asked the applicant for more information.
+    pub const INFO_REQUESTED: &str = "PartnerInfoRequested";
+    /// An application was rejected.
+    pub const APPLICATION_REJECTED: &str = "PartnerApplicationRejected";
+    /// A partner was created from an approved application (aggregate `partner`).
+    pub const PARTNER_APPROVED: &str = "PartnerApproved";
+    /// A document's metadata was added to an application.
+    pub const DOCUMENT_ADDED: &str = "PartnerDocumentAdded";
+    /// Staff verified a document.
+    pub const DOCUMENT_VERIFIED: &str = "PartnerDocumentVerified";
+}
