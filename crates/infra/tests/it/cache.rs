@@ -119,3 +119,38 @@ infra::backend_tests!(
     stale_by_predicate_reloads,
     an_unreachable_store_reads_the_source,
 );
+
+/// Waits up to two seconds for `done`.
+async fn eventually(done: impl Fn() -> bool) -> bool {
+    for _ in 0..100 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+async fn an_invalidation_elsewhere_stops_near_answers_until_it_arrives(t: TestInfra) {
+    let other = t.another_instance().await;
+    let (here, there) = (t.kv().near().clone(), other.kv().near().clone());
+    assert!(eventually(|| here.is_live() && there.is_live()).await);
+    let mine = cache(&t);
+    let theirs = Cache::new(other.kv(), "test", Duration::from_secs(60));
+    let v: i32 = theirs
+        .get_or_load("k", |_| true, || async { Ok::<_, ()>(1) })
+        .await
+        .unwrap();
+    assert_eq!(v, 1);
+    mine.invalidate("k").await;
+    // The other instance reads the invalidation number on its next request,
+    // before its message may have arrived: nothing stale is served.
+    other.kv().request_check(&[], None).await.unwrap();
+    let v: i32 = theirs
+        .get_or_load("k", |_| true, || async { Ok::<_, ()>(2) })
+        .await
+        .unwrap();
+    assert_eq!(v, 2, "the value after the invalidation");
+}
+
+infra::postgres_tests!(an_invalidation_elsewhere_stops_near_answers_until_it_arrives);
