@@ -2,6 +2,7 @@
 //! extractor, and the request context middleware.
 
 pub mod auth;
+pub mod client_ip;
 pub mod context;
 pub mod etag;
 pub mod idempotency;

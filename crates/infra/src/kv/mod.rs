@@ -10,6 +10,7 @@ mod memory;
 mod near;
 mod pubsub;
 mod redis;
+mod scripts;
 mod streams;
 
 use std::time::Duration;
