@@ -165,13 +165,14 @@ impl Metrics {
             .with_label_values(&["database", "in_use"])
             .set(i64::from(size) - idle);
         if let Some(redis) = infra.kv().as_redis() {
-            let (in_use, idle) = redis.pool_status();
+            // Multiplexed connections are shared, never checked out: open or not yet (re)opened.
+            let (open, configured) = redis.pool_status();
             self.pool
-                .with_label_values(&["redis", "idle"])
-                .set(i64::try_from(idle).unwrap_or(0));
+                .with_label_values(&["redis", "open"])
+                .set(i64::try_from(open).unwrap_or(0));
             self.pool
-                .with_label_values(&["redis", "in_use"])
-                .set(i64::try_from(in_use).unwrap_or(0));
+                .with_label_values(&["redis", "closed"])
+                .set(i64::try_from(configured.saturating_sub(open)).unwrap_or(0));
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the same transaction as the change, and read back by resource ([`list`]).
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -47,21 +47,6 @@ pub mod entity {
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// Writes one audit row on `conn`.
-pub async fn record<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    action: &str,
-    resource_type: &str,
-    resource_id: &str,
-    details: Option<Value>,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let row = row(actor, action, resource_type, resource_id, details, at);
-    entity::Entity::insert(row).exec_without_returning(conn).await?;
-    Ok(())
 }
 
 /// The audit row of `action` by `actor` at `at`.

@@ -98,11 +98,12 @@ impl Cache {
         }
     }
 
+    fn value_key(&self, key: &str) -> String {
+        format!("cache:{}:{key}", self.namespace)
+    }
+
     fn keys(&self, key: &str) -> (String, String) {
-        (
-            format!("cache:{}:{key}", self.namespace),
-            format!("cache-gen:{}:{key}", self.namespace),
-        )
+        (self.value_key(key), format!("cache-gen:{}:{key}", self.namespace))
     }
 
     fn jittered(&self) -> Duration {
@@ -201,8 +202,11 @@ impl Cache {
         if !self.kv.caching() || !self.kv.near().is_current() {
             return None;
         }
-        let (value_key, _) = self.keys(key);
-        let value = self.kv.near().get::<T>(&value_key).filter(|v| fresh(v))?;
+        let value = self
+            .kv
+            .near()
+            .get::<T>(&self.value_key(key))
+            .filter(|v| fresh(v))?;
         self.stats.hits.fetch_add(1, Ordering::Relaxed);
         Some(value)
     }

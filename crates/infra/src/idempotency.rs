@@ -238,23 +238,6 @@ pub(crate) async fn claim<C: ConnectionTrait>(
     ))
 }
 
-/// The durable record of `(scope, key)` if one is live at `now`: whether a
-/// request with this key was already applied, and with which fingerprint.
-pub async fn lookup<C: ConnectionTrait>(
-    db: &C,
-    scope: &str,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<entity::Model>, InfraError> {
-    use entity::{Column, Entity};
-    Ok(Entity::find()
-        .filter(Column::Scope.eq(scope))
-        .filter(Column::Key.eq(key))
-        .filter(Column::ExpiresAt.gt(now))
-        .one(db)
-        .await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set};
+use sea_orm::{DbErr, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
@@ -192,20 +192,6 @@ impl Outbox {
     /// Receives events the relay publishes in process.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Arc<entity::Model>> {
         self.bus.subscribe()
-    }
-
-    /// Appends `event` on `conn` (the business transaction) with metadata from
-    /// `actor` (and the event's audience, when it names one); returns the event id.
-    pub async fn append<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        actor: &Actor,
-        event: NewEvent,
-        now: DateTime<Utc>,
-    ) -> Result<Uuid, DbErr> {
-        let (id, row) = Self::row(actor, event, now)?;
-        entity::Entity::insert(row).exec_without_returning(conn).await?;
-        Ok(id)
     }
 
     /// The pending outbox row of `event` by `actor` at `now`, with its new id.

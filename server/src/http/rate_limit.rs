@@ -250,8 +250,14 @@ pub struct Limits {
 impl Limits {
     /// The policy of `tier`.
     pub fn tier(&self, tier: &str) -> Option<Policy> {
-        let name = format!("tier-{}", tier.to_lowercase());
-        self.tiers.iter().find(|p| p.name == name).cloned()
+        self.tiers
+            .iter()
+            .find(|p| {
+                p.name
+                    .strip_prefix("tier-")
+                    .is_some_and(|t| t.eq_ignore_ascii_case(tier))
+            })
+            .cloned()
     }
 
     /// Reads `RATE_LIMIT_TIERS` (`NAME=rate/burst,...`), `RATE_LIMIT_ANONYMOUS`,

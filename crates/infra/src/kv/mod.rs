@@ -277,7 +277,17 @@ impl Kv {
     pub async fn gcra_take(&self, key: &str, quota: Quota, cost: u32) -> KvResult<GcraDecision> {
         let key = self.full(key);
         match &self.backend {
-            Backend::Redis(r) => r.gcra_take(&key, quota, cost).await,
+            Backend::Redis(r) => {
+                // The request script without marks; the invalidation number it reads is noted too.
+                let bucket = (key, quota);
+                let (seq, check) = r
+                    .request_check(&self.full(near::SEQUENCE), &[], Some(&bucket), cost)
+                    .await?;
+                self.near.observe(seq);
+                check
+                    .decision
+                    .ok_or_else(|| KvError::Command("the rate-limit script answered no decision".into()))
+            }
             Backend::Memory(m) => Ok(m.gcra_take(&key, quota, cost)),
         }
     }

@@ -73,7 +73,7 @@ impl RedisKv {
         })
     }
 
-    /// Connections open and configured, for metrics.
+    /// Connections open, and connections configured, for metrics.
     pub fn pool_status(&self) -> (usize, usize) {
         let open = self.slots.iter().filter(|s| lock(&s.conn).is_some()).count();
         (open, self.slots.len())
@@ -215,14 +215,6 @@ impl RedisKv {
     pub(super) async fn delete(&self, key: &str) -> KvResult<bool> {
         let n: i64 = self.query(redis::cmd("DEL").arg(key)).await?;
         Ok(n > 0)
-    }
-
-    pub(super) async fn gcra_take(&self, key: &str, quota: Quota, cost: u32) -> KvResult<GcraDecision> {
-        let bucket = (key.to_owned(), quota);
-        let (_, check) = self.request_check(key, &[], Some(&bucket), cost).await?;
-        check.decision.ok_or(KvError::Command(
-            "the rate-limit script answered no decision".into(),
-        ))
     }
 
     /// Runs the invalidation script over `keys` (value, generation, channel,
