@@ -35,8 +35,8 @@ pub fn document(modules: &[Module]) -> utoipa::openapi::OpenApi {
     document
 }
 
-/// Declares the `bearer` security scheme; each route lists the capability it
-/// needs as the scheme's scope.
+/// Declares the `bearer` security scheme (each route lists the capability it
+/// needs as the scheme's scope) and the `onboarding` one of the applicant.
 struct BearerScheme;
 
 impl utoipa::Modify for BearerScheme {
@@ -51,6 +51,19 @@ impl utoipa::Modify for BearerScheme {
                     .bearer_format("JWT")
                     .description(Some(
                         "Access token from /api/v1/auth/login. Scopes name the capability a route needs.",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "onboarding",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Onboarding token from /api/v1/auth/otp/verify of a number without a user; \
+                         accepted on /api/v1/partners/applications only.",
                     ))
                     .build(),
             ),

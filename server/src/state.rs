@@ -2,6 +2,7 @@
 //! metrics, and every service, built once per server.
 
 pub mod children;
+pub mod lookup;
 
 use std::sync::Arc;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub locations: LocationService<AppInfra>,
     /// The commodity catalogue.
     pub commodities: CommodityService<AppInfra>,
+    /// Partner onboarding applications.
+    pub applications: partners::ApplicationService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -54,8 +57,13 @@ impl AppState {
     /// `areas`: loads the token keys and builds every service.
     pub async fn new(config: Config, infra: AppInfra, areas: crate::realtime::Areas) -> anyhow::Result<Self> {
         let auth_config = config.auth()?;
-        let auth = AuthService::start(infra.clone(), auth_config.clone()).await?;
+        let applications = partners::ApplicationService::new(infra.clone());
+        let lookup = std::sync::Arc::new(crate::state::lookup::OpenApplications(applications.clone()));
+        let auth = AuthService::start(infra.clone(), auth_config.clone())
+            .await?
+            .with_onboarding_lookup(lookup);
         Ok(Self {
+            applications,
             accounts: AccountService::new(infra.clone(), auth_config.clone()),
             sub_users: user_auth::sub_users::SubUserService::new(infra.clone(), auth_config),
             users: UserService::new(infra.clone()),

@@ -57,6 +57,9 @@ pub struct Actor {
     pub client_addr: Option<String>,
     /// The idempotency key of the request, if it carried one.
     pub idempotency: Option<IdempotencyKey>,
+    /// The verified mobile of an applicant (an onboarding token, no user yet),
+    /// which scopes its idempotency keys.
+    pub mobile: Option<String>,
 }
 
 impl Actor {
@@ -69,6 +72,16 @@ impl Actor {
     pub fn anonymous(client_addr: impl Into<String>) -> Self {
         Self {
             client_addr: Some(client_addr.into()),
+            ..Self::base(ActorKind::Anonymous)
+        }
+    }
+
+    /// An applicant without a user yet, known by the `mobile` it verified
+    /// (normalized, `+919876543210`), calling from `client_addr`.
+    pub fn applicant(mobile: impl Into<String>, client_addr: Option<String>) -> Self {
+        Self {
+            mobile: Some(mobile.into()),
+            client_addr,
             ..Self::base(ActorKind::Anonymous)
         }
     }
@@ -93,6 +106,7 @@ impl Actor {
             request_id: None,
             client_addr: None,
             idempotency: None,
+            mobile: None,
         }
     }
 
@@ -114,13 +128,14 @@ impl Actor {
             || self.capabilities.contains(capability)
     }
 
-    /// Who owns idempotency keys sent by this actor: the user, else the client
-    /// address, so two callers never collide.
+    /// Who owns idempotency keys sent by this actor: the user, else the
+    /// applicant's mobile, else the client address, so two callers never collide.
     pub fn idempotency_scope(&self) -> String {
-        match (self.user_id, &self.client_addr) {
-            (Some(user), _) => format!("user:{user}"),
-            (None, Some(addr)) => format!("addr:{addr}"),
-            (None, None) => "system".to_owned(),
+        match (self.user_id, &self.mobile, &self.client_addr) {
+            (Some(user), _, _) => format!("user:{user}"),
+            (None, Some(mobile), _) => format!("mobile:{mobile}"),
+            (None, None, Some(addr)) => format!("addr:{addr}"),
+            (None, None, None) => "system".to_owned(),
         }
     }
 }
@@ -137,6 +152,9 @@ mod tests {
         assert!(!staff.can("ORG_UPDATE"));
         assert!(Actor::system().can("ANYTHING"));
         assert_eq!(staff.idempotency_scope(), format!("user:{id}"));
+        let applicant = Actor::applicant("+919876543210", Some("10.0.0.1".into()));
+        assert_eq!(applicant.idempotency_scope(), "mobile:+919876543210");
+        assert!(!applicant.can("PARTNER_READ"));
         assert_eq!(Actor::anonymous("10.0.0.1").idempotency_scope(), "addr:10.0.0.1");
     }
 }

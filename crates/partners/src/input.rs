@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 /// A postal address with its coordinates.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// First line (required).
@@ -33,6 +34,7 @@ pub struct Address {
 
 /// The applicant's contact; its mobile is the applicant's credential and gets the first user.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// 2..200 characters.
@@ -45,6 +47,7 @@ pub struct Contact {
 
 /// Bank details.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Bank {
     /// Name on the account.
@@ -57,6 +60,7 @@ pub struct Bank {
 
 /// A new onboarding application (`POST /partners/applications`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartApplication {
     /// Registered legal name, 2..300 characters.
@@ -94,6 +98,7 @@ pub struct StartApplication {
     /// When the business started (not in the future).
     pub business_start_date: Option<NaiveDate>,
     /// Annual turnover in INR (decimal string).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub annual_turnover: Option<Money>,
     /// excellent, good, average or poor.
     pub gst_compliance: Option<String>,
@@ -112,6 +117,7 @@ pub struct StartApplication {
 /// Changes to an application in draft or info_requested; absent fields stay.
 /// The contact's mobile cannot change: it is the applicant's credential.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateApplication {
     /// New legal name.
@@ -145,6 +151,7 @@ pub struct UpdateApplication {
     /// New business start date.
     pub business_start_date: Option<NaiveDate>,
     /// New turnover.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub annual_turnover: Option<Money>,
     /// New GST compliance.
     pub gst_compliance: Option<String>,
@@ -201,6 +208,7 @@ impl UpdateApplication {
 
 /// Filters of the application list.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationFilter {
     /// Only this status.
@@ -214,9 +222,11 @@ pub struct ApplicationFilter {
 
 /// An approval (`POST /applications/{id}/approve`).
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Approve {
     /// The credit limit; the recommended one when absent.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub credit_limit: Option<Money>,
     /// Notes.
     pub notes: Option<String>,

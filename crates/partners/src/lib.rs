@@ -37,6 +37,7 @@ pub mod documents;
 pub mod entity;
 pub mod input;
 pub mod links;
+mod lookup;
 pub mod model;
 pub mod scoring;
 mod service;

@@ -11,6 +11,7 @@ use crate::scoring::Factor;
 
 /// An onboarding application as callers see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Application {
     /// Id.
     pub id: Uuid,
@@ -47,6 +48,7 @@ pub struct Application {
     /// Business start.
     pub business_start_date: Option<NaiveDate>,
     /// Annual turnover, INR.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub annual_turnover: Option<Money>,
     /// GST compliance.
     pub gst_compliance: Option<String>,
@@ -65,6 +67,7 @@ pub struct Application {
     /// Routing (from the last submit).
     pub routing: Option<String>,
     /// Recommended credit limit.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^[0-9]+(\.[0-9]{1,4})?$"))]
     pub recommended_credit_limit: Option<Money>,
     /// The score's factors with signed points.
     pub factors: Vec<Factor>,
@@ -139,6 +142,7 @@ impl From<application::Model> for Application {
 
 /// A business partner as callers see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Partner {
     /// Id.
     pub id: Uuid,
@@ -155,6 +159,7 @@ pub struct Partner {
     /// When the KYC runs out.
     pub kyc_expires_on: Option<NaiveDate>,
     /// Credit limit, INR.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub credit_limit: Money,
     /// Risk category.
     pub risk_category: String,
@@ -217,6 +222,7 @@ impl From<partner::Model> for Partner {
 
 /// What a decision (or an automatic approval) produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// The application after it.
     pub application: Application,

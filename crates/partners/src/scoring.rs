@@ -66,6 +66,7 @@ impl Default for Facts {
 
 /// One factor of the score and its signed points.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Factor {
     /// What counted, such as `business_age_5_years_or_more`.
     pub factor: String,

@@ -19,7 +19,7 @@ const OPEN: [ApplicationStatus; 3] = [
     ApplicationStatus::InfoRequested,
 ];
 
-fn open_statuses() -> Vec<&'static str> {
+pub(crate) fn open_statuses() -> Vec<&'static str> {
     OPEN.iter().map(|s| s.as_str()).collect()
 }
 

@@ -68,8 +68,11 @@ pub enum OtpLogin {
         token_type: &'static str,
         /// Seconds until it expires.
         expires_in: i64,
-        /// `start_onboarding`.
+        /// `start_onboarding`, or `continue_onboarding` with an application in progress.
         next_step: &'static str,
+        /// The application in progress, with `continue_onboarding`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        application_id: Option<Uuid>,
         /// Always false.
         profile_complete: bool,
     },

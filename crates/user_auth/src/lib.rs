@@ -26,6 +26,7 @@ pub mod dto;
 pub mod error;
 pub mod keys;
 pub mod lockout;
+pub mod onboarding;
 pub mod otp;
 pub mod password;
 pub mod second_factor;
@@ -39,6 +40,7 @@ pub mod totp;
 pub use accounts::AccountService;
 pub use config::{AuthConfig, SigningKeySource};
 pub use error::AuthError;
+pub use onboarding::OnboardingLookup;
 pub use service::{
     AuthService, Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair,
 };

@@ -1,6 +1,6 @@
 //! Mobile one-time codes for EXTERNAL users: 6 digits, kept only as an HMAC in
 //! the kv store, valid 5 minutes, single use, burned after 3 wrong tries;
-//! resend cool-down 60 s; at most 5 sends an hour per number and 20 per
+//! resend cool-down 60 s, ended by a right code; at most 5 sends an hour per number and 20 per
 //! address. Codes leave through an [`OtpSender`], never in an API answer.
 //! Times are checked against the application clock; kv TTLs only clean up.
 
@@ -207,6 +207,15 @@ pub async fn verify(
         return Err(AuthError::InvalidOtp);
     }
     Ok(())
+}
+
+/// Ends the resend cool-down of `mobile` after a right code, so its next
+/// login may ask for a code at once (the hourly caps still count). A store
+/// failure only keeps the cool-down, so it is logged, not raised.
+pub async fn end_cooldown(kv: &Kv, mobile: &str) {
+    if let Err(e) = kv.delete(&format!("otp:cooldown:{mobile}")).await {
+        tracing::warn!(error = %e, "the resend cool-down was not ended; it runs out by itself");
+    }
 }
 
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {

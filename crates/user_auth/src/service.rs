@@ -32,6 +32,8 @@ pub struct AuthService<I: Infra> {
     pub(crate) last_reload: Arc<AtomicI64>,
     /// Verified claims by token hash, so a signature is checked once per token.
     pub(crate) claims: Arc<ClaimsCache>,
+    /// Finds the application of a returning applicant.
+    pub(crate) onboarding: Option<Arc<dyn crate::onboarding::OnboardingLookup>>,
 }
 
 /// Least time between two reloads caused by unknown key ids.
@@ -54,6 +56,7 @@ impl<I: Infra> AuthService<I> {
             keys: Arc::new(RwLock::new(keys)),
             last_reload: Arc::default(),
             claims: Arc::default(),
+            onboarding: None,
         })
     }
 
@@ -81,7 +84,9 @@ impl<I: Infra> AuthService<I> {
     }
 
     /// Verifies a code: a known EXTERNAL user gets a session; an unknown number
-    /// gets a short-lived onboarding token.
+    /// gets a short-lived onboarding token (`continue_onboarding` with the
+    /// application when one is in progress). A right code ends the number's
+    /// resend cool-down, so the next login need not wait.
     pub async fn verify_otp(
         &self,
         mobile: &str,
@@ -95,6 +100,7 @@ impl<I: Infra> AuthService<I> {
         }
         let secret = *self.keys.read().await.derived_secret();
         crate::otp::verify(self.infra.kv(), self.infra.clock(), &secret, &mobile, code).await?;
+        crate::otp::end_cooldown(self.infra.kv(), &mobile).await;
         let user = settings::users::entity::user::Entity::find()
             .filter(settings::users::entity::user::Column::Mobile.eq(mobile.as_str()))
             .one(self.infra.db())
@@ -112,11 +118,17 @@ impl<I: Infra> AuthService<I> {
             None => {
                 let keys = self.keys.read().await.clone();
                 let token = tokens::issue_onboarding(&keys, &self.config, &mobile, self.infra.clock().now())?;
+                let application_id = self.open_application(&mobile).await?;
                 Ok(OtpLogin::Onboarding {
                     onboarding_token: token,
                     token_type: "Bearer",
                     expires_in: tokens::ONBOARDING_TTL.num_seconds(),
-                    next_step: "start_onboarding",
+                    next_step: if application_id.is_some() {
+                        "continue_onboarding"
+                    } else {
+                        "start_onboarding"
+                    },
+                    application_id,
                     profile_complete: false,
                 })
             }

@@ -1,6 +1,7 @@
 //! Authentication of every `/api/v1` route: a middleware that verifies the
-//! bearer token (default deny: only [`PUBLIC_ROUTES`] pass without one) and
-//! extractors that hand handlers the caller.
+//! bearer token (default deny: only [`PUBLIC_ROUTES`] pass without one; the
+//! application routes also take an onboarding token, see
+//! [`super::applicant`]) and extractors that hand handlers the caller.
 
 use std::future::{Ready, ready};
 
@@ -109,6 +110,11 @@ pub async fn require_token(
             next.call(req).await.map(ServiceResponse::map_into_boxed_body)
         }
         Err(e) => {
+            match super::applicant::admit(&req, &state, &token).await {
+                Ok(true) => return next.call(req).await.map(ServiceResponse::map_into_boxed_body),
+                Err(refused) => return Ok(req.into_response(refused)),
+                Ok(false) => {}
+            }
             if let Some(refused) = super::rate_limit::charge_refused_token(&req, &state).await {
                 return Ok(req.into_response(refused));
             }

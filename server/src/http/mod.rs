@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: errors as problem+json, the JSON body
 //! extractor, and the request context middleware.
 
+pub mod applicant;
 pub mod auth;
 pub mod client_ip;
 pub mod context;

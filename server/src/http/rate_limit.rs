@@ -170,6 +170,18 @@ pub async fn limit_by_address(
     .await
 }
 
+/// Charges `subject` to `policy` like a token route (refused when the store
+/// is unreachable): the refusal to send, if any.
+pub async fn charge(state: &AppState, policy: &Policy, subject: &str) -> Option<actix_web::HttpResponse> {
+    if !state.config.rate_limit_enabled {
+        return None;
+    }
+    match check(state, policy, subject, true).await {
+        Verdict::Refuse(response) => Some(response),
+        Verdict::Pass(_) => None,
+    }
+}
+
 /// Charges a request whose token was refused to its address's anonymous
 /// bucket, so invalid tokens cannot bypass the limit; the refusal to send when
 /// the bucket is empty.

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod children;
 pub mod operations;
+pub mod partners;
 pub mod realtime;
 pub mod settings;
 

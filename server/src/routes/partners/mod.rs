@@ -1,0 +1,57 @@
+//! The partners module: onboarding applications (the applicant with its
+//! onboarding token, staff with an access token), their documents and
+//! decisions, under `/api/v1/partners`, and the `partner-events` area.
+
+pub mod applications;
+pub mod decisions;
+
+use actix_web::web;
+use partners::{Application, PARTNER_READ};
+use utoipa::OpenApi;
+
+use crate::http::etag::Tagged;
+use crate::modules::Module;
+use crate::realtime::{Area, Scope};
+
+/// The entry of the partners module.
+pub const MODULE: Module = Module {
+    api: configure,
+    openapi: <Doc as OpenApi>::openapi,
+    areas: AREAS,
+    ..Module::new("partners")
+};
+
+/// Partners and applications are platform-wide: staff with PARTNER_READ see
+/// every event, a partner's users those of their own partner.
+const AREAS: &[Area] = &[Area::new(
+    partners::TOPIC,
+    &["partner", "partner_application"],
+    PARTNER_READ,
+    Scope::Platform,
+)];
+
+/// The partners paths.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        applications::start, applications::list, applications::get, applications::update,
+        decisions::submit, decisions::approve, decisions::reject, decisions::request_info,
+    ),
+    tags((name = "partners", description = "Onboarding applications, documents, decisions and partners")),
+)]
+struct Doc;
+
+/// Registers the partners routes under `/api/v1/partners`.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/partners")
+            .configure(applications::configure)
+            .configure(decisions::configure),
+    );
+}
+
+impl Tagged for Application {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
