@@ -46,16 +46,42 @@ impl Application {
     /// areas and event readers) over an infrastructure bundle already
     /// connected and migrated.
     pub async fn with_modules(config: Config, infra: AppInfra, modules: Vec<Module>) -> anyhow::Result<Self> {
+        Self::assemble(config, infra, modules, None).await
+    }
+
+    /// Binds a server of [`MODULES`] that sends one-time codes through
+    /// `sender` (an SMS gateway; tests read the codes this way).
+    pub async fn with_otp_sender(
+        config: Config,
+        infra: AppInfra,
+        sender: Arc<dyn user_auth::otp::OtpSender>,
+    ) -> anyhow::Result<Self> {
+        Self::assemble(config, infra, MODULES.to_vec(), Some(sender)).await
+    }
+
+    async fn assemble(
+        config: Config,
+        infra: AppInfra,
+        modules: Vec<Module>,
+        sender: Option<Arc<dyn user_auth::otp::OtpSender>>,
+    ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.bind_addr)
             .with_context(|| format!("cannot listen on {}", config.bind_addr))?;
         let port = listener.local_addr()?.port();
         let state = AppState::new(config.clone(), infra.clone(), crate::modules::areas(&modules))
             .await
             .context("cannot load the token signing keys")?;
+        let state = match sender {
+            Some(sender) => AppState {
+                auth: state.auth.clone().with_otp_sender(sender),
+                ..state
+            },
+            None => state,
+        };
         crate::realtime::start(&state.hub);
         crate::modules::start_readers(&modules, &state);
         let document = crate::openapi::document(&modules);
-        let jobs = crate::modules::jobs(&modules);
+        let jobs = crate::modules::jobs(&modules, &state);
         let modules: Arc<[Module]> = modules.into();
         let max_body = config.max_body_bytes;
         let mut server = HttpServer::new(move || {

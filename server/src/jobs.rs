@@ -30,8 +30,9 @@ const TICK: Duration = Duration::from_secs(5);
 
 pub use runner::{Runner, last_run};
 
-/// What a job does; answers how many rows it touched.
-pub type JobFn = fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>>;
+/// What a job does; answers how many rows it touched. A closure, so a job
+/// may carry what its module built (a document store, a service).
+pub type JobFn = std::sync::Arc<dyn Fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>> + Send + Sync>;
 
 /// When a job runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,11 +60,15 @@ pub struct Job {
 
 impl Job {
     /// A job run every `every`.
-    pub fn every(name: &'static str, every: Duration, run: JobFn) -> Self {
+    pub fn every(
+        name: &'static str,
+        every: Duration,
+        run: impl Fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>> + Send + Sync + 'static,
+    ) -> Self {
         Self {
             name,
             schedule: Schedule::Every(every),
-            run,
+            run: std::sync::Arc::new(run),
         }
     }
 
@@ -72,7 +77,11 @@ impl Job {
     /// # Panics
     /// When `hour` is not 0–23 or `name` is longer than `job_runs.name` holds
     /// (64 characters): a job declared so would never run, silently.
-    pub fn daily_at(name: &'static str, hour: u32, run: JobFn) -> Self {
+    pub fn daily_at(
+        name: &'static str,
+        hour: u32,
+        run: impl Fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>> + Send + Sync + 'static,
+    ) -> Self {
         assert!(
             hour < 24,
             "job {name}: the hour of a daily job is 0 to 23, not {hour}"
@@ -84,14 +93,14 @@ impl Job {
         Self {
             name,
             schedule: Schedule::DailyAt { hour },
-            run,
+            run: std::sync::Arc::new(run),
         }
     }
 }
 
 /// The platform's own jobs (the operations module registers them; other
 /// modules declare theirs in their entry).
-pub fn registry() -> Vec<Job> {
+pub fn registry(_: &crate::state::AppState) -> Vec<Job> {
     const HOURLY: Duration = Duration::from_secs(3600);
     vec![
         Job::every("outbox.cleanup", HOURLY, |infra| {

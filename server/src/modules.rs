@@ -37,8 +37,8 @@ pub struct Module {
     pub areas: &'static [Area],
     /// Its event readers, started once per instance.
     pub readers: fn(&AppState) -> Vec<Reader>,
-    /// Its scheduled jobs (run by the leader instance).
-    pub jobs: fn() -> Vec<Job>,
+    /// Its scheduled jobs (run by the leader instance), built over the state.
+    pub jobs: fn(&AppState) -> Vec<Job>,
 }
 
 fn no_routes(_: &mut web::ServiceConfig) {}
@@ -51,7 +51,7 @@ fn no_readers(_: &AppState) -> Vec<Reader> {
     Vec::new()
 }
 
-fn no_jobs() -> Vec<Job> {
+fn no_jobs(_: &AppState) -> Vec<Job> {
     Vec::new()
 }
 
@@ -85,9 +85,9 @@ pub fn areas(modules: &[Module]) -> crate::realtime::Areas {
     crate::realtime::Areas::new(modules.iter().flat_map(|m| m.areas.iter()))
 }
 
-/// The jobs of `modules`.
-pub fn jobs(modules: &[Module]) -> Vec<Job> {
-    modules.iter().flat_map(|m| (m.jobs)()).collect()
+/// The jobs of `modules` over `state`.
+pub fn jobs(modules: &[Module], state: &AppState) -> Vec<Job> {
+    modules.iter().flat_map(|m| (m.jobs)(state)).collect()
 }
 
 /// Starts the event readers of `modules` over `state`.

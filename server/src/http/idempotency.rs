@@ -54,6 +54,31 @@ fn storable(status: StatusCode) -> bool {
     status.is_success() || matches!(status.as_u16(), 404 | 409 | 410 | 412 | 422)
 }
 
+/// The whole body, at most `limit` bytes (`MAX_BODY_BYTES`, more on upload routes).
+async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<web::Bytes, ApiError> {
+    use futures::StreamExt;
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::malformed(
+                "malformed_body",
+                format!("the body could not be read: {e}"),
+                Vec::new(),
+            )
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the body is larger than this route accepts (MAX_BODY_BYTES; 5 MiB files on upload routes)",
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
 fn record_key(scope: &str, key: &str) -> String {
     let digest = Sha256::digest(format!("{scope}\u{0}{key}").as_bytes());
     hex::encode(digest)
@@ -98,25 +123,10 @@ pub async fn idempotency(
         None => infra::Actor::anonymous(req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default())
             .idempotency_scope(),
     };
-    let body = match req.extract::<web::Bytes>().await {
+    let limit = super::multipart::body_limit(req.path(), state.config.max_body_bytes);
+    let body = match read_body(&mut req, limit).await {
         Ok(body) => body,
-        Err(e) => {
-            let status = e.as_response_error().status_code();
-            let error = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    status,
-                    "payload_too_large",
-                    "the body is larger than this API accepts (MAX_BODY_BYTES)",
-                )
-            } else {
-                ApiError::malformed(
-                    "malformed_body",
-                    format!("the body could not be read: {e}"),
-                    Vec::new(),
-                )
-            };
-            return Ok(req.into_response(error.error_response()));
-        }
+        Err(error) => return Ok(req.into_response(error.error_response())),
     };
     let idem = IdempotencyKey::for_request(
         key.clone(),

@@ -8,6 +8,7 @@ pub mod context;
 pub mod etag;
 pub mod idempotency;
 pub mod json;
+pub mod multipart;
 pub mod problem;
 pub mod query;
 pub mod rate_limit;

@@ -68,14 +68,36 @@ pub async fn spawn_app(infra: AppInfra) -> TestApp {
 
 /// Serves the application over `infra` with `config` (on a free port, two workers).
 pub async fn spawn_with(infra: AppInfra, config: Config) -> TestApp {
+    serve(infra, config, None).await
+}
+
+/// Serves the application over `infra`, sending one-time codes through `sender`.
+pub async fn spawn_capturing(infra: AppInfra, sender: std::sync::Arc<dyn user_auth::otp::OtpSender>) -> TestApp {
+    serve(infra, Config::default(), Some(sender)).await
+}
+
+async fn serve(
+    infra: AppInfra,
+    config: Config,
+    sender: Option<std::sync::Arc<dyn user_auth::otp::OtpSender>>,
+) -> TestApp {
+    // Documents in memory unless a test names a store: nothing left on disk.
+    let document_store_url = if config.document_store_url == Config::default().document_store_url {
+        "memory://".to_owned()
+    } else {
+        config.document_store_url.clone()
+    };
     let config = Config {
         bind_addr: "127.0.0.1:0".into(),
         workers: 2,
+        document_store_url,
         ..config
     };
-    let app = Application::with_infra(config, infra)
-        .await
-        .expect("build the application");
+    let app = match sender {
+        Some(sender) => Application::with_otp_sender(config, infra, sender).await,
+        None => Application::with_infra(config, infra).await,
+    }
+    .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
@@ -131,5 +153,7 @@ pub fn server_command() -> std::process::Command {
     {
         cmd.env_remove(var);
     }
+    // Documents in memory: a test binary leaves no files behind.
+    cmd.env("DOCUMENT_STORE_URL", "memory://");
     cmd
 }

@@ -81,6 +81,11 @@ async fn an_unknown_number_gets_an_onboarding_token_only(t: TestInfra) {
             ..
         } => {
             assert_eq!((next_step, profile_complete), ("start_onboarding", false));
+            assert_eq!(
+                auth.verify_onboarding(&onboarding_token).await.unwrap(),
+                "+14155550123",
+                "the token names the verified number"
+            );
             assert!(
                 matches!(
                     auth.authenticate(&onboarding_token).await,
@@ -91,6 +96,38 @@ async fn an_unknown_number_gets_an_onboarding_token_only(t: TestInfra) {
         }
         other => panic!("expected onboarding, got {other:?}"),
     }
+}
+
+/// Answers one application for one number, as the partners module does.
+struct OneApplication(uuid::Uuid);
+
+#[async_trait::async_trait]
+impl user_auth::OnboardingLookup for OneApplication {
+    async fn open_application(&self, mobile: &str) -> Result<Option<uuid::Uuid>, AuthError> {
+        Ok((mobile == "+14155550123").then_some(self.0))
+    }
+}
+
+async fn a_returning_applicant_continues_and_may_ask_again_at_once(t: TestInfra) {
+    let (auth, sender) = setup(&t).await;
+    let application = uuid::Uuid::now_v7();
+    let auth = auth.with_onboarding_lookup(Arc::new(OneApplication(application)));
+    auth.send_otp("+14155550123", &client()).await.unwrap();
+    let code = sender.last_code("+14155550123").unwrap();
+    let answer = auth.verify_otp("+14155550123", &code, &client()).await.unwrap();
+    let json = serde_json::to_value(&answer).unwrap();
+    assert_eq!(json["next_step"], "continue_onboarding");
+    assert_eq!(json["application_id"], application.to_string());
+    // The right code ended the cool-down: a new code goes out at once.
+    auth.send_otp("+14155550123", &client()).await.unwrap();
+    assert_eq!(sender.count(), 2);
+    // That send starts a cool-down of its own.
+    match auth.send_otp("+14155550123", &client()).await {
+        Err(AuthError::TooManyCodes { .. }) => {}
+        other => panic!("expected the cool-down, got {other:?}"),
+    }
+    let forged = auth.verify_onboarding("not.a.token").await;
+    assert!(matches!(forged, Err(AuthError::InvalidToken)), "{forged:?}");
 }
 
 async fn three_wrong_tries_burn_the_code(t: TestInfra) {
@@ -173,6 +210,7 @@ infra::backend_tests!(
     a_production_key_without_a_gateway_sends_nothing,
     a_known_number_gets_a_session,
     an_unknown_number_gets_an_onboarding_token_only,
+    a_returning_applicant_continues_and_may_ask_again_at_once,
     three_wrong_tries_burn_the_code,
     codes_expire_after_five_minutes,
     resends_wait_and_are_capped_per_hour,

@@ -3,12 +3,10 @@
 //! handlers of [`super::commodity_parts`]. Static paths are registered before
 //! `/{id}` so they are not taken for ids.
 
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures::StreamExt;
-use infra::{FieldError, PageRequest};
+use infra::PageRequest;
 use serde::Deserialize;
 use settings::commodities::conversion::ConversionRequest;
 use settings::commodities::search::SearchPage;
@@ -21,12 +19,10 @@ use super::commodity_parts::{children, terms};
 use crate::http::auth::Caller;
 use crate::http::etag::{changed, if_match, tagged};
 use crate::http::json::ApiJson;
+use crate::http::multipart;
 use crate::http::problem::ApiError;
 use crate::http::query::ApiQuery;
 use crate::state::AppState;
-
-/// The largest CSV file accepted.
-const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 
 /// Registers the commodity routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -214,44 +210,6 @@ pub async fn calculate_conversion(
     Ok(HttpResponse::Ok().json(converted))
 }
 
-fn bad_file(detail: impl Into<String>) -> ApiError {
-    let detail = detail.into();
-    ApiError::malformed(
-        "malformed_upload",
-        detail.clone(),
-        vec![FieldError::new("file", detail)],
-    )
-}
-
-/// The bytes of multipart field `file`.
-async fn file_field(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, ApiError> {
-    let mut form = Multipart::new(req.headers(), payload);
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| {
-            bad_file(format!(
-                "send a multipart/form-data body with a field named file: {e}"
-            ))
-        })?;
-        if field.name() != Some("file") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| bad_file(format!("the file could not be read: {e}")))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
-                return Err(ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "the file is larger than 5 MiB; split it",
-                ));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        return Ok(bytes);
-    }
-    Err(bad_file("send the CSV as a multipart/form-data field named file"))
-}
-
 /// Imports commodities from the CSV in multipart field `file`: every row is
 /// validated first; any bad row means nothing is written and the 422 lists each
 /// as `lines[N].field`. A row naming a live commodity updates it. Capabilities:
@@ -271,7 +229,10 @@ pub async fn upload(
     for capability in [COMMODITY_CREATE, COMMODITY_UPDATE] {
         settings::error::require(&caller.0, capability)?;
     }
-    let bytes = file_field(&req, payload).await?;
+    let form = multipart::read(&req, payload, multipart::MAX_FILE_BYTES).await?;
+    let bytes = form
+        .file
+        .ok_or_else(|| multipart::malformed("file", "send the CSV as a multipart/form-data field named file"))?;
     let report = state.commodities.import_csv(&caller.0, &bytes).await?.value;
     Ok(HttpResponse::Ok().json(report))
 }

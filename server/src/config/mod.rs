@@ -47,6 +47,7 @@ pub const ENV_VARS: &[&str] = &[
     "ACCESS_TOKEN_TTL_SECS",
     "REFRESH_TOKEN_TTL_SECS",
     "REFRESH_GRACE_SECS",
+    "DOCUMENT_STORE_URL",
 ];
 
 /// The server's settings.
@@ -121,6 +122,10 @@ pub struct Config {
     pub refresh_token_ttl_secs: u64,
     /// Parallel refreshes of one token within this window all succeed.
     pub refresh_grace_secs: u64,
+    /// Where partner documents are kept: a directory (`./data/documents`,
+    /// `file:///srv/documents`), `memory://` (lost on restart), or `s3://bucket/prefix`
+    /// (built with the `s3` feature).
+    pub document_store_url: String,
 }
 
 impl Default for Config {
@@ -162,6 +167,7 @@ impl Default for Config {
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             refresh_grace_secs: 2,
+            document_store_url: "./data/documents".to_owned(),
         }
     }
 }
@@ -333,67 +339,4 @@ fn redact(raw: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_are_valid_and_embedded() {
-        let config = Config::default();
-        assert!(config.validate().is_ok());
-        assert!(!config.infra().is_postgres());
-        assert!(config.infra().redis_url.is_none());
-    }
-
-    #[test]
-    fn bad_settings_are_named() {
-        for (config, setting) in [
-            (
-                Config {
-                    bind_addr: "nowhere".into(),
-                    ..Config::default()
-                },
-                "BIND_ADDR",
-            ),
-            (
-                Config {
-                    log_format: "xml".into(),
-                    ..Config::default()
-                },
-                "LOG_FORMAT",
-            ),
-            (
-                Config {
-                    business_timezone: "Mars/Olympus".into(),
-                    ..Config::default()
-                },
-                "BUSINESS_TIMEZONE",
-            ),
-            (
-                Config {
-                    database_url: Some("mysql://x".into()),
-                    ..Config::default()
-                },
-                "DATABASE_URL",
-            ),
-            (
-                Config {
-                    redis_url: Some("http://x".into()),
-                    ..Config::default()
-                },
-                "REDIS_URL",
-            ),
-        ] {
-            let err = config.validate().err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(err.contains(setting), "{err} should name {setting}");
-        }
-    }
-
-    #[test]
-    fn passwords_are_redacted() {
-        let config = Config {
-            database_url: Some("postgres://app:secret@db/app".into()),
-            ..Config::default()
-        };
-        assert!(!config.describe().contains("secret"));
-    }
-}
+mod tests;
