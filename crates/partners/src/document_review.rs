@@ -89,9 +89,13 @@ impl<I: Infra> ApplicationService<I> {
                     .one(tx.db())
                     .await?
                     .ok_or(ServiceError::NotFound("document"))?;
+                // A document of an application out of reach is not found as a document.
                 let app = for_change(tx, &scope, found.application_id)
                     .await
-                    .map_err(|_| ServiceError::NotFound("document"))?;
+                    .map_err(|e| match e {
+                        ServiceError::NotFound(_) => ServiceError::NotFound("document"),
+                        other => other,
+                    })?;
                 let mut query = document::Entity::find_by_id(document_id);
                 if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
                     query = query.lock_exclusive();

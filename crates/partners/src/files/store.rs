@@ -135,25 +135,28 @@ impl DocumentStore {
         Ok(Self::new(Arc::new(store)))
     }
 
-    /// The default local store ([`DEFAULT_DOCUMENT_STORE`]); when its
-    /// directory cannot be made now, a store that makes it on the first write.
+    /// The default local store ([`DEFAULT_DOCUMENT_STORE`]), touching
+    /// nothing until used: its directory is made by the first upload.
     pub fn default_local() -> Self {
-        Self::local(DEFAULT_DOCUMENT_STORE).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "document store directory not created yet; trying on the first upload");
-            let absolute = std::path::absolute(DEFAULT_DOCUMENT_STORE)
-                .unwrap_or_else(|_| std::path::PathBuf::from(DEFAULT_DOCUMENT_STORE));
-            let parts: Vec<String> = absolute
-                .components()
-                .filter_map(|c| match c {
-                    std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
-                    _ => None,
-                })
-                .collect();
-            Self::new(Arc::new(PrefixStore::new(
-                LocalFileSystem::new(),
-                Path::from_iter(parts),
-            )))
-        })
+        Self::lazy_local(DEFAULT_DOCUMENT_STORE)
+    }
+
+    /// A store in local directory `path` that makes the directory on the
+    /// first write (a missing one lists as empty).
+    fn lazy_local(path: impl AsRef<std::path::Path>) -> Self {
+        let path = path.as_ref();
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let parts: Vec<String> = absolute
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        Self::new(Arc::new(PrefixStore::new(
+            LocalFileSystem::new(),
+            Path::from_iter(parts),
+        )))
     }
 
     /// The underlying object store.
@@ -241,6 +244,23 @@ mod tests {
         assert!(key.to_string().starts_with("applications/"));
         assert_eq!(ObjectKey::parse(&Path::from("applications/x/y")), None);
         assert_eq!(ObjectKey::parse(&Path::from("other/a/b/c")), None);
+    }
+
+    #[tokio::test]
+    async fn a_lazy_local_store_makes_its_directory_on_the_first_write() {
+        let dir = std::env::temp_dir().join(format!("documents-{}", Uuid::now_v7()));
+        let store = DocumentStore::lazy_local(dir.join("nested"));
+        assert!(!dir.exists());
+        assert!(store.keys().await.unwrap().is_empty());
+        let key = ObjectKey::new(Uuid::now_v7(), Uuid::now_v7());
+        store.put(&key, Bytes::from_static(b"%PDF-1")).await.unwrap();
+        assert!(dir.join("nested").join(key.to_string()).is_file());
+        assert_eq!(store.get(&key).await.unwrap().as_deref(), Some(&b"%PDF-1"[..]));
+        assert_eq!(store.keys().await.unwrap().len(), 1);
+        store.delete(&key).await.unwrap();
+        store.delete(&key).await.unwrap();
+        assert_eq!(store.get(&key).await.unwrap(), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -97,6 +97,13 @@ async fn a_partner_user_reaches_only_its_own_partner(t: TestInfra) {
     not_found(apps.document_file(&me, theirs.id, their_docs[0].id).await);
     // Its own application id with another partner's document is not found either.
     not_found(apps.document_file(&me, ours.id, their_docs[0].id).await);
+    let mut manager_of_ours = partner_user(ours.partner_id.unwrap());
+    manager_of_ours.capabilities.insert("PARTNER_MANAGE".into());
+    let review = partners::document_review::Verification::reject("not ours");
+    not_found(
+        apps.verify_document(&Caller::staff(&manager_of_ours), their_docs[0].id, review)
+            .await,
+    );
     let unknown = partner_user(Uuid::now_v7());
     let none = apps
         .list(
