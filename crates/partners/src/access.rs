@@ -1,23 +1,29 @@
-//! Who acts on an application: staff (an [`Actor`] with capabilities), or
-//! the applicant, known by the mobile number it verified.
+//! Who acts on an application: staff (an [`Actor`] with capabilities), a
+//! partner's user (an EXTERNAL actor carrying its `partner_id`), or the
+//! applicant, known by the mobile number it verified.
 //!
 //! The applicant's credential is an onboarding token from an OTP verify of an
 //! unknown number; issuing and checking that token is the HTTP layer's and
 //! `user_auth`'s part. Once checked, the server calls the services with
 //! [`Caller::Applicant`]: the actor of the request (anonymous, by client
 //! address) and the verified mobile. An applicant works only the applications
-//! started with its mobile and needs no capability; anything else is answered
-//! as not found.
+//! started with its mobile and needs no capability. A partner's user holds
+//! capabilities like staff but reaches only the application its partner was
+//! approved from (`partner_id` equal to its own). Anything else is answered
+//! as not found (404), revealing nothing; documents and their files are
+//! reached only through an application the caller reaches.
 
 use infra::{Actor, ServiceError};
 use settings::users::normalize_mobile;
+use uuid::Uuid;
 
 use crate::entity::application;
 
 /// The caller of an application operation.
 #[derive(Clone, Debug)]
 pub enum Caller<'a> {
-    /// Staff or a system actor, checked by capability.
+    /// Staff, a system actor or a partner's user, checked by capability (a
+    /// partner's user is also limited to its own partner).
     Staff(&'a Actor),
     /// The applicant, by its verified mobile (`+919876543210`).
     Applicant {
@@ -67,6 +73,10 @@ impl<'a> Caller<'a> {
     pub fn scope(&self) -> Scope {
         Scope {
             mobile: self.mobile().map(str::to_owned),
+            partner_id: match self {
+                Self::Staff(actor) => actor.partner_id,
+                Self::Applicant { .. } => None,
+            },
         }
     }
 
@@ -76,20 +86,45 @@ impl<'a> Caller<'a> {
     }
 }
 
-/// The applications a caller reaches: all (staff), or those of one mobile (the applicant).
+/// The applications a caller reaches: all (staff), those of one mobile (the
+/// applicant), or the one of its partner (a partner's user).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Scope {
     /// The applicant's mobile; none for staff.
     pub mobile: Option<String>,
+    /// The partner of a partner's user; none for staff and the applicant.
+    pub partner_id: Option<Uuid>,
 }
 
 impl Scope {
-    /// Whether `row` is reached: staff always, the applicant only its own
-    /// (answered 404 otherwise, revealing nothing).
+    /// Whether `row` is reached: staff always, the applicant only those of its
+    /// mobile, a partner's user only its partner's (answered 404 otherwise,
+    /// revealing nothing).
     pub fn reach(&self, row: &application::Model) -> Result<(), ServiceError> {
-        match self.mobile.as_deref() {
-            Some(mobile) if mobile != row.contact_mobile => Err(ServiceError::NotFound("application")),
-            _ => Ok(()),
+        let mobile_ok = self.mobile.as_deref().is_none_or(|m| m == row.contact_mobile);
+        let partner_ok = self.partner_id.is_none_or(|p| row.partner_id == Some(p));
+        if mobile_ok && partner_ok {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound("application"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_limit_by_mobile_and_partner() {
+        let partner = Uuid::now_v7();
+        let staff = Actor::system();
+        let mut user = Actor::system();
+        user.partner_id = Some(partner);
+        assert_eq!(Caller::staff(&staff).scope(), Scope::default());
+        assert_eq!(Caller::staff(&user).scope().partner_id, Some(partner));
+        let applicant = Caller::applicant(&staff, "9876543210").unwrap();
+        assert_eq!(applicant.scope().mobile.as_deref(), Some("+919876543210"));
+        assert_eq!(applicant.scope().partner_id, None);
     }
 }

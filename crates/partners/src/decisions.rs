@@ -8,7 +8,7 @@ use infra::{Infra, Money, ServiceError, ValidationError, Written};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{Caller, Scope};
+use crate::access::Caller;
 use crate::approval::{Terms, approve_in};
 use crate::entity::application;
 use crate::input::Approve;
@@ -79,7 +79,7 @@ pub(crate) async fn auto_approve_if_ready(
     Ok(Some(approve_in(tx, app.clone(), terms).await?))
 }
 
-fn note(field: &str, value: Option<String>, max: usize) -> Result<String, ServiceError> {
+pub(crate) fn note(field: &str, value: Option<String>, max: usize) -> Result<String, ServiceError> {
     let text = value.map(|v| v.trim().to_owned()).unwrap_or_default();
     let n = text.chars().count();
     if n == 0 || n > max {
@@ -168,6 +168,7 @@ impl<I: Infra> ApplicationService<I> {
             return Err(ServiceError::Forbidden(PARTNER_APPROVE.into()));
         };
         infra::service_error::require(actor, PARTNER_APPROVE)?;
+        let scope = caller.scope();
         if input
             .credit_limit
             .is_some_and(|l| l.value().is_sign_negative() && !l.value().is_zero())
@@ -177,7 +178,7 @@ impl<I: Infra> ApplicationService<I> {
         let service = self.clone();
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                let before = for_change(tx, &Scope::default(), id).await?;
+                let before = for_change(tx, &scope, id).await?;
                 awaiting(&before)?;
                 if routing_of(&before).is_some_and(Routing::is_high_risk) {
                     infra::service_error::require(tx.actor(), PARTNER_APPROVE_HIGH_RISK)?;
@@ -228,9 +229,10 @@ impl<I: Infra> ApplicationService<I> {
             return Err(ServiceError::Forbidden(PARTNER_APPROVE.into()));
         };
         infra::service_error::require(actor, PARTNER_APPROVE)?;
+        let scope = caller.scope();
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                let before = for_change(tx, &Scope::default(), id).await?;
+                let before = for_change(tx, &scope, id).await?;
                 awaiting(&before)?;
                 let mut next = before;
                 next.status = status.as_str().into();

@@ -1,26 +1,30 @@
-//! Document metadata of an application (type, number, issue and expiry
-//! dates) and staff verification. The file itself (PDF, JPEG or PNG checked
-//! by content, at most 5 MiB, SHA-256 kept) arrives with the upload, which
-//! fills `file_name`, `content_type`, `size_bytes` and `sha256` of the same
-//! row; here only the metadata is recorded.
+//! Adding a document to an application: its metadata (type, number, issue
+//! and expiry dates) and its file (PDF, JPEG or PNG by content, at most
+//! 5 MiB, SHA-256 kept; see [`crate::files`]). Verification is in
+//! [`crate::document_review`], reading in [`crate::document_files`].
+//!
+//! The file is written to the [`DocumentStore`](crate::files::DocumentStore)
+//! first, under the fresh document's id, then the row in one write. A write
+//! that fails or rolls back deletes the object again (best effort, logged;
+//! what is left is an orphan the sweep removes), and so does an idempotent
+//! replay, which answers the document stored the first time.
 
 use chrono::NaiveDate;
-use infra::rows::save;
 use infra::write::write;
 use infra::{Infra, ServiceError, Validator, Written};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QuerySelect};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::access::{Caller, Scope};
-use crate::decisions::auto_approve_if_ready;
+use crate::access::Caller;
 use crate::entity::document;
+use crate::files::{FileFacts, ObjectKey, Upload, file_facts};
 use crate::model::Application;
 use crate::service::{ApplicationService, change, for_change, status_of};
 use crate::types::DocumentType;
 use crate::validate::normalize_vehicle;
-use crate::{PARTNER_MANAGE, PARTNER_ONBOARD, events};
+use crate::{PARTNER_ONBOARD, events};
 
 /// A document's metadata.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -51,6 +55,14 @@ pub struct Document {
     pub issued_on: Option<NaiveDate>,
     /// Expiry date.
     pub expires_on: Option<NaiveDate>,
+    /// The file name the uploader gave.
+    pub file_name: Option<String>,
+    /// `application/pdf`, `image/jpeg` or `image/png`, found by content.
+    pub content_type: Option<String>,
+    /// The file's size in bytes.
+    pub size_bytes: Option<i64>,
+    /// SHA-256 of the file, lower-case hex.
+    pub sha256: Option<String>,
     /// Verified by staff.
     pub verified: bool,
     /// Version.
@@ -66,24 +78,20 @@ impl From<document::Model> for Document {
             document_number: m.document_number,
             issued_on: m.issued_on,
             expires_on: m.expires_on,
+            file_name: m.file_name,
+            content_type: m.content_type,
+            size_bytes: m.size_bytes,
+            sha256: m.sha256,
             verified: m.verified,
             version: m.version,
         }
     }
 }
 
-/// What verifying a document did: the document, and the application approved
-/// automatically if that was the last required document of a low-risk one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Verified {
-    /// The document, verified.
-    pub document: Document,
-    /// The decision an automatic approval made.
-    pub approval: Option<crate::model::Decision>,
-}
-
 impl NewDocument {
-    fn validate(mut self) -> Result<(DocumentType, Self), ServiceError> {
+    /// The checked metadata and what to record of `upload`, every broken
+    /// rule named at once (`file` for the upload).
+    fn validate(mut self, upload: &Upload) -> Result<(DocumentType, Self, FileFacts), ServiceError> {
         let mut v = Validator::new();
         let kind = DocumentType::parse(self.document_type.trim());
         v.check(
@@ -110,24 +118,36 @@ impl NewDocument {
         if let (Some(issued), Some(expires)) = (self.issued_on, self.expires_on) {
             v.check(issued <= expires, "expires_on", "must not be before issued_on");
         }
+        let facts = v.take("file", file_facts(upload));
         v.finish()?;
-        Ok((kind.unwrap_or(DocumentType::BankProof), self))
+        match (kind, facts) {
+            (Some(kind), Some(facts)) => Ok((kind, self, facts)),
+            _ => Err(ServiceError::field("file", "must be a PDF, JPEG or PNG file")),
+        }
     }
 }
 
 impl<I: Infra> ApplicationService<I> {
-    /// Records a document's metadata on an open application (staff with
-    /// PARTNER_ONBOARD, or its applicant).
+    /// Adds a document with its file to an open application (staff with
+    /// PARTNER_ONBOARD, or its applicant): 422 naming `file` when the upload
+    /// is empty, over 5 MiB or not a PDF, JPEG or PNG by content; 409
+    /// `application_decided` once decided. The file is stored under
+    /// `applications/{application_id}/{document_id}`; no object outlives a
+    /// write that failed.
     pub async fn add_document(
         &self,
         caller: &Caller<'_>,
         id: Uuid,
         input: NewDocument,
+        upload: Upload,
     ) -> Result<Written<Document>, ServiceError> {
         caller.require(PARTNER_ONBOARD)?;
-        let (kind, input) = input.validate()?;
+        let (kind, input, facts) = input.validate(&upload)?;
+        let document_id = infra::ids::new_id();
+        let key = ObjectKey::new(id, document_id);
+        self.documents.put(&key, upload.bytes).await?;
         let scope = caller.scope();
-        write(&self.infra, caller.actor(), move |tx| {
+        let written = write(&self.infra, caller.actor(), move |tx| {
             Box::pin(async move {
                 let app = for_change(tx, &scope, id).await?;
                 if !status_of(&app).is_open() {
@@ -138,17 +158,17 @@ impl<I: Infra> ApplicationService<I> {
                 }
                 let now = tx.now();
                 let row = document::Model {
-                    id: infra::ids::new_id(),
+                    id: document_id,
                     application_id: id,
                     partner_id: None,
                     document_type: kind.as_str().into(),
                     document_number: input.document_number,
                     issued_on: input.issued_on,
                     expires_on: input.expires_on,
-                    file_name: None,
-                    content_type: None,
-                    size_bytes: None,
-                    sha256: None,
+                    file_name: facts.file_name,
+                    content_type: Some(facts.content_type.mime().into()),
+                    size_bytes: Some(facts.size_bytes),
+                    sha256: Some(facts.sha256),
                     verified: false,
                     verified_at: None,
                     verified_by: None,
@@ -171,63 +191,35 @@ impl<I: Infra> ApplicationService<I> {
                 Ok(doc)
             })
         })
-        .await
+        .await;
+        match &written {
+            Ok(w) if w.replayed && w.value.id != document_id => self.discard(&key).await,
+            Ok(_) => {}
+            Err(_) => self.discard_unless_kept(&key).await,
+        }
+        written
     }
 
-    /// Marks a document verified (PARTNER_MANAGE); verifying the last
-    /// required document of a submitted low-risk application approves it in
-    /// the same transaction. A document verified already is 409.
-    pub async fn verify_document(
-        &self,
-        caller: &Caller<'_>,
-        document_id: Uuid,
-    ) -> Result<Written<Verified>, ServiceError> {
-        let Caller::Staff(actor) = caller else {
-            return Err(ServiceError::Forbidden(PARTNER_MANAGE.into()));
-        };
-        infra::service_error::require(actor, PARTNER_MANAGE)?;
-        let service = self.clone();
-        write(&self.infra, actor, move |tx| {
-            Box::pin(async move {
-                let found = document::Entity::find_by_id(document_id)
-                    .one(tx.db())
-                    .await?
-                    .ok_or(ServiceError::NotFound("document"))?;
-                let app = for_change(tx, &Scope::default(), found.application_id).await?;
-                let mut query = document::Entity::find_by_id(document_id);
-                if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-                    query = query.lock_exclusive();
-                }
-                let before = query
-                    .one(tx.db())
-                    .await?
-                    .ok_or(ServiceError::NotFound("document"))?;
-                if before.verified {
-                    return Err(ServiceError::conflict(
-                        "document_verified",
-                        "the document was verified already",
-                    ));
-                }
-                let mut next = before;
-                next.verified = true;
-                next.verified_at = Some(tx.now());
-                next.verified_by = tx.actor().user_id;
-                let doc = Document::from(save(tx, next).await?);
-                let view = Application::from(app.clone());
-                tx.record(
-                    change(events::DOCUMENT_VERIFIED, "partner_document.verify", &view)
-                        .on("partner_document", doc.id),
-                    json!({ "id": view.id, "child_id": doc.id, "child_version": doc.version,
-                            "document_type": &doc.document_type }),
-                )
-                .await?;
-                let approval = auto_approve_if_ready(tx, &app, service.today(tx.now())).await?;
-                Ok(Verified {
-                    document: doc,
-                    approval,
-                })
-            })
-        })
-        .await
+    /// Deletes the object under `key`, logging a failure (the sweep removes it later).
+    async fn discard(&self, key: &ObjectKey) {
+        if let Err(e) = self.documents.delete(key).await {
+            tracing::warn!(key = %key, error = %e, "document file not deleted; the orphan sweep will remove it");
+        }
+    }
+
+    /// After a failed write: deletes the object under `key` unless its row
+    /// exists after all (a commit whose answer was lost). When that cannot be
+    /// told, the object stays for the sweep, which checks again.
+    async fn discard_unless_kept(&self, key: &ObjectKey) {
+        match document::Entity::find_by_id(key.document_id)
+            .one(self.infra.db())
+            .await
+        {
+            Ok(None) => self.discard(key).await,
+            Ok(Some(_)) => {}
+            Err(e) => {
+                tracing::warn!(key = %key, error = %e, "document row not checked; the orphan sweep will decide");
+            }
+        }
     }
 }

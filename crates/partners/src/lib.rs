@@ -5,15 +5,26 @@
 //! services to `/api/v1/partners` and their errors ([`infra::ServiceError`])
 //! to problem+json.
 //!
+//! A document is a file (PDF, JPEG or PNG by content, at most
+//! [`files::MAX_DOCUMENT_BYTES`], SHA-256 kept) with typed metadata, kept in
+//! a [`files::DocumentStore`] (`DOCUMENT_STORE_URL`: a local directory,
+//! `./data/documents` by default, `memory://`, or `s3://bucket/prefix` with
+//! the `s3` feature). A write that fails leaves no file;
+//! [`ApplicationService::sweep_orphans`] removes what a crash left. Who
+//! reaches what is in [`access`]: files are never served across partners.
+//!
 //! ```no_run
 //! use infra::{Actor, AppInfra, InfraConfig};
 //! use partners::{ApplicationService, Caller};
+//! use partners::document_service::NewDocument;
+//! use partners::files::{DocumentStore, Upload};
 //! use partners::input::{Address, Contact, StartApplication};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let infra = AppInfra::connect(&InfraConfig::embedded("./data/app.db")).await?;
 //! infra.migrate().await?;
-//! let applications = ApplicationService::new(infra);
+//! let store = DocumentStore::from_url("./data/documents")?;
+//! let applications = ApplicationService::new(infra).with_documents(store);
 //! let staff = Actor::system();
 //! let input = StartApplication {
 //!     legal_name: "Acme Brokers".into(),
@@ -24,6 +35,10 @@
 //!     ..Default::default()
 //! };
 //! let started = applications.start(&Caller::staff(&staff), input).await?;
+//! let bank_proof = NewDocument { document_type: "bank_proof".into(), ..Default::default() };
+//! let file = Upload { file_name: Some("cheque.pdf".into()), bytes: std::fs::read("cheque.pdf")?.into() };
+//! let document = applications.add_document(&Caller::staff(&staff), started.value.id, bank_proof, file).await?;
+//! println!("stored {} bytes, sha256 {:?}", document.value.size_bytes.unwrap_or(0), document.value.sha256);
 //! let submitted = applications.submit(&Caller::staff(&staff), started.value.id).await;
 //! println!("{submitted:?}");
 //! # Ok(()) }
@@ -32,9 +47,12 @@
 pub mod access;
 pub mod approval;
 pub mod decisions;
+pub mod document_files;
+pub mod document_review;
 pub mod document_service;
 pub mod documents;
 pub mod entity;
+pub mod files;
 pub mod input;
 pub mod links;
 mod lookup;
@@ -76,8 +94,10 @@ pub mod events {
     pub const APPLICATION_REJECTED: &str = "PartnerApplicationRejected";
     /// A partner was created from an approved application (aggregate `partner`).
     pub const PARTNER_APPROVED: &str = "PartnerApproved";
-    /// A document's metadata was added to an application.
+    /// A document (metadata and file) was added to an application.
     pub const DOCUMENT_ADDED: &str = "PartnerDocumentAdded";
     /// Staff verified a document.
     pub const DOCUMENT_VERIFIED: &str = "PartnerDocumentVerified";
+    /// Staff rejected a document (the reason in the payload).
+    pub const DOCUMENT_REJECTED: &str = "PartnerDocumentRejected";
 }

@@ -1,5 +1,7 @@
 //! Onboarding applications: start, update (draft or info_requested), read
-//! and list. Submitting and deciding are in [`crate::decisions`].
+//! and list. Submitting and deciding are in [`crate::decisions`], documents
+//! in [`crate::document_service`], [`crate::document_review`] and
+//! [`crate::document_files`].
 
 use chrono::NaiveDate;
 use infra::change::{Change, diff_of, record_update};
@@ -16,6 +18,7 @@ use uuid::Uuid;
 
 use crate::access::{Caller, Scope};
 use crate::entity::application;
+use crate::files::DocumentStore;
 use crate::input::{ApplicationFilter, StartApplication, UpdateApplication};
 use crate::model::Application;
 use crate::types::{ApplicationStatus, PartnerType};
@@ -27,6 +30,7 @@ use crate::{PARTNER_ONBOARD, PARTNER_READ, TOPIC, events, uniqueness};
 pub struct ApplicationService<I: Infra> {
     pub(crate) infra: I,
     pub(crate) time_zone: chrono_tz::Tz,
+    pub(crate) documents: DocumentStore,
 }
 
 /// The change of application `app` for its event and audit row.
@@ -120,12 +124,27 @@ fn start_of(row: &application::Model) -> StartApplication {
 }
 
 impl<I: Infra> ApplicationService<I> {
-    /// A service over `infra`, with business dates in Asia/Kolkata (the platform default).
+    /// A service over `infra`, with business dates in Asia/Kolkata (the
+    /// platform default) and document files in the local directory
+    /// `./data/documents` ([`DocumentStore::default_local`]).
     pub fn new(infra: I) -> Self {
         Self {
             infra,
             time_zone: chrono_tz::Asia::Kolkata,
+            documents: DocumentStore::default_local(),
         }
+    }
+
+    /// The same service keeping document files in `store` (from
+    /// `DOCUMENT_STORE_URL`, see [`DocumentStore::from_url`]).
+    pub fn with_documents(mut self, store: DocumentStore) -> Self {
+        self.documents = store;
+        self
+    }
+
+    /// The store of document files.
+    pub fn documents(&self) -> &DocumentStore {
+        &self.documents
     }
 
     /// The same service with business dates (business age, KYC expiry) in `time_zone`.
@@ -279,7 +298,8 @@ impl<I: Infra> ApplicationService<I> {
         .await
     }
 
-    /// One application: staff with PARTNER_READ, or its applicant.
+    /// One application: staff with PARTNER_READ, its applicant, or a user
+    /// (with PARTNER_READ) of the partner it was approved into; 404 for anyone else.
     pub async fn get(&self, caller: &Caller<'_>, id: Uuid) -> Result<Application, ServiceError> {
         caller.require(PARTNER_READ)?;
         let row = application::Entity::find_by_id(id)
@@ -291,7 +311,8 @@ impl<I: Infra> ApplicationService<I> {
     }
 
     /// A page of applications ordered by id, by status, type and text (legal or
-    /// trade name, GSTIN, PAN); the applicant sees its own.
+    /// trade name, GSTIN, PAN); the applicant sees those of its mobile, a
+    /// partner's user only its partner's.
     pub async fn list(
         &self,
         caller: &Caller<'_>,
@@ -333,8 +354,12 @@ impl<I: Infra> ApplicationService<I> {
             }
             query = query.filter(any);
         }
-        if let Some(mobile) = caller.mobile() {
+        let scope = caller.scope();
+        if let Some(mobile) = scope.mobile {
             query = query.filter(application::Column::ContactMobile.eq(mobile));
+        }
+        if let Some(partner) = scope.partner_id {
+            query = query.filter(application::Column::PartnerId.eq(partner));
         }
         let rows = query.all(self.infra.db()).await?;
         Ok(Page::from_rows(rows, page, |r| r.id).map(Application::from))

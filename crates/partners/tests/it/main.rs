@@ -3,5 +3,7 @@
 
 mod applications;
 mod decisions;
+mod documents;
 mod links;
+mod scoping;
 mod support;

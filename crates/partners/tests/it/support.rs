@@ -1,7 +1,9 @@
 //! Builders shared by the cases: tax ids with valid check digits, inputs, staff.
 
 use infra::{Actor, ActorKind, AppInfra, DomainError};
+use partners::document_review::Verification;
 use partners::document_service::NewDocument;
+use partners::files::{DocumentStore, Upload};
 use partners::input::{Address, Bank, Contact, StartApplication};
 use partners::{ApplicationService, Caller};
 use uuid::Uuid;
@@ -79,9 +81,17 @@ pub fn fields(e: &infra::ServiceError) -> Vec<String> {
     e.field_errors().into_iter().map(|f| f.field).collect()
 }
 
-/// The service under test.
+/// The service under test, its document files in memory.
 pub fn service(t: &infra::testing::TestInfra) -> ApplicationService<AppInfra> {
-    ApplicationService::new(t.infra().clone())
+    ApplicationService::new(t.infra().clone()).with_documents(DocumentStore::memory())
+}
+
+/// A small PDF upload named `name`, its content ending in `marker`.
+pub fn pdf(name: &str, marker: &str) -> Upload {
+    Upload {
+        file_name: Some(name.into()),
+        bytes: format!("%PDF-1.7\n% {marker}\n%%EOF\n").into_bytes().into(),
+    }
 }
 
 /// Adds documents of `kinds` to application `id`, verified when `verify`.
@@ -97,13 +107,14 @@ pub async fn documents(service: &ApplicationService<AppInfra>, id: Uuid, kinds: 
                     document_number: Some("X1234".into()),
                     ..NewDocument::default()
                 },
+                pdf(&format!("{kind}.pdf"), kind),
             )
             .await
             .unwrap()
             .value;
         if verify {
             service
-                .verify_document(&Caller::staff(&admin), doc.id)
+                .verify_document(&Caller::staff(&admin), doc.id, Verification::verify())
                 .await
                 .unwrap();
         }
