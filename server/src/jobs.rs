@@ -32,7 +32,8 @@ pub use runner::{Runner, last_run};
 
 /// What a job does; answers how many rows it touched. A closure, so a job
 /// may carry what its module built (a document store, a service).
-pub type JobFn = std::sync::Arc<dyn Fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>> + Send + Sync>;
+pub type JobFn =
+    std::sync::Arc<dyn Fn(AppInfra) -> BoxFuture<'static, Result<u64, infra::InfraError>> + Send + Sync>;
 
 /// When a job runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -57,7 +57,11 @@ impl AppState {
     /// `areas`: loads the token keys and builds every service.
     pub async fn new(config: Config, infra: AppInfra, areas: crate::realtime::Areas) -> anyhow::Result<Self> {
         let auth_config = config.auth()?;
-        let applications = partners::ApplicationService::new(infra.clone());
+        let documents = partners::files::DocumentStore::from_url(&config.document_store_url)
+            .map_err(|e| anyhow::anyhow!("DOCUMENT_STORE_URL cannot be used: {e}"))?;
+        let applications = partners::ApplicationService::new(infra.clone())
+            .with_time_zone(config.timezone())
+            .with_documents(documents);
         let lookup = std::sync::Arc::new(crate::state::lookup::OpenApplications(applications.clone()));
         let auth = AuthService::start(infra.clone(), auth_config.clone())
             .await?

@@ -182,6 +182,9 @@ pub enum InfraError {
     /// The configuration is not usable.
     #[error("configuration: {0}")]
     Config(String),
+    /// A file store (documents) failed or could not be reached; a retry may succeed.
+    #[error("file store: {0}")]
+    Files(String),
     /// A rule of the infrastructure was broken by the calling code.
     #[error("{0}")]
     Invariant(&'static str),
@@ -193,6 +196,7 @@ impl InfraError {
         match self {
             InfraError::Database(e) => db_unavailable(e),
             InfraError::Kv(e) => e.is_unavailable(),
+            InfraError::Files(_) => true,
             _ => false,
         }
     }

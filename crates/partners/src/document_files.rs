@@ -77,8 +77,8 @@ impl<I: Infra> ApplicationService<I> {
             return Err(ServiceError::NotFound("document file"));
         };
         if hex::encode(Sha256::digest(&bytes)) != sha256 {
-            return Err(ServiceError::Infra(InfraError::Config(format!(
-                "document store: {key} does not match its SHA-256"
+            return Err(ServiceError::Infra(InfraError::Files(format!(
+                "{key} does not match its SHA-256"
             ))));
         }
         Ok((doc, bytes))

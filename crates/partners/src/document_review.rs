@@ -21,6 +21,7 @@ use crate::{PARTNER_MANAGE, events};
 
 /// A reviewer's decision on a document.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
     /// `true` verifies the document, `false` rejects it.
@@ -51,6 +52,7 @@ impl Verification {
 /// application approved automatically if that was the last required document
 /// of a low-risk one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verified {
     /// The document as it is now.
     pub document: Document,
@@ -65,10 +67,12 @@ impl<I: Infra> ApplicationService<I> {
     /// verified, and verifying the last required document of a submitted
     /// low-risk application approves it in the same transaction;
     /// `verified: false` rejects it (422 `reason` without one), leaving it
-    /// unverified. A document verified already is 409 `document_verified`.
+    /// unverified. A document verified already is 409 `document_verified`;
+    /// one of another application (or out of reach) is 404.
     pub async fn verify_document(
         &self,
         caller: &Caller<'_>,
+        application_id: Uuid,
         document_id: Uuid,
         review: Verification,
     ) -> Result<Written<Verified>, ServiceError> {
@@ -88,6 +92,7 @@ impl<I: Infra> ApplicationService<I> {
                 let found = document::Entity::find_by_id(document_id)
                     .one(tx.db())
                     .await?
+                    .filter(|d| d.application_id == application_id)
                     .ok_or(ServiceError::NotFound("document"))?;
                 // A document of an application out of reach is not found as a document.
                 let app = for_change(tx, &scope, found.application_id)

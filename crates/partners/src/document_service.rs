@@ -28,6 +28,7 @@ use crate::{PARTNER_ONBOARD, events};
 
 /// A document's metadata.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewDocument {
     /// gst_certificate, pan_card, iec, bank_proof, cancelled_cheque, vehicle_rc or foreign_tax_id.
@@ -42,6 +43,7 @@ pub struct NewDocument {
 
 /// A document as callers see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Document {
     /// Id.
     pub id: Uuid,

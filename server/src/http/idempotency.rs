@@ -117,7 +117,10 @@ pub async fn idempotency(
             return Ok(req.into_response(error.error_response()));
         }
     };
-    let who = req.extensions().get::<Authenticated>().map(|who| who.actor.idempotency_scope());
+    let who = req
+        .extensions()
+        .get::<Authenticated>()
+        .map(|who| who.actor.idempotency_scope());
     let scope = match who.or_else(|| super::applicant::idempotency_scope(&req)) {
         Some(scope) => scope,
         None => infra::Actor::anonymous(req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default())

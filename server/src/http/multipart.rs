@@ -73,7 +73,10 @@ fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
-        format!("the file is larger than {} MiB; send a smaller one", limit / (1024 * 1024)),
+        format!(
+            "the file is larger than {} MiB; send a smaller one",
+            limit / (1024 * 1024)
+        ),
     )
 }
 
@@ -83,12 +86,16 @@ pub async fn read(req: &HttpRequest, payload: web::Payload, limit: usize) -> Res
     let mut multipart = Multipart::new(req.headers(), payload);
     let mut form = Form::default();
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| malformed("file", format!("send a multipart/form-data body: {e}")))?;
+        let mut field =
+            field.map_err(|e| malformed("file", format!("send a multipart/form-data body: {e}")))?;
         let name = field.name().unwrap_or_default().to_owned();
         let is_file = name == "file";
         let cap = if is_file { limit } else { 4096 };
         if is_file {
-            form.file_name = field.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+            form.file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .map(str::to_owned);
         }
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
@@ -120,7 +127,9 @@ mod tests {
     fn upload_routes_get_room_for_their_file() {
         assert!(is_upload_route("/api/v1/partners/applications/0190/documents"));
         assert!(is_upload_route("/api/v1/settings/commodities/bulk/upload"));
-        assert!(!is_upload_route("/api/v1/partners/applications/0190/documents/1/verify"));
+        assert!(!is_upload_route(
+            "/api/v1/partners/applications/0190/documents/1/verify"
+        ));
         assert!(!is_upload_route("/api/v1/partners/applications//documents"));
         assert_eq!(body_limit("/api/v1/settings/organizations", 1024), 1024);
         assert!(body_limit("/api/v1/partners/applications/x/documents", 1024) > MAX_FILE_BYTES);

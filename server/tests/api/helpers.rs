@@ -72,7 +72,10 @@ pub async fn spawn_with(infra: AppInfra, config: Config) -> TestApp {
 }
 
 /// Serves the application over `infra`, sending one-time codes through `sender`.
-pub async fn spawn_capturing(infra: AppInfra, sender: std::sync::Arc<dyn user_auth::otp::OtpSender>) -> TestApp {
+pub async fn spawn_capturing(
+    infra: AppInfra,
+    sender: std::sync::Arc<dyn user_auth::otp::OtpSender>,
+) -> TestApp {
     serve(infra, Config::default(), Some(sender)).await
 }
 

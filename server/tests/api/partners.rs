@@ -106,7 +106,10 @@ impl Onboarding {
                 self.app.address
             ))
             .bearer_auth(token)
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .body(body)
             .send()
             .await
@@ -166,7 +169,11 @@ async fn a_stranger_becomes_a_trading_partner(t: TestInfra) {
 
     let early = on
         .app
-        .post(&format!("/api/v1/partners/applications/{id}/submit"), Some(&applicant), &json!({}))
+        .post(
+            &format!("/api/v1/partners/applications/{id}/submit"),
+            Some(&applicant),
+            &json!({}),
+        )
         .await;
     assert_eq!(early.status(), 422);
     let problem: Value = early.json().await.unwrap();
@@ -182,7 +189,10 @@ async fn a_stranger_becomes_a_trading_partner(t: TestInfra) {
     }
     let listed: Value = on
         .app
-        .get_with(&format!("/api/v1/partners/applications/{id}/documents"), &applicant)
+        .get_with(
+            &format!("/api/v1/partners/applications/{id}/documents"),
+            &applicant,
+        )
         .await
         .json()
         .await
@@ -191,7 +201,10 @@ async fn a_stranger_becomes_a_trading_partner(t: TestInfra) {
     let file = on
         .app
         .get_with(
-            &format!("/api/v1/partners/applications/{id}/documents/{}/file", documents[0]),
+            &format!(
+                "/api/v1/partners/applications/{id}/documents/{}/file",
+                documents[0]
+            ),
             &applicant,
         )
         .await;
@@ -200,7 +213,11 @@ async fn a_stranger_becomes_a_trading_partner(t: TestInfra) {
 
     let submitted = on
         .app
-        .post(&format!("/api/v1/partners/applications/{id}/submit"), Some(&applicant), &json!({}))
+        .post(
+            &format!("/api/v1/partners/applications/{id}/submit"),
+            Some(&applicant),
+            &json!({}),
+        )
         .await;
     assert_eq!(submitted.status(), 200);
     let scored: Value = submitted.json().await.unwrap();
@@ -250,7 +267,11 @@ async fn a_weak_application_goes_to_manager_review_and_is_approved(t: TestInfra)
     }
     let scored: Value = on
         .app
-        .post(&format!("/api/v1/partners/applications/{id}/submit"), Some(&on.admin), &json!({}))
+        .post(
+            &format!("/api/v1/partners/applications/{id}/submit"),
+            Some(&on.admin),
+            &json!({}),
+        )
         .await
         .json()
         .await
@@ -268,7 +289,10 @@ async fn a_weak_application_goes_to_manager_review_and_is_approved(t: TestInfra)
     let location = approved.headers()["location"].to_str().unwrap().to_owned();
     let decided: Value = approved.json().await.unwrap();
     assert_eq!(decided["status"], "approved");
-    assert_eq!(location, format!("/api/v1/partners/{}", decided["partner"]["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/api/v1/partners/{}", decided["partner"]["id"].as_str().unwrap())
+    );
     let twice = on
         .app
         .post(
@@ -292,7 +316,11 @@ async fn an_applicant_reaches_only_its_own_application(t: TestInfra) {
         .to_owned();
     let id = on
         .app
-        .post("/api/v1/partners/applications", Some(&owner), &seller(3, "2010-04-01"))
+        .post(
+            "/api/v1/partners/applications",
+            Some(&owner),
+            &seller(3, "2010-04-01"),
+        )
         .await
         .json::<Value>()
         .await
@@ -303,7 +331,11 @@ async fn an_applicant_reaches_only_its_own_application(t: TestInfra) {
     // Another number's application cannot be started with this token.
     let foreign = on
         .app
-        .post("/api/v1/partners/applications", Some(&stranger), &seller(3, "2010-04-01"))
+        .post(
+            "/api/v1/partners/applications",
+            Some(&stranger),
+            &seller(3, "2010-04-01"),
+        )
         .await;
     assert_eq!(foreign.status(), 422);
     for path in [
@@ -323,7 +355,11 @@ async fn an_applicant_reaches_only_its_own_application(t: TestInfra) {
     // Decisions are staff's: the applicant's token is refused.
     let approve = on
         .app
-        .post(&format!("/api/v1/partners/applications/{id}/approve"), Some(&owner), &json!({}))
+        .post(
+            &format!("/api/v1/partners/applications/{id}/approve"),
+            Some(&owner),
+            &json!({}),
+        )
         .await;
     assert_eq!(approve.status(), 403);
 }

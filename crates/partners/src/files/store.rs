@@ -83,9 +83,9 @@ fn config(message: String) -> ServiceError {
     ServiceError::Infra(InfraError::Config(message))
 }
 
-/// A store failure as a service error (answered 500, logged with its cause).
+/// A store failure as a service error (answered 503, a retry may succeed; logged with its cause).
 fn failed(action: &str, key: &dyn fmt::Display, e: object_store::Error) -> ServiceError {
-    ServiceError::Infra(InfraError::Config(format!("document store: {action} {key}: {e}")))
+    ServiceError::Infra(InfraError::Files(format!("{action} {key}: {e}")))
 }
 
 impl DocumentStore {

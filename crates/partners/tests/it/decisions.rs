@@ -196,7 +196,12 @@ async fn verifying_the_last_document_approves_a_low_risk_application(t: TestInfr
     .unwrap();
     let pan_card = docs.iter().find(|d| d.document_type == "pan_card").unwrap();
     let verified = apps
-        .verify_document(&Caller::staff(&admin), pan_card.id, Verification::verify())
+        .verify_document(
+            &Caller::staff(&admin),
+            pan_card.application_id,
+            pan_card.id,
+            Verification::verify(),
+        )
         .await
         .unwrap()
         .value;
@@ -205,7 +210,12 @@ async fn verifying_the_last_document_approves_a_low_risk_application(t: TestInfr
     assert_eq!(approval.application.decided_by, None);
     assert_eq!(approval.partner.unwrap().code, "BP-IND-SEL-0001");
     let again = apps
-        .verify_document(&Caller::staff(&admin), pan_card.id, Verification::verify())
+        .verify_document(
+            &Caller::staff(&admin),
+            pan_card.application_id,
+            pan_card.id,
+            Verification::verify(),
+        )
         .await
         .unwrap_err();
     assert_eq!(again.code(), "document_verified");

@@ -209,7 +209,7 @@ async fn a_rejection_needs_a_reason_and_is_recorded(t: TestInfra) {
             reason,
         };
         let err = apps
-            .verify_document(&Caller::staff(&admin), doc.id, review)
+            .verify_document(&Caller::staff(&admin), doc.application_id, doc.id, review)
             .await
             .unwrap_err();
         assert_eq!(fields(&err), ["reason"]);
@@ -217,6 +217,7 @@ async fn a_rejection_needs_a_reason_and_is_recorded(t: TestInfra) {
     let rejected = apps
         .verify_document(
             &Caller::staff(&admin),
+            doc.application_id,
             doc.id,
             Verification::reject("blurred scan"),
         )
@@ -246,13 +247,23 @@ async fn a_rejection_needs_a_reason_and_is_recorded(t: TestInfra) {
     assert_eq!(events[0].payload["reason"], "blurred scan");
     assert_eq!(events[0].payload["child_id"], doc.id.to_string());
     let verified = apps
-        .verify_document(&Caller::staff(&admin), doc.id, Verification::verify())
+        .verify_document(
+            &Caller::staff(&admin),
+            doc.application_id,
+            doc.id,
+            Verification::verify(),
+        )
         .await
         .unwrap()
         .value;
     assert!(verified.document.verified);
     let err = apps
-        .verify_document(&Caller::staff(&admin), doc.id, Verification::reject("late"))
+        .verify_document(
+            &Caller::staff(&admin),
+            doc.application_id,
+            doc.id,
+            Verification::reject("late"),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), "document_verified");

@@ -101,7 +101,18 @@ async fn a_partner_user_reaches_only_its_own_partner(t: TestInfra) {
     manager_of_ours.capabilities.insert("PARTNER_MANAGE".into());
     let review = partners::document_review::Verification::reject("not ours");
     not_found(
-        apps.verify_document(&Caller::staff(&manager_of_ours), their_docs[0].id, review)
+        apps.verify_document(
+            &Caller::staff(&manager_of_ours),
+            their_docs[0].application_id,
+            their_docs[0].id,
+            review,
+        )
+        .await,
+    );
+    // Staff naming a document under another application's id find nothing.
+    let review = partners::document_review::Verification::verify();
+    not_found(
+        apps.verify_document(&Caller::staff(&manager()), ours.id, their_docs[0].id, review)
             .await,
     );
     let unknown = partner_user(Uuid::now_v7());

@@ -114,7 +114,12 @@ pub async fn documents(service: &ApplicationService<AppInfra>, id: Uuid, kinds: 
             .value;
         if verify {
             service
-                .verify_document(&Caller::staff(&admin), doc.id, Verification::verify())
+                .verify_document(
+                    &Caller::staff(&admin),
+                    doc.application_id,
+                    doc.id,
+                    Verification::verify(),
+                )
                 .await
                 .unwrap();
         }

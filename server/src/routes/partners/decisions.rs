@@ -53,10 +53,17 @@ fn decision(status: StatusCode, decision: Decision) -> Result<HttpResponse, ApiE
         .map(|p| format!("/api/v1/partners/{}", p.id));
     let mut body = serde_json::to_value(&decision.application).map_err(infra::ServiceError::from)?;
     if let Some(fields) = body.as_object_mut() {
-        fields.insert("partner".into(), serde_json::to_value(&decision.partner).unwrap_or_default());
+        fields.insert(
+            "partner".into(),
+            serde_json::to_value(&decision.partner).unwrap_or_default(),
+        );
         fields.insert("first_user_id".into(), serde_json::json!(decision.first_user_id));
     }
-    let status = if location.is_some() { StatusCode::CREATED } else { status };
+    let status = if location.is_some() {
+        StatusCode::CREATED
+    } else {
+        status
+    };
     Ok(versioned(status, &body, version, location))
 }
 
@@ -80,7 +87,10 @@ pub async fn submit(
     caller: PartnerCaller,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let written = state.applications.submit(&caller.caller(), id.into_inner()).await?;
+    let written = state
+        .applications
+        .submit(&caller.caller(), id.into_inner())
+        .await?;
     decision(StatusCode::OK, written.value)
 }
 

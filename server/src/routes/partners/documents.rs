@@ -6,7 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
-use partners::document_service::{NewDocument, Verification};
+use partners::document_review::Verification;
+use partners::document_service::NewDocument;
 use partners::files::Upload;
 use uuid::Uuid;
 
@@ -121,10 +122,16 @@ pub async fn file(
         .applications
         .document_file(&caller.caller(), id, document_id)
         .await?;
-    let content_type = doc.content_type.clone().unwrap_or_else(|| "application/octet-stream".into());
+    let content_type = doc
+        .content_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, content_type))
-        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{}\"", doc.id)))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", doc.id),
+        ))
         .insert_header(("x-content-type-options", "nosniff"))
         .body(bytes))
 }

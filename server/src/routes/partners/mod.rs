@@ -4,22 +4,49 @@
 
 pub mod applications;
 pub mod decisions;
+pub mod documents;
 
 use actix_web::web;
 use partners::{Application, PARTNER_READ};
 use utoipa::OpenApi;
 
 use crate::http::etag::Tagged;
+use crate::jobs::Job;
 use crate::modules::Module;
 use crate::realtime::{Area, Scope};
+use crate::state::AppState;
 
 /// The entry of the partners module.
 pub const MODULE: Module = Module {
     api: configure,
     openapi: <Doc as OpenApi>::openapi,
     areas: AREAS,
+    jobs,
     ..Module::new("partners")
 };
+
+/// Uploads whose write never committed leave objects behind; an hour spares
+/// the ones still in flight.
+fn jobs(state: &AppState) -> Vec<Job> {
+    let applications = state.applications.clone();
+    vec![Job::every(
+        "partners.document_sweep",
+        std::time::Duration::from_secs(3600),
+        move |_| {
+            let applications = applications.clone();
+            Box::pin(async move {
+                let swept = applications
+                    .sweep_orphans(chrono::Duration::hours(1))
+                    .await
+                    .map_err(|e| match e {
+                        infra::ServiceError::Infra(e) => e,
+                        other => infra::InfraError::Files(other.to_string()),
+                    })?;
+                Ok(swept as u64)
+            })
+        },
+    )]
+}
 
 /// Partners and applications are platform-wide: staff with PARTNER_READ see
 /// every event, a partner's users those of their own partner.
@@ -36,6 +63,7 @@ const AREAS: &[Area] = &[Area::new(
     paths(
         applications::start, applications::list, applications::get, applications::update,
         decisions::submit, decisions::approve, decisions::reject, decisions::request_info,
+        documents::upload, documents::list, documents::file, documents::verify,
     ),
     tags((name = "partners", description = "Onboarding applications, documents, decisions and partners")),
 )]
@@ -46,7 +74,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/partners")
             .configure(applications::configure)
-            .configure(decisions::configure),
+            .configure(decisions::configure)
+            .configure(documents::configure),
     );
 }
 

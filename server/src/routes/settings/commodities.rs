@@ -230,9 +230,9 @@ pub async fn upload(
         settings::error::require(&caller.0, capability)?;
     }
     let form = multipart::read(&req, payload, multipart::MAX_FILE_BYTES).await?;
-    let bytes = form
-        .file
-        .ok_or_else(|| multipart::malformed("file", "send the CSV as a multipart/form-data field named file"))?;
+    let bytes = form.file.ok_or_else(|| {
+        multipart::malformed("file", "send the CSV as a multipart/form-data field named file")
+    })?;
     let report = state.commodities.import_csv(&caller.0, &bytes).await?.value;
     Ok(HttpResponse::Ok().json(report))
 }
