@@ -57,8 +57,10 @@ impl<I: Infra> OrganizationService<I> {
         input.fields().validate()?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
+                // The unique index on live names answers a name in use: no
+                // statement asks first (`name_taken` below).
                 let name = input.name.trim().to_owned();
-                ensure_name_free(tx.db(), &name, None).await?;
+                let taken = name.clone();
                 let now = tx.now();
                 let row = organization::ActiveModel {
                     id: Set(infra::ids::new_id()),
@@ -84,7 +86,8 @@ impl<I: Infra> OrganizationService<I> {
                     deleted_at: Set(None),
                 }
                 .insert(tx.db())
-                .await?;
+                .await
+                .map_err(|e| name_taken(e, taken))?;
                 let org = Organization::from(row);
                 tx.record(
                     change("OrganizationCreated", "organization.create", &org),
@@ -292,6 +295,18 @@ async fn ensure_name_free<C: ConnectionTrait>(
         });
     }
     Ok(())
+}
+
+/// A live organization holding `name` already (the unique index on
+/// `name_key`) as [`SettingsError::Taken`]; any other failure as itself.
+fn name_taken(e: sea_orm::DbErr, name: String) -> SettingsError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(m)) if m.contains("name") => SettingsError::Taken {
+            field: "name",
+            value: name,
+        },
+        _ => SettingsError::from(e),
+    }
 }
 
 /// The change of `org` for its event and audit row.

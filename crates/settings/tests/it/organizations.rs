@@ -105,11 +105,34 @@ async fn create_validates_and_names_every_field(t: TestInfra) {
         legal_name: "Other Legal Name".into(),
         ..Default::default()
     };
-    assert_eq!(
-        orgs.create(&Actor::system(), dup).await.unwrap_err().kind(),
-        ErrorKind::Conflict
-    );
+    let taken = orgs.create(&Actor::system(), dup).await.unwrap_err();
+    assert_eq!(taken.kind(), ErrorKind::Conflict);
+    assert_eq!(taken.code(), "already_exists", "{taken}");
     assert_eq!(counts(&t).await, (1, 1), "one event and one audit row per change");
+}
+
+async fn concurrent_creates_of_one_name_leave_one_and_name_the_rest_taken(t: TestInfra) {
+    let orgs = Arc::new(OrganizationService::new(t.infra().clone()));
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let orgs = orgs.clone();
+        tasks.push(tokio::spawn(async move {
+            let input = CreateOrganization {
+                name: if i % 2 == 0 { "Rajkot Mills" } else { "RAJKOT MILLS" }.into(),
+                ..Default::default()
+            };
+            orgs.create(&Actor::system(), input).await
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(_) => created += 1,
+            Err(e) => assert_eq!(e.code(), "already_exists", "{e}"),
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(counts(&t).await, (1, 1), "the refused creates left nothing");
 }
 
 async fn updates_record_changed_fields_and_check_versions(t: TestInfra) {
@@ -516,6 +539,7 @@ infra::backend_tests!(
     financial_years_need_versions_and_do_not_overlap,
     numbering_names_what_is_missing,
     fifty_concurrent_numbers_are_distinct_and_gap_free,
+    concurrent_creates_of_one_name_leave_one_and_name_the_rest_taken,
     internal_users_stay_in_their_organization,
     delete_is_refused_while_users_belong,
 );
