@@ -71,12 +71,13 @@ pub async fn spawn_with(infra: AppInfra, config: Config) -> TestApp {
     serve(infra, config, None).await
 }
 
-/// Serves the application over `infra`, sending one-time codes through `sender`.
+/// Serves the application over `infra` with `config`, sending one-time codes through `sender`.
 pub async fn spawn_capturing(
     infra: AppInfra,
+    config: Config,
     sender: std::sync::Arc<dyn user_auth::otp::OtpSender>,
 ) -> TestApp {
-    serve(infra, Config::default(), Some(sender)).await
+    serve(infra, config, Some(sender)).await
 }
 
 async fn serve(

@@ -13,6 +13,7 @@ mod openapi;
 mod operations;
 mod organizations;
 mod partners;
+mod partners_limits;
 mod rate_limit;
 mod realtime;
 mod relay;

@@ -21,9 +21,14 @@ pub struct Onboarding {
 
 /// Serves `t` with a capturing SMS sender and a logged-in administrator.
 pub async fn serve(t: &TestInfra) -> Onboarding {
+    serve_with(t, server::config::Config::default()).await
+}
+
+/// [`serve`] under `config`.
+pub async fn serve_with(t: &TestInfra, config: server::config::Config) -> Onboarding {
     let codes = CapturingSender::default();
     create_admin(t.infra(), "root@example.com").await;
-    let app = crate::helpers::spawn_capturing(t.infra().clone(), Arc::new(codes.clone())).await;
+    let app = crate::helpers::spawn_capturing(t.infra().clone(), config, Arc::new(codes.clone())).await;
     let admin = login(&app, "root@example.com").await;
     Onboarding { app, codes, admin }
 }
@@ -84,6 +89,20 @@ impl Onboarding {
 
     /// Uploads a small PDF as a document of `kind` to application `id`.
     pub async fn upload(&self, token: &str, id: &str, kind: &str) -> reqwest::Response {
+        let pdf = format!("%PDF-1.4 {kind}").into_bytes();
+        self.upload_bytes(token, id, kind, &pdf, None).await
+    }
+
+    /// Uploads `file` as a document of `kind` to application `id`, with an
+    /// `Idempotency-Key` when given.
+    pub async fn upload_bytes(
+        &self,
+        token: &str,
+        id: &str,
+        kind: &str,
+        file: &[u8],
+        key: Option<&str>,
+    ) -> reqwest::Response {
         let boundary = "partner-document-boundary";
         let mut body = Vec::new();
         for (name, value) in [("document_type", kind), ("number", "X1234")] {
@@ -95,25 +114,25 @@ impl Onboarding {
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{kind}.pdf\"\r\n\
-                 Content-Type: application/pdf\r\n\r\n%PDF-1.4 {kind}\r\n--{boundary}--\r\n"
+                 Content-Type: application/pdf\r\n\r\n"
             )
             .as_bytes(),
         );
-        self.app
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = self
+            .app
             .client
             .post(format!(
                 "{}/api/v1/partners/applications/{id}/documents",
                 self.app.address
             ))
             .bearer_auth(token)
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap()
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"));
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request.body(body).send().await.unwrap()
     }
 
     /// Verifies document `doc` of application `id` as the administrator.

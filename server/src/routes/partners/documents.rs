@@ -64,8 +64,8 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    // Refuse what the caller may not reach before reading up to 5 MiB.
-    state.applications.get(&caller.caller(), id).await?;
+    // Refuse a caller without the capability before reading up to 5 MiB.
+    caller.caller().require(partners::PARTNER_ONBOARD)?;
     let form = multipart::read(&req, payload, MAX_FILE_BYTES).await?;
     let input = NewDocument {
         document_type: form.text("document_type").unwrap_or_default(),
