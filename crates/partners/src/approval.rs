@@ -1,7 +1,8 @@
 //! Approving an application inside the caller's write: the partner (code from
 //! the gap-free counter `partner:BP-{IND|FOR}-{TYPE}`, KYC verified for a
 //! year, credit limit, capabilities from the verified documents), its first
-//! EXTERNAL user (PARTNER_ADMIN) on the applicant's mobile, and the event.
+//! EXTERNAL user (PARTNER_ADMIN) on the applicant's mobile, its principal
+//! place of business from the application's address, and the event.
 
 use chrono::{Months, NaiveDate};
 use infra::write::WriteTx;
@@ -115,10 +116,20 @@ pub(crate) async fn approve_in(
     )
     .await?;
     let partner = Partner::from(row);
+    let address: crate::input::Address = serde_json::from_value(app.address.clone()).unwrap_or_default();
+    let principal = crate::locations::add_principal(tx, &partner, &address).await?;
     let automatic = terms.decided_by.is_none();
     tx.record(
-        infra::change::Change::new(TOPIC, events::PARTNER_APPROVED, "partner.approve", "partner", partner.id, partner.version),
-        json!({ "partner": &partner, "application_id": after.id, "first_user_id": user.id, "automatic": automatic }),
+        infra::change::Change::new(
+            TOPIC,
+            events::PARTNER_APPROVED,
+            "partner.approve",
+            "partner",
+            partner.id,
+            partner.version,
+        ),
+        json!({ "partner": &partner, "application_id": after.id, "first_user_id": user.id,
+                "principal_location_id": principal.id, "automatic": automatic }),
     )
     .await?;
     tx.audit(

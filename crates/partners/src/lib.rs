@@ -55,6 +55,7 @@ pub mod entity;
 pub mod files;
 pub mod input;
 pub mod links;
+pub mod locations;
 mod lookup;
 pub mod model;
 pub mod scoring;

@@ -128,7 +128,10 @@ impl Onboarding {
                 self.app.address
             ))
             .bearer_auth(token)
-            .header("content-type", format!("multipart/form-data; boundary={boundary}"));
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            );
         if let Some(key) = key {
             request = request.header("idempotency-key", key);
         }

@@ -38,11 +38,15 @@ async fn documents_take_five_mib_and_refuse_more(t: TestInfra) {
     // Past MAX_BODY_BYTES (1 MiB) but within 5 MiB, with a key: taken once.
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(5 * 1024 * 1024, b'0');
-    let uploaded = on.upload_bytes(&token, &id, "pan_card", &big, Some("doc-1")).await;
+    let uploaded = on
+        .upload_bytes(&token, &id, "pan_card", &big, Some("doc-1"))
+        .await;
     assert_eq!(uploaded.status(), 201);
     let doc: Value = uploaded.json().await.unwrap();
     assert_eq!(doc["size_bytes"], 5 * 1024 * 1024);
-    let replayed = on.upload_bytes(&token, &id, "pan_card", &big, Some("doc-1")).await;
+    let replayed = on
+        .upload_bytes(&token, &id, "pan_card", &big, Some("doc-1"))
+        .await;
     assert_eq!(replayed.status(), 201);
     assert_eq!(replayed.headers()["idempotent-replayed"], "true");
     assert_eq!(replayed.json::<Value>().await.unwrap()["id"], doc["id"]);
@@ -51,9 +55,14 @@ async fn documents_take_five_mib_and_refuse_more(t: TestInfra) {
     for key in [None, Some("doc-2")] {
         let refused = on.upload_bytes(&token, &id, "pan_card", &big, key).await;
         assert_eq!(refused.status(), 413, "key {key:?}");
-        assert_eq!(refused.json::<Value>().await.unwrap()["code"], "payload_too_large");
+        assert_eq!(
+            refused.json::<Value>().await.unwrap()["code"],
+            "payload_too_large"
+        );
     }
-    let text = on.upload_bytes(&token, &id, "pan_card", b"plain text", None).await;
+    let text = on
+        .upload_bytes(&token, &id, "pan_card", b"plain text", None)
+        .await;
     assert_eq!(text.status(), 422);
     let problem: Value = text.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "file", "{problem}");
@@ -64,7 +73,11 @@ async fn documents_take_five_mib_and_refuse_more(t: TestInfra) {
         .json()
         .await
         .unwrap();
-    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "one document, stored once");
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "one document, stored once"
+    );
 }
 
 async fn an_applicant_is_rate_limited_per_mobile(t: TestInfra) {

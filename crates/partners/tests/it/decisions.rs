@@ -171,6 +171,15 @@ async fn approval_creates_the_partner_and_its_first_user_once(t: TestInfra) {
         .await
         .unwrap();
     assert!(roles.contains("PARTNER_MANAGE"));
+    let places = partners::locations::of_partner(db, partner.id).await.unwrap();
+    assert_eq!(
+        places.len(),
+        1,
+        "the principal place, from the application's address"
+    );
+    assert_eq!(places[0].location_type, "principal");
+    assert_eq!(places[0].state_code.as_deref(), Some("MH"));
+    assert_eq!(places[0].address.city, "Jalgaon");
 }
 
 async fn verifying_the_last_document_approves_a_low_risk_application(t: TestInfra) {

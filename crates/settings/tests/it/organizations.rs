@@ -118,7 +118,12 @@ async fn concurrent_creates_of_one_name_leave_one_and_name_the_rest_taken(t: Tes
         let orgs = orgs.clone();
         tasks.push(tokio::spawn(async move {
             let input = CreateOrganization {
-                name: if i % 2 == 0 { "Rajkot Mills" } else { "RAJKOT MILLS" }.into(),
+                name: if i % 2 == 0 {
+                    "Rajkot Mills"
+                } else {
+                    "RAJKOT MILLS"
+                }
+                .into(),
                 ..Default::default()
             };
             orgs.create(&Actor::system(), input).await
