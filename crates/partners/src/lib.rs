@@ -38,6 +38,7 @@ pub mod entity;
 pub mod input;
 pub mod links;
 pub mod model;
+pub mod records;
 pub mod scoring;
 mod service;
 pub mod types;
@@ -46,6 +47,7 @@ pub mod validate;
 
 pub use access::Caller;
 pub use model::{Application, Decision, Partner};
+pub use records::PartnerService;
 pub use service::ApplicationService;
 
 /// The outbox topic of partner and application changes.
@@ -79,4 +81,14 @@ pub mod events {
     pub const DOCUMENT_ADDED: &str = "PartnerDocumentAdded";
     /// Staff verified a document.
     pub const DOCUMENT_VERIFIED: &str = "PartnerDocumentVerified";
+    /// A partner's contact, trade name, employee limit or tier changed.
+    pub const PARTNER_UPDATED: &str = "PartnerUpdated";
+    /// A partner's credit limit changed (old, new, reason).
+    pub const PARTNER_CREDIT_LIMIT_CHANGED: &str = "PartnerCreditLimitChanged";
+    /// A partner was suspended (reason).
+    pub const PARTNER_SUSPENDED: &str = "PartnerSuspended";
+    /// A suspended partner was reactivated (reason).
+    pub const PARTNER_REACTIVATED: &str = "PartnerReactivated";
+    /// Staff overrode a partner's trade capabilities (changes, reason).
+    pub const PARTNER_CAPABILITIES_CHANGED: &str = "PartnerCapabilitiesChanged";
 }

@@ -4,4 +4,5 @@
 mod applications;
 mod decisions;
 mod links;
+mod records;
 mod support;
