@@ -76,6 +76,7 @@ pub const MODULES: &[Module] = &[
     crate::routes::operations::MODULE,
     crate::routes::auth::MODULE,
     crate::routes::settings::MODULE,
+    crate::routes::partners::MODULE,
     crate::routes::realtime::MODULE,
 ];
 

@@ -2,6 +2,7 @@
 //! metrics, and every service, built once per server.
 
 pub mod children;
+pub mod partner_facts;
 
 use std::sync::Arc;
 
@@ -39,6 +40,8 @@ pub struct AppState {
     pub locations: LocationService<AppInfra>,
     /// The commodity catalogue.
     pub commodities: CommodityService<AppInfra>,
+    /// Approved business partners (records).
+    pub partners: partners::PartnerService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -54,7 +57,9 @@ impl AppState {
     /// `areas`: loads the token keys and builds every service.
     pub async fn new(config: Config, infra: AppInfra, areas: crate::realtime::Areas) -> anyhow::Result<Self> {
         let auth_config = config.auth()?;
-        let auth = AuthService::start(infra.clone(), auth_config.clone()).await?;
+        let auth = AuthService::start(infra.clone(), auth_config.clone())
+            .await?
+            .with_partner_lookup(Arc::new(partner_facts::PartnerRecords));
         Ok(Self {
             accounts: AccountService::new(infra.clone(), auth_config.clone()),
             sub_users: user_auth::sub_users::SubUserService::new(infra.clone(), auth_config),
@@ -63,6 +68,7 @@ impl AppState {
             organizations: OrganizationService::new(infra.clone()),
             locations: LocationService::new(infra.clone()),
             commodities: CommodityService::new(infra.clone()),
+            partners: partners::PartnerService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

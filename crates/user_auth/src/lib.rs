@@ -27,6 +27,7 @@ pub mod error;
 pub mod keys;
 pub mod lockout;
 pub mod otp;
+pub mod partner_facts;
 pub mod password;
 pub mod second_factor;
 pub mod service;

@@ -32,6 +32,8 @@ pub struct AuthService<I: Infra> {
     pub(crate) last_reload: Arc<AtomicI64>,
     /// Verified claims by token hash, so a signature is checked once per token.
     pub(crate) claims: Arc<ClaimsCache>,
+    /// Where principals read their partner's facts (tier, suspension).
+    pub(crate) partner_lookup: Option<Arc<dyn crate::partner_facts::PartnerLookup>>,
 }
 
 /// Least time between two reloads caused by unknown key ids.
@@ -54,6 +56,7 @@ impl<I: Infra> AuthService<I> {
             keys: Arc::new(RwLock::new(keys)),
             last_reload: Arc::default(),
             claims: Arc::default(),
+            partner_lookup: None,
         })
     }
 
@@ -61,6 +64,19 @@ impl<I: Infra> AuthService<I> {
     pub fn with_otp_sender(mut self, sender: Arc<dyn crate::otp::OtpSender>) -> Self {
         self.otp_sender = sender;
         self
+    }
+
+    /// The same service loading partner users' facts (tier, suspension) into
+    /// their principals through `lookup`.
+    pub fn with_partner_lookup(mut self, lookup: Arc<dyn crate::partner_facts::PartnerLookup>) -> Self {
+        self.partner_lookup = Some(lookup);
+        self
+    }
+
+    /// Forgets the cached principals of `partner_id`'s users' sessions on every
+    /// instance, after a change of its tier or suspension.
+    pub async fn forget_partner(&self, partner_id: Uuid) -> Result<(), AuthError> {
+        crate::partner_facts::forget_partner(&self.infra, partner_id, self.infra.clock().now()).await
     }
 
     /// Sends a one-time code to `mobile` (validated, +91 when 10 digits).

@@ -8,6 +8,31 @@ pub mod operations;
 pub mod realtime;
 pub mod settings;
 
+/// The partners module's routes. The records are mounted here under
+/// `/partners` until the module's own entry (`routes/partners/mod.rs`) holds
+/// them with the onboarding routes.
+pub mod partners {
+    pub mod records;
+    pub mod records_openapi;
+
+    use actix_web::web;
+    use utoipa::OpenApi;
+
+    use crate::modules::Module;
+
+    /// The entry of the partners module (records only, for now).
+    pub const MODULE: Module = Module {
+        api: configure,
+        openapi: <records::RecordsDoc as OpenApi>::openapi,
+        ..Module::new("partners")
+    };
+
+    /// Registers the partner routes under `/api/v1/partners`.
+    fn configure(cfg: &mut web::ServiceConfig) {
+        cfg.service(web::scope("/partners").configure(records::configure));
+    }
+}
+
 use actix_web::middleware::from_fn;
 use actix_web::web;
 

@@ -12,6 +12,7 @@ mod jobs;
 mod openapi;
 mod operations;
 mod organizations;
+mod partners;
 mod rate_limit;
 mod realtime;
 mod relay;

@@ -87,6 +87,7 @@ impl<I: Infra> PartnerService<I> {
         input: SetCapabilities,
     ) -> Result<Written<Capabilities>, ServiceError> {
         require(actor, PARTNER_APPROVE)?;
+        super::staff_only(actor)?;
         let mut v = Validator::new();
         let reason = v.take(
             "reason",

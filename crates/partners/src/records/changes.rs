@@ -9,7 +9,9 @@ use serde_json::json;
 use settings::users::{normalize_email, normalize_mobile};
 use uuid::Uuid;
 
-use super::{PartnerService, SetCreditLimit, Tier, UpdatePartner, change, for_change, mask, reason_of};
+use super::{
+    PartnerService, SetCreditLimit, Tier, UpdatePartner, change, for_change, mask, reason_of, staff_only,
+};
 use crate::entity::partner;
 use crate::model::Partner;
 use crate::{PARTNER_APPROVE, PARTNER_MANAGE, events};
@@ -62,7 +64,8 @@ fn apply(mut row: partner::Model, input: UpdatePartner) -> Result<partner::Model
 
 impl<I: Infra> PartnerService<I> {
     /// Changes the fields sent: contact, trade name and `max_employees` need
-    /// PARTNER_MANAGE, `rate_limit_tier` needs PARTNER_APPROVE.
+    /// PARTNER_MANAGE, `rate_limit_tier` needs PARTNER_APPROVE; a partner's own
+    /// users (PARTNER_ADMIN) change contact and trade name only.
     /// `expected_version` (If-Match) or the body's `version` must be current
     /// when sent (412 otherwise). Emits PartnerUpdated when something changed.
     pub async fn update(
@@ -77,6 +80,9 @@ impl<I: Infra> PartnerService<I> {
         }
         if input.rate_limit_tier.is_some() {
             require(actor, PARTNER_APPROVE)?;
+        }
+        if input.rate_limit_tier.is_some() || input.max_employees.is_some() {
+            staff_only(actor)?;
         }
         let expected = expected_version.or(input.version);
         write(&self.infra, actor, move |tx| {
@@ -106,6 +112,7 @@ impl<I: Infra> PartnerService<I> {
         input: SetCreditLimit,
     ) -> Result<Written<Partner>, ServiceError> {
         require(actor, PARTNER_APPROVE)?;
+        staff_only(actor)?;
         let reason = reason_of(&input.reason)?;
         if input.credit_limit.value().is_sign_negative() && !input.credit_limit.value().is_zero() {
             return Err(ServiceError::field("credit_limit", "must be 0 or more"));

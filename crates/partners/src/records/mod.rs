@@ -120,6 +120,17 @@ fn reach(actor: &Actor, id: Uuid) -> Result<(), ServiceError> {
     }
 }
 
+/// Refuses a partner's own users: limits, tiers, credit, suspension and
+/// capabilities are set by staff, whatever capabilities the user holds.
+fn staff_only(actor: &Actor) -> Result<(), ServiceError> {
+    match actor.partner_id {
+        Some(_) => Err(ServiceError::OutOfScope(
+            "a partner's employee limit, tier, credit limit, suspension and capabilities are set by staff",
+        )),
+        None => Ok(()),
+    }
+}
+
 /// The stored partner `id`, locked for the change on PostgreSQL.
 async fn for_change(tx: &WriteTx, id: Uuid) -> Result<partner::Model, ServiceError> {
     reach(tx.actor(), id)?;

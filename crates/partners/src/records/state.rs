@@ -7,7 +7,7 @@ use infra::{Actor, Infra, ServiceError, Written};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{PartnerService, change, for_change, reason_of};
+use super::{PartnerService, change, for_change, reason_of, staff_only};
 use crate::model::Partner;
 use crate::{PARTNER_APPROVE, events};
 
@@ -22,6 +22,7 @@ impl<I: Infra> PartnerService<I> {
         reason: String,
     ) -> Result<Written<Partner>, ServiceError> {
         require(actor, PARTNER_APPROVE)?;
+        staff_only(actor)?;
         let reason = reason_of(&reason)?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
@@ -68,6 +69,7 @@ impl<I: Infra> PartnerService<I> {
         reason: String,
     ) -> Result<Written<Partner>, ServiceError> {
         require(actor, PARTNER_APPROVE)?;
+        staff_only(actor)?;
         let reason = reason_of(&reason)?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {

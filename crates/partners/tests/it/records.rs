@@ -153,13 +153,36 @@ async fn a_partner_s_users_reach_only_their_own(t: TestInfra) {
         .await
         .unwrap();
     assert_eq!(listed.items.iter().map(|p| p.id).collect::<Vec<_>>(), [one.id]);
-    let mut approver = user_of(one.id);
-    approver.capabilities.insert("PARTNER_APPROVE".into());
+    let mut admin = user_of(one.id);
+    admin
+        .capabilities
+        .extend(["PARTNER_MANAGE".to_owned(), "PARTNER_APPROVE".to_owned()]);
     let err = service
-        .suspend(&approver, two.id, "not mine".into())
+        .suspend(&admin, two.id, "not mine".into())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden, "staff only, before any lookup");
+    let trade = UpdatePartner {
+        trade_name: Some(Some("Own Name".into())),
+        ..UpdatePartner::default()
+    };
+    let err = service
+        .update(&admin, two.id, trade.clone(), None)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
+    let own = service.update(&admin, one.id, trade, None).await.unwrap().value;
+    assert_eq!(
+        own.trade_name.as_deref(),
+        Some("Own Name"),
+        "its admin changes its trade name"
+    );
+    let more = UpdatePartner {
+        max_employees: Some(50),
+        ..UpdatePartner::default()
+    };
+    let err = service.update(&admin, one.id, more, None).await.unwrap_err();
+    assert_eq!((err.kind(), err.code()), (ErrorKind::Forbidden, "out_of_scope"));
     assert_eq!(service.stats(&mine).await.unwrap().total, 1);
     let csv = service.export(&mine, filter()).await.unwrap();
     assert_eq!(csv.lines().count(), 2, "the header and its own partner");
