@@ -120,12 +120,13 @@ mod tests {
             "/.well-known/jwks.json",
             "/api/v1/settings/organizations/{org_id}/gst-registrations",
             "/api/v1/settings/commodities/terms/trade-types/{term_id}",
+            "/api/v1/partners/{partner_id}/capabilities",
             "/api/v1/ws",
         ] {
             assert!(document.paths.paths.contains_key(path), "{path}");
         }
         let tags: Vec<String> = document.tags.iter().flatten().map(|t| t.name.clone()).collect();
-        assert_eq!(tags, ["operations", "auth", "settings", "realtime"]);
+        assert_eq!(tags, ["operations", "auth", "settings", "partners", "realtime"]);
         let schemes = document.components.as_ref().map(|c| c.security_schemes.len());
         assert_eq!(schemes, Some(1), "the bearer scheme");
     }

@@ -123,7 +123,7 @@ pub(crate) async fn approve_in(
     let automatic = terms.decided_by.is_none();
     tx.record(
         infra::change::Change::new(TOPIC, events::PARTNER_APPROVED, "partner.approve", "partner", partner.id, partner.version),
-        json!({ "partner": &partner, "application_id": after.id, "first_user_id": user.id, "automatic": automatic }),
+        json!({ "partner": crate::records::mask::partner(partner.clone()), "application_id": after.id, "first_user_id": user.id, "automatic": automatic }),
     )
     .await?;
     tx.audit(

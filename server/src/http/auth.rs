@@ -60,10 +60,13 @@ fn challenge(error: ApiError) -> actix_web::HttpResponse {
 }
 
 /// Whether a suspended partner's user is refused `req`: every write but the
-/// user's own session handling (`/api/v1/auth/...`, such as logging out).
+/// user's own sign-in and sessions under `/api/v1/auth/` (logging out,
+/// revoking sessions, the second factor); sub-users are the partner's and refused.
 fn refused_while_suspended(req: &ServiceRequest) -> bool {
     use actix_web::http::Method;
-    !matches!(*req.method(), Method::GET | Method::HEAD) && !req.path().starts_with("/api/v1/auth/")
+    let path = req.path();
+    let own_access = path.starts_with("/api/v1/auth/") && !path.starts_with("/api/v1/auth/sub-users");
+    !matches!(*req.method(), Method::GET | Method::HEAD) && !own_access
 }
 
 /// Verifies the access token of every non-public `/api/v1` request and keeps

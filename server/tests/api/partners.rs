@@ -324,6 +324,12 @@ async fn the_tier_limits_partner_users_and_suspension_stops_their_writes(t: Test
         .await;
     assert_eq!(write.status(), 403);
     assert_eq!(body(write).await["code"], "partner_suspended");
+    let helper = json!({"mobile": "9811111111", "full_name": "Helper Person"});
+    let sub = app.post("/api/v1/auth/sub-users", Some(&mine), &helper).await;
+    assert_eq!(
+        (sub.status().as_u16(), body(sub).await["code"].clone()),
+        (403, json!("partner_suspended"))
+    );
     let read = app.get_with(&path, &mine).await;
     assert_eq!(read.status(), 200, "reads go on");
     assert_eq!(body(read).await["status"], "suspended");

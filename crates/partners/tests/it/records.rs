@@ -49,6 +49,15 @@ async fn event_types(t: &TestInfra, id: Uuid) -> Vec<(String, i64)> {
 
 async fn lists_filter_page_and_mask(t: TestInfra) {
     let one = approved(&t, 1).await;
+    let approval = infra::outbox::entity::Entity::find().all(t.db()).await.unwrap();
+    let approval = approval
+        .iter()
+        .find(|e| e.event_type == "PartnerApproved")
+        .unwrap();
+    assert_eq!(
+        approval.payload["partner"]["pan"], "******001F",
+        "events mask it too"
+    );
     let two = approved(&t, 2).await;
     let service = records(&t);
     let reader = staff(&["PARTNER_READ"]);
