@@ -25,6 +25,7 @@ mod m20261125_000008_outbox_sequence;
 mod m20261201_000009_job_runs;
 mod m20261201_000010_counters;
 mod m20261202_000011_partners;
+mod m20261202_000013_partner_records;
 mod m20261202_000014_partner_locations;
 
 /// Every migration of the project, in the order they apply.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_job_runs::Migration),
             Box::new(m20261201_000010_counters::Migration),
             Box::new(m20261202_000011_partners::Migration),
+            Box::new(m20261202_000013_partner_records::Migration),
             Box::new(m20261202_000014_partner_locations::Migration),
         ]
     }

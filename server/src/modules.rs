@@ -120,14 +120,15 @@ mod tests {
             "/.well-known/jwks.json",
             "/api/v1/settings/organizations/{org_id}/gst-registrations",
             "/api/v1/settings/commodities/terms/trade-types/{term_id}",
+            "/api/v1/partners/{partner_id}/capabilities",
             "/api/v1/ws",
         ] {
             assert!(document.paths.paths.contains_key(path), "{path}");
         }
         let tags: Vec<String> = document.tags.iter().flatten().map(|t| t.name.clone()).collect();
-        assert_eq!(tags, ["operations", "auth", "settings", "realtime"]);
+        assert_eq!(tags, ["operations", "auth", "settings", "partners", "realtime"]);
         let schemes = document.components.as_ref().map(|c| c.security_schemes.len());
-        assert_eq!(schemes, Some(1), "the bearer scheme");
+        assert_eq!(schemes, Some(2), "the bearer and onboarding schemes");
     }
 
     #[test]
@@ -140,8 +141,8 @@ mod tests {
         assert_eq!(topics.len(), count, "one area per topic");
         assert!(areas.by_topic(crate::realtime::NOTIFICATION_TOPIC).is_some());
         assert!(
-            areas.by_topic("partner-events").is_none(),
-            "no area before its module"
+            areas.by_topic(partners::TOPIC).is_some(),
+            "the partners module's area"
         );
     }
 }

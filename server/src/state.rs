@@ -3,6 +3,7 @@
 
 pub mod children;
 pub mod lookup;
+pub mod partner_facts;
 
 use std::sync::Arc;
 
@@ -42,6 +43,8 @@ pub struct AppState {
     pub commodities: CommodityService<AppInfra>,
     /// Partner onboarding applications.
     pub applications: partners::ApplicationService<AppInfra>,
+    /// Approved business partners (records).
+    pub partners: partners::PartnerService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -65,7 +68,8 @@ impl AppState {
         let lookup = std::sync::Arc::new(crate::state::lookup::OpenApplications(applications.clone()));
         let auth = AuthService::start(infra.clone(), auth_config.clone())
             .await?
-            .with_onboarding_lookup(lookup);
+            .with_onboarding_lookup(lookup)
+            .with_partner_lookup(Arc::new(partner_facts::PartnerRecords));
         Ok(Self {
             applications,
             accounts: AccountService::new(infra.clone(), auth_config.clone()),
@@ -75,6 +79,7 @@ impl AppState {
             organizations: OrganizationService::new(infra.clone()),
             locations: LocationService::new(infra.clone()),
             commodities: CommodityService::new(infra.clone()),
+            partners: partners::PartnerService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

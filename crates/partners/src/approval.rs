@@ -85,6 +85,11 @@ pub(crate) async fn approve_in(
         master_partner_id: app.master_partner_id,
         corporate_group: app.corporate_group.clone(),
         corporate_group_key: app.corporate_group_key.clone(),
+        rate_limit_tier: crate::records::Tier::Free.as_str().into(),
+        max_employees: crate::records::DEFAULT_MAX_EMPLOYEES,
+        suspended_reason: None,
+        suspended_at: None,
+        suspended_by: None,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -128,7 +133,7 @@ pub(crate) async fn approve_in(
             partner.id,
             partner.version,
         ),
-        json!({ "partner": &partner, "application_id": after.id, "first_user_id": user.id,
+        json!({ "partner": crate::records::mask::partner(partner.clone()), "application_id": after.id, "first_user_id": user.id,
                 "principal_location_id": principal.id, "automatic": automatic }),
     )
     .await?;

@@ -166,6 +166,16 @@ pub mod partner {
         pub corporate_group: Option<String>,
         /// Corporate group, trimmed and lower-cased.
         pub corporate_group_key: Option<String>,
+        /// FREE, BASIC, PREMIUM or ENTERPRISE: its users' rate limit.
+        pub rate_limit_tier: String,
+        /// Employees allowed besides the first admin.
+        pub max_employees: i32,
+        /// Why it is suspended, while it is.
+        pub suspended_reason: Option<String>,
+        /// When it was suspended, while it is.
+        pub suspended_at: Option<DateTimeUtc>,
+        /// Who suspended it, while it is.
+        pub suspended_by: Option<Uuid>,
         /// Optimistic lock.
         pub version: i64,
         /// Creation time.

@@ -58,6 +58,7 @@ pub mod links;
 pub mod locations;
 mod lookup;
 pub mod model;
+pub mod records;
 pub mod scoring;
 mod service;
 pub mod types;
@@ -66,6 +67,7 @@ pub mod validate;
 
 pub use access::Caller;
 pub use model::{Application, Decision, Partner};
+pub use records::PartnerService;
 pub use service::ApplicationService;
 
 /// The outbox topic of partner and application changes.
@@ -101,4 +103,14 @@ pub mod events {
     pub const DOCUMENT_VERIFIED: &str = "PartnerDocumentVerified";
     /// Staff rejected a document (the reason in the payload).
     pub const DOCUMENT_REJECTED: &str = "PartnerDocumentRejected";
+    /// A partner's contact, trade name, employee limit or tier changed.
+    pub const PARTNER_UPDATED: &str = "PartnerUpdated";
+    /// A partner's credit limit changed (old, new, reason).
+    pub const PARTNER_CREDIT_LIMIT_CHANGED: &str = "PartnerCreditLimitChanged";
+    /// A partner was suspended (reason).
+    pub const PARTNER_SUSPENDED: &str = "PartnerSuspended";
+    /// A suspended partner was reactivated (reason).
+    pub const PARTNER_REACTIVATED: &str = "PartnerReactivated";
+    /// Staff overrode a partner's trade capabilities (changes, reason).
+    pub const PARTNER_CAPABILITIES_CHANGED: &str = "PartnerCapabilitiesChanged";
 }

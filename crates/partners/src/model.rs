@@ -185,10 +185,24 @@ pub struct Partner {
     pub master_partner_id: Option<Uuid>,
     /// Corporate group.
     pub corporate_group: Option<String>,
+    /// Contact person.
+    pub contact: Contact,
+    /// Bank details (the account number masked to its last 4 in lists and exports).
+    pub bank: Option<Bank>,
+    /// Rate-limit tier of its users: FREE, BASIC, PREMIUM or ENTERPRISE.
+    pub rate_limit_tier: String,
+    /// Employees allowed besides the first admin.
+    pub max_employees: i32,
+    /// Why it is suspended, while it is.
+    pub suspended_reason: Option<String>,
+    /// When it was suspended, while it is.
+    pub suspended_at: Option<DateTime<Utc>>,
     /// Version.
     pub version: i64,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
 }
 
 impl From<partner::Model> for Partner {
@@ -214,8 +228,19 @@ impl From<partner::Model> for Partner {
             pan: m.pan,
             master_partner_id: m.master_partner_id,
             corporate_group: m.corporate_group,
+            contact: Contact {
+                full_name: m.contact_name,
+                email: m.contact_email,
+                mobile: m.contact_mobile,
+            },
+            bank: m.bank.map(from_json),
+            rate_limit_tier: m.rate_limit_tier,
+            max_employees: m.max_employees,
+            suspended_reason: m.suspended_reason,
+            suspended_at: m.suspended_at,
             version: m.version,
             created_at: m.created_at,
+            updated_at: m.updated_at,
         }
     }
 }

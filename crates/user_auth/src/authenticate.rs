@@ -118,7 +118,14 @@ impl<I: Infra> AuthService<I> {
                 }
             }
         }
-        let principal = sessions::principal(&self.infra, claims.sid, claims.sub, now).await?;
+        let principal = sessions::principal(
+            &self.infra,
+            self.partner_lookup.as_deref(),
+            claims.sid,
+            claims.sub,
+            now,
+        )
+        .await?;
         let capabilities = settings::capabilities::for_user(&self.infra, principal.user_id).await?;
         caller(claims, principal, capabilities)
     }
@@ -134,5 +141,10 @@ fn caller(
     actor.organization_id = principal.organization_id;
     actor.partner_id = principal.partner_id;
     actor.session_id = Some(claims.sid);
-    Ok(Authenticated { actor, claims })
+    Ok(Authenticated {
+        actor,
+        claims,
+        partner_tier: principal.partner_tier,
+        partner_suspended: principal.partner_suspended,
+    })
 }

@@ -98,6 +98,10 @@ pub struct Authenticated {
     pub actor: Actor,
     /// The token's claims.
     pub claims: Claims,
+    /// The rate-limit tier of the user's partner, when known.
+    pub partner_tier: Option<String>,
+    /// Whether the user's partner is suspended (writes are refused).
+    pub partner_suspended: bool,
 }
 
 /// One of a user's sessions, as the user sees it.

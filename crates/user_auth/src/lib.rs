@@ -28,6 +28,7 @@ pub mod keys;
 pub mod lockout;
 pub mod onboarding;
 pub mod otp;
+pub mod partner_facts;
 pub mod password;
 pub mod second_factor;
 pub mod service;

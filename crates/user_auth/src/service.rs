@@ -34,6 +34,8 @@ pub struct AuthService<I: Infra> {
     pub(crate) claims: Arc<ClaimsCache>,
     /// Finds the application of a returning applicant.
     pub(crate) onboarding: Option<Arc<dyn crate::onboarding::OnboardingLookup>>,
+    /// Where principals read their partner's facts (tier, suspension).
+    pub(crate) partner_lookup: Option<Arc<dyn crate::partner_facts::PartnerLookup>>,
 }
 
 /// Least time between two reloads caused by unknown key ids.
@@ -57,6 +59,7 @@ impl<I: Infra> AuthService<I> {
             last_reload: Arc::default(),
             claims: Arc::default(),
             onboarding: None,
+            partner_lookup: None,
         })
     }
 
@@ -64,6 +67,19 @@ impl<I: Infra> AuthService<I> {
     pub fn with_otp_sender(mut self, sender: Arc<dyn crate::otp::OtpSender>) -> Self {
         self.otp_sender = sender;
         self
+    }
+
+    /// The same service loading partner users' facts (tier, suspension) into
+    /// their principals through `lookup`.
+    pub fn with_partner_lookup(mut self, lookup: Arc<dyn crate::partner_facts::PartnerLookup>) -> Self {
+        self.partner_lookup = Some(lookup);
+        self
+    }
+
+    /// Forgets the cached principals of `partner_id`'s users' sessions on every
+    /// instance, after a change of its tier or suspension.
+    pub async fn forget_partner(&self, partner_id: Uuid) -> Result<(), AuthError> {
+        crate::partner_facts::forget_partner(&self.infra, partner_id, self.infra.clock().now()).await
     }
 
     /// Sends a one-time code to `mobile` (validated, +91 when 10 digits).

@@ -94,8 +94,14 @@ impl<I: Infra> AuthService<I> {
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "revocation marks unreadable; relying on the session row"),
         }
-        sessions::principal(&self.infra, sid, user_id, self.infra.clock().now())
-            .await
-            .map(|_| ())
+        sessions::principal(
+            &self.infra,
+            self.partner_lookup.as_deref(),
+            sid,
+            user_id,
+            self.infra.clock().now(),
+        )
+        .await
+        .map(|_| ())
     }
 }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::config::AuthConfig;
 use crate::device;
 use crate::error::AuthError;
+use crate::partner_facts::PartnerLookup;
 use crate::service::ClientInfo;
 
 /// The sea-orm entities of tables `sessions` and `refresh_tokens`.
@@ -299,6 +300,12 @@ pub struct Principal {
     pub organization_id: Option<Uuid>,
     /// Partner of an EXTERNAL user.
     pub partner_id: Option<Uuid>,
+    /// The partner's rate-limit tier, when the partner is known.
+    #[serde(default)]
+    pub partner_tier: Option<String>,
+    /// Whether the partner is suspended (writes are refused).
+    #[serde(default)]
+    pub partner_suspended: bool,
     /// When the session ends unless refreshed.
     pub session_expires_at: DateTime<Utc>,
 }
@@ -310,10 +317,17 @@ fn principal_cache(kv: &Kv) -> infra::Cache {
     infra::Cache::new(kv, "principal", PRINCIPAL_TTL)
 }
 
+/// Forgets the cached principal of session `sid` on every instance.
+pub async fn forget_principal(kv: &Kv, sid: Uuid) {
+    principal_cache(kv).invalidate(&sid.to_string()).await;
+}
+
 /// The principal of session `sid` if it is live at `now` and belongs to
-/// `user_id`, whose account is active; through the cache, which revocation clears.
+/// `user_id`, whose account is active, with its partner's facts from `lookup`;
+/// through the cache, which revocation and partner changes clear.
 pub async fn principal<I: infra::Infra>(
     infra: &I,
+    lookup: Option<&dyn PartnerLookup>,
     sid: Uuid,
     user_id: Uuid,
     now: DateTime<Utc>,
@@ -335,11 +349,17 @@ pub async fn principal<I: infra::Infra>(
                     .await?
                     .filter(|u| u.is_active)
                     .ok_or(AuthError::Revoked)?;
+                let facts = match (lookup, user.partner_id) {
+                    (Some(lookup), Some(partner)) => lookup.facts(db, partner).await?,
+                    _ => None,
+                };
                 Ok(Principal {
                     user_id: user.id,
                     kind: user.kind,
                     organization_id: user.organization_id,
                     partner_id: user.partner_id,
+                    partner_tier: facts.as_ref().map(|f| f.rate_limit_tier.clone()),
+                    partner_suspended: facts.is_some_and(|f| f.suspended),
                     session_expires_at: row.expires_at,
                 })
             },

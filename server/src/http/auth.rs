@@ -60,6 +60,16 @@ fn challenge(error: ApiError) -> actix_web::HttpResponse {
     response
 }
 
+/// Whether a suspended partner's user is refused `req`: every write but the
+/// user's own sign-in and sessions under `/api/v1/auth/` (logging out,
+/// revoking sessions, the second factor); sub-users are the partner's and refused.
+fn refused_while_suspended(req: &ServiceRequest) -> bool {
+    use actix_web::http::Method;
+    let path = req.path();
+    let own_access = path.starts_with("/api/v1/auth/") && !path.starts_with("/api/v1/auth/sub-users");
+    !matches!(*req.method(), Method::GET | Method::HEAD) && !own_access
+}
+
 /// Verifies the access token of every non-public `/api/v1` request and keeps
 /// the [`Authenticated`] caller in the request extensions.
 pub async fn require_token(
@@ -102,6 +112,14 @@ pub async fn require_token(
         .await;
     match authenticated {
         Ok((who, decision)) => {
+            if who.partner_suspended && refused_while_suspended(&req) {
+                let error = ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "partner_suspended",
+                    "your business partner is suspended: you may read, not change anything",
+                );
+                return Ok(req.into_response(error.error_response()));
+            }
             req.extensions_mut().insert(who);
             if let (Some(policy), Some(decision)) = (policy, decision) {
                 req.extensions_mut()

@@ -204,7 +204,8 @@ pub fn user_policy(state: &AppState, who: &Authenticated) -> Option<(Policy, Str
     let tier = match who.actor.kind {
         ActorKind::SuperAdmin => "ADMIN",
         ActorKind::Internal => "INTERNAL",
-        ActorKind::External => "BASIC",
+        // The partner's tier; BASIC when the partner's facts are not known.
+        ActorKind::External => who.partner_tier.as_deref().unwrap_or("BASIC"),
         ActorKind::System | ActorKind::Anonymous => return None,
     };
     let policy = state.limits.tier(tier)?;

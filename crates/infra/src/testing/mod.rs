@@ -26,6 +26,9 @@ use crate::infra::AppInfra;
 use crate::kv::{Kv, MemoryKv, RedisKv};
 
 mod postgres;
+mod rows;
+
+pub use rows::partner_row;
 
 use postgres::{admin_connection, clone_database, database_url, exec, reachable, template, unix_now};
 

@@ -5,5 +5,6 @@ mod applications;
 mod decisions;
 mod documents;
 mod links;
+mod records;
 mod scoping;
 mod support;

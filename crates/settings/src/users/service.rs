@@ -16,7 +16,7 @@ use super::entity::user;
 use super::grants::{check_roles, replace_roles};
 use super::input::{CreateUser, UpdateUser, UserFilter, UserKind, ValidCreate};
 use super::model::User;
-use super::store::{change, check_scope, editable, ensure_free, load, views, visible};
+use super::store::{change, check_scope, editable, ensure_free, ensure_partner, load, views, visible};
 use crate::capabilities::{USER_MANAGE, USER_READ};
 use crate::error::{SettingsError, require};
 
@@ -49,6 +49,7 @@ async fn insert(
     ensure_free(db, "email", valid.email.as_deref(), None).await?;
     ensure_free(db, "mobile", valid.mobile.as_deref(), None).await?;
     check_roles(db, valid.kind, &input.roles).await?;
+    ensure_partner(db, input.partner_id).await?;
     let id = infra::ids::new_id();
     let now = tx.now();
     user::ActiveModel {

@@ -7,6 +7,7 @@ use infra::change::{Change, record_unchanged};
 use infra::rows::save_if_changed;
 use infra::write::WriteTx;
 use infra::{Actor, ActorKind};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -141,6 +142,25 @@ pub(super) async fn ensure_free<C: ConnectionTrait>(
             field,
             value: value.to_owned(),
         });
+    }
+    Ok(())
+}
+
+/// Refuses a `partner_id` naming no business partner (422). PostgreSQL also
+/// holds a foreign key; SQLite has only this check. The `partners` table
+/// belongs to a module above this one, so it is read by name.
+pub(super) async fn ensure_partner<C: ConnectionTrait>(
+    db: &C,
+    partner: Option<Uuid>,
+) -> Result<(), SettingsError> {
+    let Some(partner) = partner else { return Ok(()) };
+    let mut query = sea_orm::sea_query::Query::select();
+    query
+        .expr(Expr::val(1))
+        .from(sea_orm::sea_query::Alias::new("partners"))
+        .and_where(Expr::col(sea_orm::sea_query::Alias::new("id")).eq(partner));
+    if db.query_one(&query).await?.is_none() {
+        return Err(SettingsError::field("partner_id", "is not a business partner"));
     }
     Ok(())
 }

@@ -300,7 +300,41 @@ async fn search_text_matches_wildcards_literally(t: TestInfra) {
     assert_eq!(found("ANN").await.len(), 2, "case-insensitive");
 }
 
+async fn partner_users_need_a_real_partner(t: TestInfra) {
+    let users = UserService::new(t.infra().clone());
+    let external = |partner_id: Uuid| CreateUser {
+        kind: "EXTERNAL".into(),
+        mobile: Some("9876543210".into()),
+        full_name: "Partner Person".into(),
+        partner_id: Some(partner_id),
+        ..CreateUser::default()
+    };
+    let err = users
+        .create(&Actor::system(), external(Uuid::now_v7()), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert_eq!(err.field_errors()[0].field, "partner_id");
+    let partner = t.partner_row().await;
+    let user = users
+        .create(&Actor::system(), external(partner), None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(user.partner_id, Some(partner));
+    if t.db().get_database_backend() == infra::sea_orm::DbBackend::Postgres {
+        let sql = format!(
+            "UPDATE users SET partner_id = '{}' WHERE id = '{}'",
+            Uuid::now_v7(),
+            user.id
+        );
+        let refused = infra::sea_orm::ConnectionTrait::execute_unprepared(t.db(), &sql).await;
+        assert!(refused.is_err(), "the foreign key refuses an invented partner");
+    }
+}
+
 infra::backend_tests!(
+    partner_users_need_a_real_partner,
     search_text_matches_wildcards_literally,
     each_change_writes_one_event_and_one_audit_row,
     a_stale_version_is_refused,

@@ -18,7 +18,7 @@ async fn a_role_without_a_capability_is_forbidden(t: TestInfra) {
         kind: "EXTERNAL".into(),
         mobile: Some("+919876543210".into()),
         full_name: "Partner Person".into(),
-        partner_id: Some(uuid::Uuid::now_v7()),
+        partner_id: Some(t.partner_row().await),
         ..Default::default()
     };
     let err = s.accounts.create_user(&who.actor, input).await.unwrap_err();

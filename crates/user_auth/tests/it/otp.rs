@@ -24,7 +24,7 @@ async fn partner_user(t: &TestInfra) {
         kind: "EXTERNAL".into(),
         mobile: Some("98765 43210".into()),
         full_name: "Ramesh Traders".into(),
-        partner_id: Some(uuid::Uuid::now_v7()),
+        partner_id: Some(t.partner_row().await),
         ..CreateUser::default()
     };
     settings::users::UserService::new(t.infra().clone())

@@ -53,7 +53,7 @@ async fn partner_user(t: &TestInfra, mobile: &str) {
         kind: "EXTERNAL".into(),
         mobile: Some(mobile.into()),
         full_name: "Ramesh Traders".into(),
-        partner_id: Some(uuid::Uuid::now_v7()),
+        partner_id: Some(t.partner_row().await),
         ..CreateUser::default()
     };
     settings::users::UserService::new(t.infra().clone())

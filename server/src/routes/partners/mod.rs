@@ -5,6 +5,8 @@
 pub mod applications;
 pub mod decisions;
 pub mod documents;
+pub mod records;
+pub mod records_openapi;
 
 use actix_web::web;
 use partners::{Application, PARTNER_READ};
@@ -19,7 +21,7 @@ use crate::state::AppState;
 /// The entry of the partners module.
 pub const MODULE: Module = Module {
     api: configure,
-    openapi: <Doc as OpenApi>::openapi,
+    openapi,
     areas: AREAS,
     jobs,
     ..Module::new("partners")
@@ -69,13 +71,22 @@ const AREAS: &[Area] = &[Area::new(
 )]
 struct Doc;
 
-/// Registers the partners routes under `/api/v1/partners`.
+/// The partners paths: applications, documents and decisions, then the records.
+fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = <Doc as OpenApi>::openapi();
+    doc.merge(<records::RecordsDoc as OpenApi>::openapi());
+    doc
+}
+
+/// Registers the partners routes under `/api/v1/partners`; the records last,
+/// since `/{partner_id}` would take any first segment.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/partners")
             .configure(applications::configure)
             .configure(decisions::configure)
-            .configure(documents::configure),
+            .configure(documents::configure)
+            .configure(records::configure),
     );
 }
 
