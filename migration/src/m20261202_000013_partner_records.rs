@@ -1,5 +1,5 @@
 //! Approved partners as records: `partners` gain a rate-limit tier (FREE,
-//! BASIC, PREMIUM, ENTERPRISE; default FREE), a maximum number of employees
+//! BASIC, PREMIUM, ENTERPRISE; default BASIC, the tier of partner users until one is set), a maximum number of employees
 //! (default 2) and the facts of a suspension (reason, time, who). On
 //! PostgreSQL `users.partner_id` references `partners` from now on; SQLite
 //! cannot add a foreign key to an existing table, so the user service's
@@ -24,7 +24,7 @@ fn columns() -> Vec<ColumnDef> {
         col("rate_limit_tier")
             .string_len(16)
             .not_null()
-            .default("FREE")
+            .default("BASIC")
             .check(Expr::cust(
                 "rate_limit_tier IN ('FREE','BASIC','PREMIUM','ENTERPRISE')",
             ))

@@ -85,7 +85,7 @@ pub(crate) async fn approve_in(
         master_partner_id: app.master_partner_id,
         corporate_group: app.corporate_group.clone(),
         corporate_group_key: app.corporate_group_key.clone(),
-        rate_limit_tier: crate::records::Tier::Free.as_str().into(),
+        rate_limit_tier: crate::records::Tier::Basic.as_str().into(),
         max_employees: crate::records::DEFAULT_MAX_EMPLOYEES,
         suspended_reason: None,
         suspended_at: None,

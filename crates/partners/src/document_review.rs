@@ -68,7 +68,8 @@ impl<I: Infra> ApplicationService<I> {
     /// low-risk application approves it in the same transaction;
     /// `verified: false` rejects it (422 `reason` without one), leaving it
     /// unverified. A document verified already is 409 `document_verified`;
-    /// one of another application (or out of reach) is 404.
+    /// one of another application (or out of reach) is 404. A partner's own
+    /// users never review documents (403 `out_of_scope`), whatever they hold.
     pub async fn verify_document(
         &self,
         caller: &Caller<'_>,
@@ -80,6 +81,10 @@ impl<I: Infra> ApplicationService<I> {
             return Err(ServiceError::Forbidden(PARTNER_MANAGE.into()));
         };
         infra::service_error::require(actor, PARTNER_MANAGE)?;
+        if actor.partner_id.is_some() {
+            // A partner's own admin holds PARTNER_MANAGE; reviewing its own papers is staff's.
+            return Err(ServiceError::OutOfScope("documents are reviewed by staff"));
+        }
         let reason = if review.verified {
             None
         } else {

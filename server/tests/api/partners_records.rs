@@ -268,7 +268,16 @@ async fn records_over_http(t: TestInfra) {
         (json!(2), json!(2))
     );
 
-    // A partner's user: its own partner only.
+    // A partner's user: its own partner only (on a tier roomy enough for the checks below).
+    let roomy = app
+        .patch(
+            &format!("/api/v1/partners/{two}"),
+            &admin,
+            None,
+            &json!({"rate_limit_tier": "ENTERPRISE"}),
+        )
+        .await;
+    assert_eq!(roomy.status(), 200);
     let mine = partner_token(&t, two).await;
     assert_eq!(
         app.get_with(&format!("/api/v1/partners/{two}"), &mine)
@@ -278,6 +287,44 @@ async fn records_over_http(t: TestInfra) {
     );
     let other = app.get_with(&path, &mine).await;
     assert_eq!(other.status(), 404);
+    // Nothing else of the other partner either: its capabilities, application, documents, files.
+    let theirs = body(app.get_with(&path, &admin).await).await;
+    let application = theirs["application_id"].as_str().unwrap().to_owned();
+    let docs = body(
+        app.get_with(
+            &format!("/api/v1/partners/applications/{application}/documents"),
+            &admin,
+        )
+        .await,
+    )
+    .await;
+    let doc = docs["items"][0]["id"].as_str().unwrap().to_owned();
+    for hidden in [
+        format!("{path}/capabilities"),
+        format!("/api/v1/partners/applications/{application}"),
+        format!("/api/v1/partners/applications/{application}/documents"),
+        format!("/api/v1/partners/applications/{application}/documents/{doc}/file"),
+    ] {
+        assert_eq!(app.get_with(&hidden, &mine).await.status(), 404, "{hidden}");
+    }
+    let change = send(
+        &app,
+        reqwest::Method::PATCH,
+        &path,
+        &mine,
+        json!({"trade_name": "Ours now"}),
+    )
+    .await;
+    assert_eq!(change.status(), 404);
+    let applications = body(app.get_with("/api/v1/partners/applications", &mine).await).await;
+    assert!(
+        applications["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["id"] != application.as_str()),
+        "{applications}"
+    );
     let listed = body(app.get_with("/api/v1/partners", &mine).await).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     assert_eq!(listed["items"][0]["id"], two.to_string());
@@ -296,7 +343,11 @@ async fn the_tier_limits_partner_users_and_suspension_stops_their_writes(t: Test
     let path = format!("/api/v1/partners/{one}");
     let read = app.get_with(&path, &mine).await;
     assert_eq!(read.status(), 200);
-    assert_eq!(read.headers()["ratelimit-policy"], "\"tier-free\";q=10;w=60");
+    assert_eq!(
+        read.headers()["ratelimit-policy"],
+        "\"tier-basic\";q=30;w=60",
+        "BASIC until a tier is set"
+    );
     let tier = app
         .patch(&path, &admin, None, &json!({"rate_limit_tier": "ENTERPRISE"}))
         .await;

@@ -204,7 +204,7 @@ async fn a_partner_s_users_reach_only_their_own(t: TestInfra) {
 
 async fn updates_check_capability_per_field_and_version(t: TestInfra) {
     let one = approved(&t, 1).await;
-    assert_eq!((one.rate_limit_tier.as_str(), one.max_employees), ("FREE", 2));
+    assert_eq!((one.rate_limit_tier.as_str(), one.max_employees), ("BASIC", 2));
     let service = records(&t);
     let manage = staff(&["PARTNER_MANAGE"]);
     let input = UpdatePartner {

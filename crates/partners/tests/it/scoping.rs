@@ -99,16 +99,20 @@ async fn a_partner_user_reaches_only_its_own_partner(t: TestInfra) {
     not_found(apps.document_file(&me, ours.id, their_docs[0].id).await);
     let mut manager_of_ours = partner_user(ours.partner_id.unwrap());
     manager_of_ours.capabilities.insert("PARTNER_MANAGE".into());
-    let review = partners::document_review::Verification::reject("not ours");
-    not_found(
-        apps.verify_document(
-            &Caller::staff(&manager_of_ours),
-            their_docs[0].application_id,
-            their_docs[0].id,
-            review,
-        )
-        .await,
-    );
+    // A partner's users review no documents at all, theirs or another's.
+    for doc in [&their_docs[0], &docs[0]] {
+        let review = partners::document_review::Verification::reject("not ours");
+        let refused = apps
+            .verify_document(
+                &Caller::staff(&manager_of_ours),
+                doc.application_id,
+                doc.id,
+                review,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), "out_of_scope", "{refused}");
+    }
     // Staff naming a document under another application's id find nothing.
     let review = partners::document_review::Verification::verify();
     not_found(
