@@ -58,6 +58,7 @@ pub mod links;
 pub mod locations;
 mod lookup;
 pub mod model;
+pub mod places;
 pub mod records;
 pub mod scoring;
 mod service;
@@ -113,4 +114,8 @@ pub mod events {
     pub const PARTNER_REACTIVATED: &str = "PartnerReactivated";
     /// Staff overrode a partner's trade capabilities (changes, reason).
     pub const PARTNER_CAPABILITIES_CHANGED: &str = "PartnerCapabilitiesChanged";
+    /// A place was added to a partner (`partner_id`, `child_id`, `child_version`, `item`).
+    pub const PARTNER_LOCATION_ADDED: &str = "PartnerLocationAdded";
+    /// A partner's place changed or was deactivated (`child_id`, `changes`).
+    pub const PARTNER_LOCATION_UPDATED: &str = "PartnerLocationUpdated";
 }

@@ -69,7 +69,7 @@ pub fn normalize_vehicle(raw: &str) -> Option<String> {
         .then_some(compact)
 }
 
-fn check_address(v: &mut Validator, address: &mut Address, india: bool) {
+pub(crate) fn check_address(v: &mut Validator, address: &mut Address, india: bool) {
     length(v, "address.line1", &address.line1, 1, 300);
     length(v, "address.city", &address.city, 1, 100);
     if let Some(problem) = pincode_problem(address.pincode.trim(), india) {

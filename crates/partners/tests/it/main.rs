@@ -5,6 +5,7 @@ mod applications;
 mod decisions;
 mod documents;
 mod links;
+mod places;
 mod records;
 mod scoping;
 mod support;
