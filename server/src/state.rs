@@ -45,6 +45,8 @@ pub struct AppState {
     pub applications: partners::ApplicationService<AppInfra>,
     /// Approved business partners (records).
     pub partners: partners::PartnerService<AppInfra>,
+    /// A partner's places.
+    pub places: partners::places::PlaceService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -77,9 +79,14 @@ impl AppState {
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),
-            locations: LocationService::new(infra.clone()),
+            locations: LocationService::new(infra.clone()).with_reference(infra::references::Reference::new(
+                "partner_locations",
+                "location_id",
+                "partner locations",
+            )),
             commodities: CommodityService::new(infra.clone()),
             partners: partners::PartnerService::new(infra.clone()),
+            places: partners::places::PlaceService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

@@ -5,6 +5,8 @@
 pub mod applications;
 pub mod decisions;
 pub mod documents;
+pub mod places;
+pub mod places_openapi;
 pub mod records;
 pub mod records_openapi;
 
@@ -74,6 +76,7 @@ struct Doc;
 /// The partners paths: applications, documents and decisions, then the records.
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = <Doc as OpenApi>::openapi();
+    doc.merge(<places::PlacesDoc as OpenApi>::openapi());
     doc.merge(<records::RecordsDoc as OpenApi>::openapi());
     doc
 }
@@ -86,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(applications::configure)
             .configure(decisions::configure)
             .configure(documents::configure)
+            .configure(places::configure)
             .configure(records::configure),
     );
 }

@@ -1,0 +1,130 @@
+//! A partner's places over HTTP: the GSTIN of a branch checked against its
+//! state, ship_to refused for a seller, If-Match on updates, another
+//! partner's user answered 404, deactivation, and the events recorded.
+
+use infra::Infra;
+use infra::sea_orm::EntityTrait;
+use infra::testing::TestInfra;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{create_admin, login, spawn_app};
+use crate::partners_records::{approved, partner_token};
+
+/// The GSTIN of GST state `state` for the PAN the `approved` partner `n` holds.
+fn gstin(state: &str, n: u32) -> String {
+    let first14 = format!("{state}AAPFU{n:04}F1Z");
+    format!(
+        "{first14}{}",
+        settings::tax_ids::gstin_check_char(&first14).unwrap()
+    )
+}
+
+fn branch(state: &str, gstin: Option<String>) -> Value {
+    json!({
+        "name": format!("Branch {state}"),
+        "location_type": "branch",
+        "address": {"line1": "Plot 4", "city": "Nagpur", "state_code": state, "pincode": "440001",
+            "latitude": 21.1, "longitude": 79.1},
+        "gstin": gstin,
+    })
+}
+
+async fn first_field(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    (status, body["errors"][0]["field"].clone())
+}
+
+async fn places_over_http(t: TestInfra) {
+    let one = approved(&t, 1).await;
+    let two = approved(&t, 2).await;
+    create_admin(&t, "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let admin = login(&app, "root@example.com").await;
+    let mine = partner_token(&t, one).await;
+    let theirs = partner_token(&t, two).await;
+    let path = format!("/api/v1/partners/{one}/locations");
+
+    let wrong = app
+        .post(&path, Some(&admin), &branch("MH", Some(gstin("24", 1))))
+        .await;
+    assert_eq!(
+        first_field(wrong).await,
+        (422, json!("gstin")),
+        "a Gujarat GSTIN for a Maharashtra branch"
+    );
+    let mut ship_to = branch("MH", None);
+    ship_to["location_type"] = json!("ship_to");
+    let refused = app.post(&path, Some(&mine), &ship_to).await;
+    assert_eq!(first_field(refused).await, (422, json!("location_type")));
+    let foreign = app.post(&path, Some(&theirs), &branch("MH", None)).await;
+    assert_eq!(foreign.status(), 404);
+    assert_eq!(app.get_with(&path, &theirs).await.status(), 404);
+
+    let added = app
+        .post(&path, Some(&mine), &branch("GJ", Some(gstin("24", 1))))
+        .await;
+    assert_eq!(added.status(), 201);
+    assert_eq!(added.headers()["etag"], "\"1\"");
+    let added: Value = added.json().await.unwrap();
+    assert_eq!(
+        (added["state_code"].clone(), added["is_active"].clone()),
+        (json!("GJ"), json!(true))
+    );
+    let place = format!("{path}/{}", added["id"].as_str().unwrap());
+
+    let renamed = app
+        .patch(&place, &mine, Some("\"1\""), &json!({"name": "Rajkot branch"}))
+        .await;
+    assert_eq!(
+        (
+            renamed.status().as_u16(),
+            renamed.headers()["etag"].to_str().unwrap()
+        ),
+        (200, "\"2\"")
+    );
+    let stale = app
+        .patch(&place, &mine, Some("\"1\""), &json!({"name": "Other"}))
+        .await;
+    assert_eq!(stale.status(), 412);
+    assert_eq!(app.get_with(&place, &theirs).await.status(), 404);
+
+    let gone = app
+        .client
+        .post(format!("{}{place}/deactivate", app.address))
+        .bearer_auth(&admin)
+        .header("if-match", "\"2\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 200);
+    assert_eq!(gone.json::<Value>().await.unwrap()["is_active"], false);
+    let list: Value = app.get_with(&path, &mine).await.json().await.unwrap();
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        2,
+        "the principal and the branch"
+    );
+
+    let mut events: Vec<_> = infra::outbox::entity::Entity::find()
+        .all(t.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.aggregate_id == one.to_string() && e.event_type.starts_with("PartnerLocation"))
+        .collect();
+    events.sort_by_key(|e| e.id);
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "PartnerLocationAdded",
+            "PartnerLocationUpdated",
+            "PartnerLocationUpdated"
+        ]
+    );
+    let _: Uuid = serde_json::from_value(events[0].payload["child_id"].clone()).unwrap();
+}
+
+infra::backend_tests!(places_over_http);
