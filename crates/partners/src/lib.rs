@@ -118,4 +118,8 @@ pub mod events {
     pub const PARTNER_LOCATION_ADDED: &str = "PartnerLocationAdded";
     /// A partner's place changed or was deactivated (`child_id`, `changes`).
     pub const PARTNER_LOCATION_UPDATED: &str = "PartnerLocationUpdated";
+    /// A vehicle was added to a transporter (`partner_id`, `child_id`, `child_version`, `item`).
+    pub const PARTNER_VEHICLE_ADDED: &str = "PartnerVehicleAdded";
+    /// A transporter's vehicle changed or was deactivated (`child_id`, `changes`).
+    pub const PARTNER_VEHICLE_UPDATED: &str = "PartnerVehicleUpdated";
 }

@@ -36,6 +36,7 @@
 
 mod input;
 mod locations;
+pub mod vehicles;
 
 use infra::change::Change;
 use infra::references::{Reference, References};
@@ -45,6 +46,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 use uuid::Uuid;
 
 pub use input::{LOCATION_TYPES, LocationChanges, NewLocation, SHIP_TO_PARTNER_TYPES};
+pub use vehicles::{NewVehicle, PartnerVehicle, VehicleChanges};
 
 use crate::entity::partner;
 use crate::{PARTNER_MANAGE, PARTNER_READ, TOPIC};

@@ -9,3 +9,4 @@ mod places;
 mod records;
 mod scoping;
 mod support;
+mod vehicles;
