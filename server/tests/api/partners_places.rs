@@ -128,3 +128,92 @@ async fn places_over_http(t: TestInfra) {
 }
 
 infra::backend_tests!(places_over_http);
+
+/// An approved transporter numbered `n` (auto-approved).
+async fn transporter(t: &TestInfra, n: u32) -> Uuid {
+    use partners::{ApplicationService, Caller};
+    let apps =
+        ApplicationService::new(t.infra().clone()).with_documents(partners::files::DocumentStore::memory());
+    let system = infra::Actor::system();
+    let staff = Caller::staff(&system);
+    let input = partners::input::StartApplication {
+        legal_name: format!("Fast Roadways {n} Pvt Ltd"),
+        partner_type: "transporter".into(),
+        entity_type: "private_limited".into(),
+        address: partners::input::Address {
+            line1: "7 Transport Nagar".into(),
+            city: "Ahmedabad".into(),
+            state_code: Some("GJ".into()),
+            pincode: "380001".into(),
+            ..Default::default()
+        },
+        contact: partners::input::Contact {
+            full_name: "Kiran Desai".into(),
+            email: None,
+            mobile: format!("97{n:08}"),
+        },
+        annual_turnover: Some("20000000".parse().unwrap()),
+        ..Default::default()
+    };
+    let app = apps.start(&staff, input).await.unwrap().value;
+    let doc = partners::document_service::NewDocument {
+        document_type: "bank_proof".into(),
+        document_number: Some("X1234".into()),
+        ..Default::default()
+    };
+    let file = partners::files::Upload {
+        file_name: Some("bank.pdf".into()),
+        bytes: b"%PDF-1.4 bank".to_vec().into(),
+    };
+    let doc = apps.add_document(&staff, app.id, doc, file).await.unwrap().value;
+    let review = partners::document_review::Verification::verify();
+    apps.verify_document(&staff, app.id, doc.id, review)
+        .await
+        .unwrap();
+    let decided = apps.submit(&staff, app.id).await.unwrap().value;
+    decided.application.partner_id.expect("auto-approved")
+}
+
+async fn vehicles_over_http(t: TestInfra) {
+    let seller = approved(&t, 1).await;
+    let carrier = transporter(&t, 2).await;
+    create_admin(&t, "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let admin = login(&app, "root@example.com").await;
+    let mine = partner_token(&t, carrier).await;
+    let truck = json!({"registration_number": "gj 01 ab 1234", "vehicle_type": "truck",
+        "capacity": "25", "capacity_unit": "MT", "rc_expires_on": "2030-03-31"});
+
+    let refused = app
+        .post(
+            &format!("/api/v1/partners/{seller}/vehicles"),
+            Some(&admin),
+            &truck,
+        )
+        .await;
+    assert_eq!(refused.status(), 403, "vehicles are for transporters only");
+    let path = format!("/api/v1/partners/{carrier}/vehicles");
+    let mut bad = truck.clone();
+    bad["registration_number"] = json!("12-34");
+    assert_eq!(
+        first_field(app.post(&path, Some(&mine), &bad).await).await,
+        (422, json!("registration_number"))
+    );
+    let added = app.post(&path, Some(&mine), &truck).await;
+    assert_eq!(added.status(), 201);
+    let added: Value = added.json().await.unwrap();
+    assert_eq!(added["registration_number"], "GJ01AB1234");
+    let vehicle = format!("{path}/{}", added["id"].as_str().unwrap());
+    let bigger = app
+        .patch(&vehicle, &mine, Some("\"1\""), &json!({"capacity": "30"}))
+        .await;
+    assert_eq!(bigger.status(), 200);
+    let stale = app
+        .patch(&vehicle, &mine, Some("\"1\""), &json!({"capacity": "31"}))
+        .await;
+    assert_eq!(stale.status(), 412);
+    let list: Value = app.get_with(&path, &mine).await.json().await.unwrap();
+    assert_eq!(list["items"][0]["capacity"], "30");
+}
+
+infra::backend_tests!(vehicles_over_http);
