@@ -45,6 +45,7 @@
 //! ```
 
 pub mod access;
+pub mod amendments;
 pub mod approval;
 pub mod decisions;
 pub mod document_files;
@@ -113,4 +114,10 @@ pub mod events {
     pub const PARTNER_REACTIVATED: &str = "PartnerReactivated";
     /// Staff overrode a partner's trade capabilities (changes, reason).
     pub const PARTNER_CAPABILITIES_CHANGED: &str = "PartnerCapabilitiesChanged";
+    /// An amendment of a partner's field was requested (aggregate `partner_amendment`).
+    pub const PARTNER_AMENDMENT_REQUESTED: &str = "PartnerAmendmentRequested";
+    /// An amendment was approved and applied (aggregate `partner`, with the changes).
+    pub const PARTNER_AMENDMENT_APPROVED: &str = "PartnerAmendmentApproved";
+    /// An amendment was rejected (aggregate `partner_amendment`, the reason in the payload).
+    pub const PARTNER_AMENDMENT_REJECTED: &str = "PartnerAmendmentRejected";
 }
