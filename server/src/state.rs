@@ -45,6 +45,8 @@ pub struct AppState {
     pub applications: partners::ApplicationService<AppInfra>,
     /// Approved business partners (records).
     pub partners: partners::PartnerService<AppInfra>,
+    /// Amendments of partners' registered facts.
+    pub amendments: partners::amendments::AmendmentService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -80,6 +82,7 @@ impl AppState {
             locations: LocationService::new(infra.clone()),
             commodities: CommodityService::new(infra.clone()),
             partners: partners::PartnerService::new(infra.clone()),
+            amendments: partners::amendments::AmendmentService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

@@ -2,6 +2,8 @@
 //! onboarding token, staff with an access token), their documents and
 //! decisions, under `/api/v1/partners`, and the `partner-events` area.
 
+pub mod amendments;
+pub mod amendments_openapi;
 pub mod applications;
 pub mod decisions;
 pub mod documents;
@@ -74,6 +76,7 @@ struct Doc;
 /// The partners paths: applications, documents and decisions, then the records.
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = <Doc as OpenApi>::openapi();
+    doc.merge(<amendments_openapi::AmendmentsDoc as OpenApi>::openapi());
     doc.merge(<records::RecordsDoc as OpenApi>::openapi());
     doc
 }
@@ -86,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(applications::configure)
             .configure(decisions::configure)
             .configure(documents::configure)
+            .configure(amendments::configure)
             .configure(records::configure),
     );
 }
