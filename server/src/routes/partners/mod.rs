@@ -56,7 +56,7 @@ fn jobs(state: &AppState) -> Vec<Job> {
 /// every event, a partner's users those of their own partner.
 const AREAS: &[Area] = &[Area::new(
     partners::TOPIC,
-    &["partner", "partner_application"],
+    &["partner", "partner_application", "partner_amendment"],
     PARTNER_READ,
     Scope::Platform,
 )];
