@@ -47,6 +47,8 @@ pub struct AppState {
     pub partners: partners::PartnerService<AppInfra>,
     /// A partner's places.
     pub places: partners::places::PlaceService<AppInfra>,
+    /// Amendments of partners' registered facts.
+    pub amendments: partners::amendments::AmendmentService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -87,6 +89,7 @@ impl AppState {
             commodities: CommodityService::new(infra.clone()),
             partners: partners::PartnerService::new(infra.clone()),
             places: partners::places::PlaceService::new(infra.clone()),
+            amendments: partners::amendments::AmendmentService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

@@ -45,6 +45,7 @@
 //! ```
 
 pub mod access;
+pub mod amendments;
 pub mod approval;
 pub mod decisions;
 pub mod document_files;
@@ -122,4 +123,10 @@ pub mod events {
     pub const PARTNER_VEHICLE_ADDED: &str = "PartnerVehicleAdded";
     /// A transporter's vehicle changed or was deactivated (`child_id`, `changes`).
     pub const PARTNER_VEHICLE_UPDATED: &str = "PartnerVehicleUpdated";
+    /// An amendment of a partner's field was requested (aggregate `partner_amendment`).
+    pub const PARTNER_AMENDMENT_REQUESTED: &str = "PartnerAmendmentRequested";
+    /// An amendment was approved and applied (aggregate `partner`, with the changes).
+    pub const PARTNER_AMENDMENT_APPROVED: &str = "PartnerAmendmentApproved";
+    /// An amendment was rejected (aggregate `partner_amendment`, the reason in the payload).
+    pub const PARTNER_AMENDMENT_REJECTED: &str = "PartnerAmendmentRejected";
 }

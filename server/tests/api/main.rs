@@ -13,6 +13,7 @@ mod openapi;
 mod operations;
 mod organizations;
 mod partners;
+mod partners_amendments;
 mod partners_limits;
 mod partners_places;
 mod partners_records;

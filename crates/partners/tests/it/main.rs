@@ -1,6 +1,7 @@
 //! Integration tests of the partners crate, each on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod amendments;
 mod applications;
 mod decisions;
 mod documents;

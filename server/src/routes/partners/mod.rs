@@ -2,6 +2,8 @@
 //! onboarding token, staff with an access token), their documents and
 //! decisions, under `/api/v1/partners`, and the `partner-events` area.
 
+pub mod amendments;
+pub mod amendments_openapi;
 pub mod applications;
 pub mod decisions;
 pub mod documents;
@@ -56,7 +58,7 @@ fn jobs(state: &AppState) -> Vec<Job> {
 /// every event, a partner's users those of their own partner.
 const AREAS: &[Area] = &[Area::new(
     partners::TOPIC,
-    &["partner", "partner_application"],
+    &["partner", "partner_application", "partner_amendment"],
     PARTNER_READ,
     Scope::Platform,
 )];
@@ -77,6 +79,7 @@ struct Doc;
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = <Doc as OpenApi>::openapi();
     doc.merge(<places::PlacesDoc as OpenApi>::openapi());
+    doc.merge(<amendments_openapi::AmendmentsDoc as OpenApi>::openapi());
     doc.merge(<records::RecordsDoc as OpenApi>::openapi());
     doc
 }
@@ -90,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(decisions::configure)
             .configure(documents::configure)
             .configure(places::configure)
+            .configure(amendments::configure)
             .configure(records::configure),
     );
 }
