@@ -125,6 +125,35 @@ async fn places_over_http(t: TestInfra) {
         ]
     );
     let _: Uuid = serde_json::from_value(events[0].payload["child_id"].clone()).unwrap();
+
+    let yard = json!({"name": "Jalgaon APMC", "place_id": "place-jalgaon", "state_code": "MH",
+        "city": "Jalgaon", "pincode": "425001", "latitude": 21.0, "longitude": 75.56});
+    let yard: Value = app
+        .post("/api/v1/settings/locations", Some(&admin), &yard)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let godown = json!({"name": "Jalgaon godown", "location_type": "warehouse", "location_id": yard["id"]});
+    let godown = app.post(&path, Some(&admin), &godown).await;
+    assert_eq!(godown.status(), 201);
+    assert_eq!(godown.json::<Value>().await.unwrap()["state_code"], "MH");
+    let delete = app
+        .client
+        .delete(format!(
+            "{}/api/v1/settings/locations/{}",
+            app.address,
+            yard["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        delete.status(),
+        409,
+        "a settings location named by a partner place stays"
+    );
 }
 
 infra::backend_tests!(places_over_http);
