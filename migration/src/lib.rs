@@ -27,6 +27,7 @@ mod m20261201_000010_counters;
 mod m20261202_000011_partners;
 mod m20261202_000013_partner_records;
 mod m20261202_000014_partner_locations;
+mod m20261202_000016_kyc;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_partners::Migration),
             Box::new(m20261202_000013_partner_records::Migration),
             Box::new(m20261202_000014_partner_locations::Migration),
+            Box::new(m20261202_000016_kyc::Migration),
         ]
     }
 }

@@ -54,6 +54,7 @@ pub mod documents;
 pub mod entity;
 pub mod files;
 pub mod input;
+pub mod kyc;
 pub mod links;
 pub mod locations;
 mod lookup;
@@ -113,4 +114,8 @@ pub mod events {
     pub const PARTNER_REACTIVATED: &str = "PartnerReactivated";
     /// Staff overrode a partner's trade capabilities (changes, reason).
     pub const PARTNER_CAPABILITIES_CHANGED: &str = "PartnerCapabilitiesChanged";
+    /// A KYC threshold (90, 60, 30 or 7 days left) was reached (aggregate `partner_kyc_reminder`).
+    pub const KYC_REMINDER_DUE: &str = "KycReminderDue";
+    /// A partner's KYC ran out and was marked expired.
+    pub const KYC_EXPIRED: &str = "KycExpired";
 }

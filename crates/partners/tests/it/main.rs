@@ -4,6 +4,7 @@
 mod applications;
 mod decisions;
 mod documents;
+mod kyc;
 mod links;
 mod records;
 mod scoping;

@@ -1,0 +1,29 @@
+//! The sea-orm entity of table `partner_kyc_reminders`.
+
+/// Table `partner_kyc_reminders`: one row per reminder sent.
+pub mod reminder {
+    use sea_orm::entity::prelude::*;
+
+    /// A reminder sent, unique on (partner, KYC cycle, threshold).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partner_kyc_reminders")]
+    pub struct Model {
+        /// UUID v7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The partner reminded.
+        pub partner_id: Uuid,
+        /// The expiry date the reminder warned of (the KYC cycle).
+        pub kyc_expires_on: Date,
+        /// The threshold: 90, 60, 30 or 7.
+        pub days_before: i32,
+        /// When it was sent.
+        pub created_at: DateTimeUtc,
+    }
+
+    /// No relations navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
