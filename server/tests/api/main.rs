@@ -13,6 +13,7 @@ mod openapi;
 mod operations;
 mod organizations;
 mod partners;
+mod partners_kyc;
 mod partners_limits;
 mod partners_records;
 mod rate_limit;

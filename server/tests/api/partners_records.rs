@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, create_admin, login, spawn_app};
 
 /// An approved Indian seller numbered `n`: auto-approved, its documents verified.
-async fn approved(t: &TestInfra, n: u32) -> Uuid {
+pub async fn approved(t: &TestInfra, n: u32) -> Uuid {
     let apps =
         ApplicationService::new(t.infra().clone()).with_documents(partners::files::DocumentStore::memory());
     let system = Actor::system();
@@ -72,7 +72,7 @@ async fn approved(t: &TestInfra, n: u32) -> Uuid {
 }
 
 /// An access token of the first user of `partner` (its PARTNER_ADMIN).
-async fn partner_token(t: &TestInfra, partner: Uuid) -> String {
+pub async fn partner_token(t: &TestInfra, partner: Uuid) -> String {
     use settings::users::entity::user;
     let row = user::Entity::find()
         .filter(user::Column::PartnerId.eq(partner))

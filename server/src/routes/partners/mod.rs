@@ -5,6 +5,8 @@
 pub mod applications;
 pub mod decisions;
 pub mod documents;
+pub mod kyc;
+pub mod kyc_openapi;
 pub mod records;
 pub mod records_openapi;
 
@@ -31,7 +33,8 @@ pub const MODULE: Module = Module {
 /// the ones still in flight.
 fn jobs(state: &AppState) -> Vec<Job> {
     let applications = state.applications.clone();
-    vec![Job::every(
+    let mut jobs = kyc::jobs(state);
+    jobs.push(Job::every(
         "partners.document_sweep",
         std::time::Duration::from_secs(3600),
         move |_| {
@@ -47,14 +50,15 @@ fn jobs(state: &AppState) -> Vec<Job> {
                 Ok(swept as u64)
             })
         },
-    )]
+    ));
+    jobs
 }
 
 /// Partners and applications are platform-wide: staff with PARTNER_READ see
 /// every event, a partner's users those of their own partner.
 const AREAS: &[Area] = &[Area::new(
     partners::TOPIC,
-    &["partner", "partner_application"],
+    &["partner", "partner_application", "partner_kyc_reminder"],
     PARTNER_READ,
     Scope::Platform,
 )];
@@ -74,6 +78,7 @@ struct Doc;
 /// The partners paths: applications, documents and decisions, then the records.
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = <Doc as OpenApi>::openapi();
+    doc.merge(<kyc::KycDoc as OpenApi>::openapi());
     doc.merge(<records::RecordsDoc as OpenApi>::openapi());
     doc
 }
@@ -86,6 +91,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(applications::configure)
             .configure(decisions::configure)
             .configure(documents::configure)
+            .configure(kyc::configure)
             .configure(records::configure),
     );
 }
