@@ -55,7 +55,11 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_table(Table::drop().table(Alias::new("partner_kyc_reminders")).to_owned())
+            .drop_table(
+                Table::drop()
+                    .table(Alias::new("partner_kyc_reminders"))
+                    .to_owned(),
+            )
             .await
     }
 }

@@ -20,7 +20,10 @@ use crate::partners_records::{approved, partner_token};
 const ZONE: chrono_tz::Tz = chrono_tz::Asia::Kolkata;
 
 async fn expires_on(t: &TestInfra, id: Uuid) -> NaiveDate {
-    let row = partners::entity::partner::Entity::find_by_id(id).one(t.db()).await.unwrap();
+    let row = partners::entity::partner::Entity::find_by_id(id)
+        .one(t.db())
+        .await
+        .unwrap();
     row.unwrap().kyc_expires_on.unwrap()
 }
 
@@ -58,15 +61,31 @@ async fn expiring_over_http(t: TestInfra) {
     let app = spawn_app(t.infra().clone()).await;
     let admin = login(&app, "root@example.com").await;
 
-    let list = app.get_with("/api/v1/partners/kyc/expiring?days=90", &admin).await;
+    let list = app
+        .get_with("/api/v1/partners/kyc/expiring?days=90", &admin)
+        .await;
     assert_eq!(list.status(), 200);
     let list: Value = list.json().await.unwrap();
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     assert_eq!(list["items"][0]["days_left"], 80);
     assert_eq!(list["items"][0]["kyc_expires_on"], expires.to_string());
-    assert!(list["items"][0]["code"].as_str().unwrap().starts_with("BP-IND-SEL-"));
-    let default: Value = app.get_with("/api/v1/partners/kyc/expiring", &admin).await.json().await.unwrap();
-    assert_eq!(default["items"].as_array().unwrap().len(), 2, "90 days by default");
+    assert!(
+        list["items"][0]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("BP-IND-SEL-")
+    );
+    let default: Value = app
+        .get_with("/api/v1/partners/kyc/expiring", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        default["items"].as_array().unwrap().len(),
+        2,
+        "90 days by default"
+    );
     let soon: Value = app
         .get_with("/api/v1/partners/kyc/expiring?days=30", &admin)
         .await
@@ -83,7 +102,12 @@ async fn expiring_over_http(t: TestInfra) {
         assert_eq!(bad["errors"][0]["field"], "days");
     }
     let own = partner_token(&t, two).await;
-    let mine: Value = app.get_with("/api/v1/partners/kyc/expiring", &own).await.json().await.unwrap();
+    let mine: Value = app
+        .get_with("/api/v1/partners/kyc/expiring", &own)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
     assert_eq!(mine["items"][0]["id"], two.to_string());
     assert_eq!(app.get("/api/v1/partners/kyc/expiring").await.status(), 401);
@@ -106,7 +130,10 @@ async fn the_daily_jobs_run_once(t: TestInfra) {
     move_to(&[t.clock()], expires, 90, 9);
     assert!(a.tick(&t).await.contains(&"partners.kyc_reminders"));
     let ran = b.tick(&t).await;
-    assert!(!ran.iter().any(|j| j.starts_with("partners.kyc")), "the other runner finds the day taken");
+    assert!(
+        !ran.iter().any(|j| j.starts_with("partners.kyc")),
+        "the other runner finds the day taken"
+    );
     assert_eq!(kyc::remind(&state).await.unwrap(), 0, "run twice");
     move_to(&[t.clock()], expires, 7, 9);
     assert!(b.tick(&t).await.contains(&"partners.kyc_reminders"));
@@ -133,8 +160,16 @@ async fn the_daily_jobs_run_once(t: TestInfra) {
     assert_eq!(kyc::expire(&state).await.unwrap(), 0, "run twice");
     assert_eq!(events(&t, "KycExpired").await.len(), 1);
     assert_eq!(events(&t, "PartnerSuspended").await.len(), 1);
-    let got: Value = app.get_with(&format!("/api/v1/partners/{one}"), &own).await.json().await.unwrap();
-    assert_eq!((got["kyc_status"].as_str(), got["status"].as_str()), (Some("expired"), Some("suspended")));
+    let got: Value = app
+        .get_with(&format!("/api/v1/partners/{one}"), &own)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (got["kyc_status"].as_str(), got["status"].as_str()),
+        (Some("expired"), Some("suspended"))
+    );
     let after = app.post(&path, Some(&own), &json!({"reason": "renewed"})).await;
     assert_eq!(after.status(), 403);
     let after: Value = after.json().await.unwrap();

@@ -80,7 +80,9 @@ impl<I: Infra> KycService<I> {
         for row in rows {
             let Some(on) = row.kyc_expires_on else { continue };
             let days_left = (on - today).num_days();
-            let Some(days_before) = threshold(days_left) else { continue };
+            let Some(days_before) = threshold(days_left) else {
+                continue;
+            };
             let result = self.remind(row.id, row.code, on, days_left, days_before).await;
             if !skipped(&result) {
                 result?;
@@ -136,7 +138,8 @@ impl<I: Infra> KycService<I> {
                     1,
                 );
                 tx.record(change, payload.clone()).await?;
-                let message = format!("The KYC of {code} runs out on {on}: {days_left} days left. Please renew it.");
+                let message =
+                    format!("The KYC of {code} runs out on {on}: {days_left} days left. Please renew it.");
                 let notice = Notification::new("partner.kyc_expiring", message, users_of(tx, id).await?)
                     .about("partner", id)
                     .with_data(payload);
@@ -215,7 +218,14 @@ pub(crate) async fn expired_suspension(
     next.suspended_at = Some(tx.now());
     next.suspended_by = None;
     let next = infra::rows::save(tx, next).await?;
-    let change = Change::new(TOPIC, events::PARTNER_SUSPENDED, "partner.suspend", "partner", id, next.version);
+    let change = Change::new(
+        TOPIC,
+        events::PARTNER_SUSPENDED,
+        "partner.suspend",
+        "partner",
+        id,
+        next.version,
+    );
     tx.record(change, json!({ "id": id, "reason": reason })).await?;
     Ok(true)
 }

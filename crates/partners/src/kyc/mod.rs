@@ -89,7 +89,11 @@ impl<I: Infra> KycService<I> {
 
     /// Today's business date by the infrastructure's clock.
     pub fn today(&self) -> NaiveDate {
-        self.infra.clock().now().with_timezone(&self.time_zone).date_naive()
+        self.infra
+            .clock()
+            .now()
+            .with_timezone(&self.time_zone)
+            .date_naive()
     }
 
     /// The partners whose live KYC runs out within `days` (1..=365, 422

@@ -79,7 +79,10 @@ async fn reminders_go_once_per_threshold(t: TestInfra) {
     assert_eq!(thresholds, [90, 60]);
     assert_eq!(due[1]["days_left"], 58);
     let notices = events(&t, infra::notify::EVENT).await;
-    let kyc_notices = notices.iter().filter(|n| n["kind"] == "partner.kyc_expiring").count();
+    let kyc_notices = notices
+        .iter()
+        .filter(|n| n["kind"] == "partner.kyc_expiring")
+        .count();
     assert_eq!(kyc_notices, 2, "one notification per reminder");
 }
 
@@ -88,15 +91,24 @@ async fn expiry_marks_once_and_suspends_when_asked(t: TestInfra) {
     let service = kyc(t.infra());
     let expires = one.kyc_expires_on.unwrap();
     move_to(&service, &[t.clock()], expires, 0);
-    assert!(service.expire(false).await.unwrap().expired.is_empty(), "valid on its last day");
+    assert!(
+        service.expire(false).await.unwrap().expired.is_empty(),
+        "valid on its last day"
+    );
     move_to(&service, &[t.clock()], expires, -1);
     let first = service.expire(false).await.unwrap();
     assert_eq!(first.expired, [one.id]);
     assert!(first.suspended.is_empty());
-    assert!(service.expire(false).await.unwrap().expired.is_empty(), "run twice");
+    assert!(
+        service.expire(false).await.unwrap().expired.is_empty(),
+        "run twice"
+    );
     let records = PartnerService::new(t.infra().clone());
     let after = records.get(&Actor::system(), one.id).await.unwrap();
-    assert_eq!((after.kyc_status.as_str(), after.status.as_str()), ("expired", "approved"));
+    assert_eq!(
+        (after.kyc_status.as_str(), after.status.as_str()),
+        ("expired", "approved")
+    );
     assert_eq!(events(&t, "KycExpired").await.len(), 1);
     assert!(service.expiring(&Actor::system(), 365).await.unwrap().is_empty());
 
@@ -108,9 +120,16 @@ async fn expiry_marks_once_and_suspends_when_asked(t: TestInfra) {
     let b = kyc(&other);
     let (x, y) = tokio::join!(service.expire(true), b.expire(true));
     let (x, y) = (x.unwrap(), y.unwrap());
-    assert_eq!([x.suspended, y.suspended].concat(), [two.id], "once across instances");
+    assert_eq!(
+        [x.suspended, y.suspended].concat(),
+        [two.id],
+        "once across instances"
+    );
     let after = records.get(&Actor::system(), two.id).await.unwrap();
-    assert_eq!((after.kyc_status.as_str(), after.status.as_str()), ("expired", "suspended"));
+    assert_eq!(
+        (after.kyc_status.as_str(), after.status.as_str()),
+        ("expired", "suspended")
+    );
     assert_eq!(events(&t, "KycExpired").await.len(), 2);
     assert_eq!(events(&t, "PartnerSuspended").await.len(), 1);
 }
