@@ -118,4 +118,10 @@ pub mod events {
     pub const KYC_REMINDER_DUE: &str = "KycReminderDue";
     /// A partner's KYC ran out and was marked expired.
     pub const KYC_EXPIRED: &str = "KycExpired";
+    /// Staff started a KYC renewal (renewal id and due date in the payload).
+    pub const KYC_RENEWAL_STARTED: &str = "KycRenewalStarted";
+    /// A KYC renewal passed: verified for another year.
+    pub const KYC_RENEWED: &str = "KycRenewed";
+    /// A KYC renewal failed: KYC expired (the partner is suspended too).
+    pub const KYC_RENEWAL_FAILED: &str = "KycRenewalFailed";
 }

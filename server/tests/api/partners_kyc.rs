@@ -176,4 +176,45 @@ async fn the_daily_jobs_run_once(t: TestInfra) {
     assert_eq!(after["code"], "partner_suspended", "the cached principal dropped");
 }
 
-infra::backend_tests!(expiring_over_http, the_daily_jobs_run_once);
+async fn renewals_over_http(t: TestInfra) {
+    let one = approved(&t, 1).await;
+    create_admin(&t, "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let admin = login(&app, "root@example.com").await;
+    let own = partner_token(&t, one).await;
+    let path = format!("/api/v1/partners/{one}/kyc/renewals");
+    assert_eq!(app.post(&path, Some(&own), &json!({})).await.status(), 403);
+    let started = app.post(&path, Some(&admin), &json!({})).await;
+    assert_eq!(started.status(), 201);
+    let started: Value = started.json().await.unwrap();
+    assert_eq!(started["kyc_status"], "renewal_required");
+    let again = app.post(&path, Some(&admin), &json!({})).await;
+    assert_eq!(again.status(), 409);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["code"], "kyc_renewal_open");
+    let complete = format!("{path}/{}/complete", started["id"].as_str().unwrap());
+    let bad = app
+        .post(&complete, Some(&admin), &json!({"result": "fail"}))
+        .await;
+    assert_eq!(bad.status(), 422);
+    let bad: Value = bad.json().await.unwrap();
+    assert_eq!(bad["errors"][0]["field"], "reason");
+    let body = json!({"result": "fail", "reason": "documents forged"});
+    let failed = app.post(&complete, Some(&admin), &body).await;
+    assert_eq!(failed.status(), 200);
+    let failed: Value = failed.json().await.unwrap();
+    assert_eq!(
+        (failed["kyc_status"].as_str(), failed["suspended"].as_bool()),
+        (Some("expired"), Some(true))
+    );
+    let refused = app.post(&path, Some(&own), &json!({})).await;
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(
+        refused["code"], "partner_suspended",
+        "the cached principal dropped"
+    );
+    let closed = app.post(&complete, Some(&admin), &body).await;
+    assert_eq!(closed.status(), 409);
+}
+
+infra::backend_tests!(expiring_over_http, the_daily_jobs_run_once, renewals_over_http);

@@ -27,3 +27,43 @@ pub mod reminder {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Table `partner_kyc_renewals`: a KYC renewal, at most one open per partner.
+pub mod renewal {
+    use sea_orm::entity::prelude::*;
+
+    /// One renewal.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "partner_kyc_renewals")]
+    pub struct Model {
+        /// UUID v7.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        /// The partner renewing.
+        pub partner_id: Uuid,
+        /// open, passed or failed.
+        pub status: String,
+        /// The business date it is due by.
+        pub due_on: Date,
+        /// The reason given at completion.
+        pub reason: Option<String>,
+        /// Who started it.
+        pub started_by: Option<Uuid>,
+        /// Who completed it.
+        pub completed_by: Option<Uuid>,
+        /// When it was completed.
+        pub completed_at: Option<DateTimeUtc>,
+        /// Optimistic lock.
+        pub version: i64,
+        /// Creation time.
+        pub created_at: DateTimeUtc,
+        /// Last change.
+        pub updated_at: DateTimeUtc,
+    }
+
+    /// No relations navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

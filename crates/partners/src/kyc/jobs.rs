@@ -37,7 +37,7 @@ fn done() -> ServiceError {
 }
 
 /// The partner `id`, locked for the change on PostgreSQL.
-async fn locked(tx: &WriteTx, id: Uuid) -> Result<partner::Model, ServiceError> {
+pub(crate) async fn locked(tx: &WriteTx, id: Uuid) -> Result<partner::Model, ServiceError> {
     let mut query = partner::Entity::find_by_id(id);
     if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
         query = query.lock_exclusive();

@@ -25,6 +25,7 @@
 
 pub mod entity;
 mod jobs;
+pub mod renewals;
 
 use chrono::NaiveDate;
 use infra::notify::SharedNotifier;

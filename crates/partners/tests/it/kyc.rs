@@ -134,7 +134,87 @@ async fn expiry_marks_once_and_suspends_when_asked(t: TestInfra) {
     assert_eq!(events(&t, "PartnerSuspended").await.len(), 1);
 }
 
+async fn renewals_pass_or_fail_once(t: TestInfra) {
+    use partners::kyc::renewals::CompleteRenewal;
+    let one = approved(&t, 1).await;
+    let service = kyc(t.infra());
+    let boss = staff(&["PARTNER_MANAGE"]);
+    let e = service
+        .start_renewal(&staff(&["PARTNER_READ"]), one.id)
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Forbidden);
+    let started = service.start_renewal(&boss, one.id).await.unwrap().value;
+    assert_eq!(started.kyc_status, "renewal_required");
+    assert_eq!(started.due_on, service.today() + chrono::Duration::days(30));
+    let again = service.start_renewal(&boss, one.id).await.unwrap_err();
+    assert_eq!(again.code(), "kyc_renewal_open");
+    let bad = CompleteRenewal {
+        result: "maybe".into(),
+        reason: None,
+    };
+    let e = service
+        .complete_renewal(&boss, one.id, started.id, bad)
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["result"]);
+    let fail = CompleteRenewal {
+        result: "fail".into(),
+        reason: None,
+    };
+    let e = service
+        .complete_renewal(&boss, one.id, started.id, fail)
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["reason"]);
+    let pass = CompleteRenewal {
+        result: "pass".into(),
+        reason: None,
+    };
+    let done = service
+        .complete_renewal(&boss, one.id, started.id, pass.clone())
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (done.status.as_str(), done.kyc_status.as_str()),
+        ("passed", "verified")
+    );
+    let renewed = one
+        .kyc_expires_on
+        .unwrap()
+        .checked_add_months(chrono::Months::new(12));
+    assert_eq!(done.kyc_expires_on, renewed);
+    let closed = service
+        .complete_renewal(&boss, one.id, started.id, pass)
+        .await
+        .unwrap_err();
+    assert_eq!(closed.code(), "kyc_renewal_closed");
+
+    let second = service.start_renewal(&boss, one.id).await.unwrap().value;
+    let fail = CompleteRenewal {
+        result: "fail".into(),
+        reason: Some("documents forged".into()),
+    };
+    let failed = service
+        .complete_renewal(&boss, one.id, second.id, fail)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!((failed.kyc_status.as_str(), failed.suspended), ("expired", true));
+    let after = PartnerService::new(t.infra().clone())
+        .get(&Actor::system(), one.id)
+        .await
+        .unwrap();
+    assert_eq!(after.status, "suspended");
+    assert_eq!(events(&t, "KycRenewalStarted").await.len(), 2);
+    assert_eq!(events(&t, "KycRenewed").await.len(), 1);
+    assert_eq!(events(&t, "KycRenewalFailed").await.len(), 1);
+    assert_eq!(events(&t, "PartnerSuspended").await.len(), 1);
+}
+
 infra::backend_tests!(
+    renewals_pass_or_fail_once,
     lists_the_expiring_within_days,
     reminders_go_once_per_threshold,
     expiry_marks_once_and_suspends_when_asked,

@@ -1,16 +1,19 @@
 //! `/api/v1/partners/kyc` and the KYC jobs: the partners whose KYC runs out
-//! soon, reminders at 09:00 and the expiry check at 00:01 of business time.
+//! soon, renewals (start, complete), reminders at 09:00 and the expiry check at 00:01 of business time.
 //! Mounted by the partners module's entry before the records, whose
 //! `/{partner_id}` would take `kyc`.
 
 use actix_web::{HttpResponse, web};
 use infra::{AppInfra, InfraError, ServiceError};
 use partners::kyc::KycService;
+use partners::kyc::renewals::CompleteRenewal;
 use serde::Deserialize;
 use serde_json::json;
+use uuid::Uuid;
 
 pub use super::kyc_openapi::KycDoc;
 use crate::http::auth::Caller;
+use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::ApiQuery;
 use crate::jobs::Job;
@@ -18,7 +21,12 @@ use crate::state::AppState;
 
 /// Registers the KYC routes, relative to the `/partners` scope.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/kyc/expiring", web::get().to(expiring));
+    cfg.route("/kyc/expiring", web::get().to(expiring))
+        .route("/{partner_id}/kyc/renewals", web::post().to(start_renewal))
+        .route(
+            "/{partner_id}/kyc/renewals/{renewal_id}/complete",
+            web::post().to(complete_renewal),
+        );
 }
 
 /// The KYC service of `state`: business dates in its time zone.
@@ -50,6 +58,50 @@ pub async fn expiring(
     let days = query.0.days.unwrap_or(90);
     let items = service(&state).expiring(&caller.0, days).await?;
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+/// Starts a KYC renewal due in 30 days (KYC `renewal_required`).
+/// Capability: PARTNER_MANAGE (staff).
+#[utoipa::path(post, path = "/api/v1/partners/{partner_id}/kyc/renewals", operation_id = "partners.kyc_renewal_start", tag = "partners", security(("bearer" = ["PARTNER_MANAGE"])),
+    params(("partner_id" = Uuid, Path, description = "The partner")),
+    responses((status = 201, description = "The renewal", body = partners::kyc::renewals::Renewal),
+        (status = 404, description = "No such partner"),
+        (status = 409, description = "`kyc_renewal_open`: one is open already")))]
+pub async fn start_renewal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let written = service(&state).start_renewal(&caller.0, id.into_inner()).await?;
+    Ok(HttpResponse::Created().json(written.value))
+}
+
+/// Completes an open renewal: `pass` verifies the KYC for another year,
+/// `fail` (a `reason` required) expires it and suspends the partner.
+/// Capability: PARTNER_MANAGE (staff).
+#[utoipa::path(post, path = "/api/v1/partners/{partner_id}/kyc/renewals/{renewal_id}/complete", operation_id = "partners.kyc_renewal_complete", tag = "partners", security(("bearer" = ["PARTNER_MANAGE"])),
+    params(("partner_id" = Uuid, Path, description = "The partner"), ("renewal_id" = Uuid, Path, description = "The renewal")),
+    request_body = super::kyc_openapi::CompleteRenewalBody,
+    responses((status = 200, description = "The renewal, with the partner's KYC after it", body = partners::kyc::renewals::Renewal),
+        (status = 404, description = "No such partner or renewal"),
+        (status = 409, description = "`kyc_renewal_closed`: it is not open"),
+        (status = 422, description = "`result` or `reason` breaks a rule (`errors` names it)")))]
+pub async fn complete_renewal(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(Uuid, Uuid)>,
+    body: ApiJson<CompleteRenewal>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, renewal) = path.into_inner();
+    let written = service(&state)
+        .complete_renewal(&caller.0, id, renewal, body.0)
+        .await?;
+    if written.value.suspended
+        && let Err(e) = state.auth.forget_partner(id).await
+    {
+        tracing::error!(partner = %id, error = %e, "suspended partner's principals not dropped");
+    }
+    Ok(HttpResponse::Ok().json(written.value))
 }
 
 /// A job's error from a service's.
