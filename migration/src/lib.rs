@@ -28,6 +28,7 @@ mod m20261202_000011_partners;
 mod m20261202_000013_partner_records;
 mod m20261202_000014_partner_locations;
 mod m20261202_000015_partner_vehicles;
+mod m20261202_000016_kyc;
 mod m20261202_000017_partner_amendments;
 
 /// Every migration of the project, in the order they apply.
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_partner_records::Migration),
             Box::new(m20261202_000014_partner_locations::Migration),
             Box::new(m20261202_000015_partner_vehicles::Migration),
+            Box::new(m20261202_000016_kyc::Migration),
             Box::new(m20261202_000017_partner_amendments::Migration),
         ]
     }

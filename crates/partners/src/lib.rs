@@ -55,6 +55,7 @@ pub mod documents;
 pub mod entity;
 pub mod files;
 pub mod input;
+pub mod kyc;
 pub mod links;
 pub mod locations;
 mod lookup;
@@ -129,4 +130,14 @@ pub mod events {
     pub const PARTNER_AMENDMENT_APPROVED: &str = "PartnerAmendmentApproved";
     /// An amendment was rejected (aggregate `partner_amendment`, the reason in the payload).
     pub const PARTNER_AMENDMENT_REJECTED: &str = "PartnerAmendmentRejected";
+    /// A KYC threshold (90, 60, 30 or 7 days left) was reached (aggregate `partner_kyc_reminder`).
+    pub const KYC_REMINDER_DUE: &str = "KycReminderDue";
+    /// A partner's KYC ran out and was marked expired.
+    pub const KYC_EXPIRED: &str = "KycExpired";
+    /// Staff started a KYC renewal (renewal id and due date in the payload).
+    pub const KYC_RENEWAL_STARTED: &str = "KycRenewalStarted";
+    /// A KYC renewal passed: verified for another year.
+    pub const KYC_RENEWED: &str = "KycRenewed";
+    /// A KYC renewal failed: KYC expired (the partner is suspended too).
+    pub const KYC_RENEWAL_FAILED: &str = "KycRenewalFailed";
 }

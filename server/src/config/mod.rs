@@ -48,6 +48,7 @@ pub const ENV_VARS: &[&str] = &[
     "REFRESH_TOKEN_TTL_SECS",
     "REFRESH_GRACE_SECS",
     "DOCUMENT_STORE_URL",
+    "KYC_SUSPEND_ON_EXPIRY",
 ];
 
 /// The server's settings.
@@ -126,6 +127,8 @@ pub struct Config {
     /// `file:///srv/documents`), `memory://` (lost on restart), or `s3://bucket/prefix`
     /// (built with the `s3` feature).
     pub document_store_url: String,
+    /// The daily KYC expiry check also suspends the partners it expires.
+    pub kyc_suspend_on_expiry: bool,
 }
 
 impl Default for Config {
@@ -168,6 +171,7 @@ impl Default for Config {
             refresh_token_ttl_secs: 30 * 24 * 3600,
             refresh_grace_secs: 2,
             document_store_url: "./data/documents".to_owned(),
+            kyc_suspend_on_expiry: false,
         }
     }
 }

@@ -5,6 +5,7 @@ mod amendments;
 mod applications;
 mod decisions;
 mod documents;
+mod kyc;
 mod links;
 mod places;
 mod records;

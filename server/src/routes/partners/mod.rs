@@ -7,6 +7,8 @@ pub mod amendments_openapi;
 pub mod applications;
 pub mod decisions;
 pub mod documents;
+pub mod kyc;
+pub mod kyc_openapi;
 pub mod places;
 pub mod places_openapi;
 pub mod records;
@@ -31,11 +33,12 @@ pub const MODULE: Module = Module {
     ..Module::new("partners")
 };
 
-/// Uploads whose write never committed leave objects behind; an hour spares
-/// the ones still in flight.
+/// The KYC reminders and expiry check (daily), and the hourly sweep of
+/// document files whose write never committed (an hour spares uploads in flight).
 fn jobs(state: &AppState) -> Vec<Job> {
     let applications = state.applications.clone();
-    vec![Job::every(
+    let mut jobs = kyc::jobs(state);
+    jobs.push(Job::every(
         "partners.document_sweep",
         std::time::Duration::from_secs(3600),
         move |_| {
@@ -51,14 +54,20 @@ fn jobs(state: &AppState) -> Vec<Job> {
                 Ok(swept as u64)
             })
         },
-    )]
+    ));
+    jobs
 }
 
 /// Partners and applications are platform-wide: staff with PARTNER_READ see
 /// every event, a partner's users those of their own partner.
 const AREAS: &[Area] = &[Area::new(
     partners::TOPIC,
-    &["partner", "partner_application", "partner_amendment"],
+    &[
+        "partner",
+        "partner_application",
+        "partner_amendment",
+        "partner_kyc_reminder",
+    ],
     PARTNER_READ,
     Scope::Platform,
 )];
@@ -75,9 +84,11 @@ const AREAS: &[Area] = &[Area::new(
 )]
 struct Doc;
 
-/// The partners paths: applications, documents and decisions, then the records.
+/// The partners paths: applications, documents and decisions, KYC, places,
+/// amendments, then the records.
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = <Doc as OpenApi>::openapi();
+    doc.merge(<kyc::KycDoc as OpenApi>::openapi());
     doc.merge(<places::PlacesDoc as OpenApi>::openapi());
     doc.merge(<amendments_openapi::AmendmentsDoc as OpenApi>::openapi());
     doc.merge(<records::RecordsDoc as OpenApi>::openapi());
@@ -92,6 +103,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(applications::configure)
             .configure(decisions::configure)
             .configure(documents::configure)
+            .configure(kyc::configure)
             .configure(places::configure)
             .configure(amendments::configure)
             .configure(records::configure),
