@@ -89,12 +89,11 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(
-                Table::drop()
-                    .table(Alias::new("partner_kyc_reminders"))
-                    .to_owned(),
-            )
-            .await
+        for table in ["partner_kyc_renewals", "partner_kyc_reminders"] {
+            manager
+                .drop_table(Table::drop().table(Alias::new(table)).to_owned())
+                .await?;
+        }
+        Ok(())
     }
 }
