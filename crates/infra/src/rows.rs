@@ -178,6 +178,17 @@ pub async fn clear_flag<E: EntityTrait>(
     Ok(())
 }
 
+/// `query` locking its rows for the rest of `tx` on PostgreSQL (`FOR UPDATE`);
+/// SQLite runs one writer at a time, so its query is left as it is.
+pub fn for_update<E: EntityTrait>(tx: &WriteTx, query: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect;
+    if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
+        query.lock_exclusive()
+    } else {
+        query
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{VersionRule, check_version};

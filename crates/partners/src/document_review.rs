@@ -6,7 +6,7 @@
 use infra::rows::save;
 use infra::write::write;
 use infra::{Infra, ServiceError, Written};
-use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -106,11 +106,7 @@ impl<I: Infra> ApplicationService<I> {
                         ServiceError::NotFound(_) => ServiceError::NotFound("document"),
                         other => other,
                     })?;
-                let mut query = document::Entity::find_by_id(document_id);
-                if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-                    query = query.lock_exclusive();
-                }
-                let before = query
+                let before = infra::rows::for_update(tx, document::Entity::find_by_id(document_id))
                     .one(tx.db())
                     .await?
                     .ok_or(ServiceError::NotFound("document"))?;

@@ -62,6 +62,7 @@ mod lookup;
 pub mod model;
 pub mod places;
 pub mod records;
+mod scope;
 pub mod scoring;
 mod service;
 pub mod types;

@@ -10,8 +10,8 @@ use infra::write::{WriteTx, write};
 use infra::{Infra, Page, PageRequest, ServiceError, Written};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -44,11 +44,7 @@ pub(crate) async fn for_change(
     scope: &Scope,
     id: Uuid,
 ) -> Result<application::Model, ServiceError> {
-    let mut query = application::Entity::find_by_id(id);
-    if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    let row = query
+    let row = infra::rows::for_update(tx, application::Entity::find_by_id(id))
         .one(tx.db())
         .await?
         .ok_or(ServiceError::NotFound("application"))?;

@@ -3,7 +3,7 @@
 
 use futures::future::BoxFuture;
 use partners::entity::partner;
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QuerySelect};
 use user_auth::partner_facts::{PartnerFacts, PartnerLookup};
 use uuid::Uuid;
 
@@ -18,13 +18,18 @@ impl PartnerLookup for PartnerRecords {
         partner_id: Uuid,
     ) -> BoxFuture<'a, Result<Option<PartnerFacts>, DbErr>> {
         Box::pin(async move {
-            Ok(partner::Entity::find_by_id(partner_id)
+            // Two columns, not the whole record: this runs on every principal load.
+            let row: Option<(String, String)> = partner::Entity::find_by_id(partner_id)
+                .select_only()
+                .column(partner::Column::RateLimitTier)
+                .column(partner::Column::Status)
+                .into_tuple()
                 .one(db)
-                .await?
-                .map(|row| PartnerFacts {
-                    rate_limit_tier: row.rate_limit_tier,
-                    suspended: row.status == "suspended",
-                }))
+                .await?;
+            Ok(row.map(|(tier, status)| PartnerFacts {
+                rate_limit_tier: tier,
+                suspended: status == "suspended",
+            }))
         })
     }
 }

@@ -17,16 +17,6 @@ use crate::records::mask;
 use crate::types::{DocumentType, PartnerType};
 use crate::{PARTNER_APPROVE, TOPIC, events};
 
-/// Refuses a partner's own users, whatever they hold: amendments are decided by staff.
-fn staff_only(actor: &Actor) -> Result<(), ServiceError> {
-    match actor.partner_id {
-        Some(_) => Err(ServiceError::OutOfScope(
-            "a partner's amendments are decided by staff",
-        )),
-        None => Ok(()),
-    }
-}
-
 /// The pending amendment `id`, locked (404, or 409 `amendment_decided`).
 async fn pending_for_change(tx: &WriteTx, id: Uuid) -> Result<entity::Model, ServiceError> {
     let row = locked(tx, entity::Entity::find_by_id(id))
@@ -83,7 +73,7 @@ impl<I: Infra> AmendmentService<I> {
     /// partner's users get `out_of_scope`); 409 `amendment_decided` once
     /// decided. Emits PartnerAmendmentApproved (aggregate `partner`) with the changes.
     pub async fn approve(&self, actor: &Actor, id: Uuid) -> Result<Written<Amendment>, ServiceError> {
-        staff_only(actor)?;
+        crate::scope::staff_only(actor, "a partner's amendments are decided by staff")?;
         require(actor, PARTNER_APPROVE)?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
@@ -135,7 +125,7 @@ impl<I: Infra> AmendmentService<I> {
         id: Uuid,
         reason: String,
     ) -> Result<Written<Amendment>, ServiceError> {
-        staff_only(actor)?;
+        crate::scope::staff_only(actor, "a partner's amendments are decided by staff")?;
         require(actor, PARTNER_APPROVE)?;
         let reason = reason_of(&reason)?;
         write(&self.infra, actor, move |tx| {

@@ -40,12 +40,14 @@ mod request;
 pub mod value;
 
 use chrono::{DateTime, Utc};
-use infra::write::WriteTx;
 use infra::{Actor, Infra, Page, PageRequest, ServiceError};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
+
+pub(crate) use crate::scope::{for_change as partner_for_change, reach_as, reason_of};
+pub(crate) use infra::rows::for_update as locked;
 
 pub use value::Field;
 
@@ -161,46 +163,11 @@ pub struct AmendmentService<I: Infra> {
     infra: I,
 }
 
-/// A partner's users reach only their own partner (any other is not found).
-fn reach(actor: &Actor, partner_id: Uuid, what: &'static str) -> Result<(), ServiceError> {
-    match actor.partner_id {
-        Some(own) if own != partner_id => Err(ServiceError::NotFound(what)),
-        _ => Ok(()),
-    }
-}
-
 fn require_read(actor: &Actor) -> Result<(), ServiceError> {
     if actor.partner_id.is_some() {
         return Ok(());
     }
     infra::service_error::require(actor, PARTNER_READ)
-}
-
-/// A required reason: trimmed, 3..=500 characters (422 naming `reason` otherwise).
-fn reason_of(reason: &str) -> Result<String, ServiceError> {
-    let reason = reason.trim();
-    if !(3..=500).contains(&reason.chars().count()) {
-        return Err(ServiceError::field("reason", "is required: 3 to 500 characters"));
-    }
-    Ok(reason.to_owned())
-}
-
-/// Locks `query`'s row for the change on PostgreSQL.
-fn locked<E: EntityTrait>(tx: &WriteTx, query: sea_orm::Select<E>) -> sea_orm::Select<E> {
-    if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-        query.lock_exclusive()
-    } else {
-        query
-    }
-}
-
-/// The stored partner `id`, locked, reached by the transaction's actor.
-async fn partner_for_change(tx: &WriteTx, id: Uuid) -> Result<crate::entity::partner::Model, ServiceError> {
-    reach(tx.actor(), id, "partner")?;
-    locked(tx, crate::entity::partner::Entity::find_by_id(id))
-        .one(tx.db())
-        .await?
-        .ok_or(ServiceError::NotFound("partner"))
 }
 
 impl<I: Infra> AmendmentService<I> {
@@ -217,7 +184,7 @@ impl<I: Infra> AmendmentService<I> {
             .one(self.infra.db())
             .await?
             .ok_or(ServiceError::NotFound("amendment"))?;
-        reach(actor, row.partner_id, "amendment")?;
+        reach_as(actor, row.partner_id, "amendment")?;
         Ok(Amendment::from(row))
     }
 
@@ -232,7 +199,7 @@ impl<I: Infra> AmendmentService<I> {
         page: PageRequest,
     ) -> Result<Page<Amendment>, ServiceError> {
         require_read(actor)?;
-        reach(actor, partner_id, "partner")?;
+        reach_as(actor, partner_id, "partner")?;
         crate::entity::partner::Entity::find_by_id(partner_id)
             .one(self.infra.db())
             .await?

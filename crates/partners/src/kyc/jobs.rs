@@ -10,7 +10,7 @@ use infra::notify::Notification;
 use infra::write::{WriteTx, write};
 use infra::{Actor, DomainError, Infra, ServiceError};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::entity::reminder;
 use super::{KycService, LIVE_KYC, REMINDER_DAYS, threshold};
 use crate::entity::partner;
+pub(crate) use crate::scope::locked;
 use crate::{TOPIC, events};
 
 /// What an expiry run changed.
@@ -34,15 +35,6 @@ const DONE: &str = "kyc_already_done";
 
 fn done() -> ServiceError {
     ServiceError::conflict(DONE, "already done")
-}
-
-/// The partner `id`, locked for the change on PostgreSQL.
-pub(crate) async fn locked(tx: &WriteTx, id: Uuid) -> Result<partner::Model, ServiceError> {
-    let mut query = partner::Entity::find_by_id(id);
-    if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    query.one(tx.db()).await?.ok_or(ServiceError::NotFound("partner"))
 }
 
 /// The active users of partner `id`, who hear about its KYC.

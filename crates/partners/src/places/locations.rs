@@ -195,7 +195,7 @@ impl<I: Infra> PlaceService<I> {
     ) -> Result<Page<PartnerLocation>, ServiceError> {
         require_read(actor)?;
         let db = self.infra.db();
-        partner_of(db, actor, partner_id, false).await?;
+        partner_of(db, actor, partner_id).await?;
         let mut query = entity::Entity::find()
             .filter(entity::Column::PartnerId.eq(partner_id))
             .order_by_asc(entity::Column::Id)
@@ -216,7 +216,7 @@ impl<I: Infra> PlaceService<I> {
     ) -> Result<PartnerLocation, ServiceError> {
         require_read(actor)?;
         let db = self.infra.db();
-        partner_of(db, actor, partner_id, false).await?;
+        partner_of(db, actor, partner_id).await?;
         Ok(PartnerLocation::from(find(db, partner_id, id).await?))
     }
 

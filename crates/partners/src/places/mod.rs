@@ -38,11 +38,11 @@ mod input;
 mod locations;
 pub mod vehicles;
 
+use crate::scope::{for_change as locked, reach};
 use infra::change::Change;
 use infra::references::{Reference, References};
-use infra::write::WriteTx;
 use infra::{Actor, Infra, ServiceError};
-use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 pub use input::{LOCATION_TYPES, LocationChanges, NewLocation, SHIP_TO_PARTNER_TYPES};
@@ -88,29 +88,17 @@ fn require_manage(actor: &Actor) -> Result<(), ServiceError> {
     infra::service_error::require(actor, PARTNER_MANAGE)
 }
 
-/// Whether `actor` reaches partner `id`: staff all, a partner's users their own
-/// (any other is not found).
-fn reach(actor: &Actor, id: Uuid) -> Result<(), ServiceError> {
-    match actor.partner_id {
-        Some(own) if own != id => Err(ServiceError::NotFound("partner")),
-        _ => Ok(()),
-    }
-}
-
-/// The partner `id` if `actor` reaches it; `lock` locks its row on PostgreSQL,
-/// so that changes to one partner's places run one at a time.
+/// The partner `id` if `actor` reaches it, as read now (a write locks it with [`locked`]).
 async fn partner_of<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     id: Uuid,
-    lock: bool,
 ) -> Result<partner::Model, ServiceError> {
     reach(actor, id)?;
-    let mut query = partner::Entity::find_by_id(id);
-    if lock && db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    query.one(db).await?.ok_or(ServiceError::NotFound("partner"))
+    partner::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("partner"))
 }
 
 /// The change of child `resource` `child` of `partner`: the partner's
@@ -139,9 +127,4 @@ fn payload(
         map.extend(rest);
     }
     payload
-}
-
-/// The stored partner of a write, locked ([`partner_of`]).
-async fn locked(tx: &WriteTx, partner_id: Uuid) -> Result<partner::Model, ServiceError> {
-    partner_of(tx.db(), tx.actor(), partner_id, true).await
 }

@@ -233,7 +233,7 @@ impl<I: Infra> PlaceService<I> {
     ) -> Result<Page<PartnerVehicle>, ServiceError> {
         require_read(actor)?;
         let db = self.infra.db();
-        partner_of(db, actor, partner_id, false).await?;
+        partner_of(db, actor, partner_id).await?;
         let mut query = entity::Entity::find()
             .filter(entity::Column::PartnerId.eq(partner_id))
             .order_by_asc(entity::Column::Id)

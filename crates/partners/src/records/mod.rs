@@ -34,9 +34,8 @@ mod state;
 mod stats;
 
 use infra::change::Change;
-use infra::write::WriteTx;
 use infra::{Actor, Infra, Page, PageRequest, ServiceError};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -47,6 +46,7 @@ pub use stats::PartnerStats;
 
 use crate::entity::partner;
 use crate::model::Partner;
+pub(crate) use crate::scope::{for_change, reach, reason_of};
 use crate::{PARTNER_READ, TOPIC};
 
 /// Employees a new partner may have besides its first admin.
@@ -111,45 +111,6 @@ fn require_read(actor: &Actor) -> Result<(), ServiceError> {
     infra::service_error::require(actor, PARTNER_READ)
 }
 
-/// Whether `actor` reaches partner `id`: staff all, a partner's users their own
-/// (any other is not found, revealing nothing).
-fn reach(actor: &Actor, id: Uuid) -> Result<(), ServiceError> {
-    match actor.partner_id {
-        Some(own) if own != id => Err(ServiceError::NotFound("partner")),
-        _ => Ok(()),
-    }
-}
-
-/// Refuses a partner's own users: limits, tiers, credit, suspension and
-/// capabilities are set by staff, whatever capabilities the user holds.
-fn staff_only(actor: &Actor) -> Result<(), ServiceError> {
-    match actor.partner_id {
-        Some(_) => Err(ServiceError::OutOfScope(
-            "a partner's employee limit, tier, credit limit, suspension and capabilities are set by staff",
-        )),
-        None => Ok(()),
-    }
-}
-
-/// The stored partner `id`, locked for the change on PostgreSQL.
-async fn for_change(tx: &WriteTx, id: Uuid) -> Result<partner::Model, ServiceError> {
-    reach(tx.actor(), id)?;
-    let mut query = partner::Entity::find_by_id(id);
-    if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    query.one(tx.db()).await?.ok_or(ServiceError::NotFound("partner"))
-}
-
-/// A required reason: trimmed, 3..=500 characters (422 naming `reason` otherwise).
-fn reason_of(reason: &str) -> Result<String, ServiceError> {
-    let reason = reason.trim();
-    if !(3..=500).contains(&reason.chars().count()) {
-        return Err(ServiceError::field("reason", "is required: 3 to 500 characters"));
-    }
-    Ok(reason.to_owned())
-}
-
 impl<I: Infra> PartnerService<I> {
     /// A service over `infra`.
     pub fn new(infra: I) -> Self {
@@ -186,4 +147,13 @@ impl<I: Infra> PartnerService<I> {
         let rows = query.all(self.infra.db()).await?;
         Ok(Page::from_rows(rows, page, |r| r.id).map(|r| mask::partner(Partner::from(r))))
     }
+}
+
+/// Refuses a partner's own users: limits, tiers, credit, suspension and
+/// capabilities are set by staff, whatever capabilities the user holds.
+pub(crate) fn staff_only(actor: &Actor) -> Result<(), ServiceError> {
+    crate::scope::staff_only(
+        actor,
+        "a partner's employee limit, tier, credit limit, suspension and capabilities are set by staff",
+    )
 }
