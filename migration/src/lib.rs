@@ -30,6 +30,7 @@ mod m20261202_000014_partner_locations;
 mod m20261202_000015_partner_vehicles;
 mod m20261202_000016_kyc;
 mod m20261202_000017_partner_amendments;
+mod m20261202_000018_risk;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_partner_vehicles::Migration),
             Box::new(m20261202_000016_kyc::Migration),
             Box::new(m20261202_000017_partner_amendments::Migration),
+            Box::new(m20261202_000018_risk::Migration),
         ]
     }
 }
