@@ -14,3 +14,7 @@ pub const RISK_READ: &str = "RISK_READ";
 pub const RISK_ASSESS: &str = "RISK_ASSESS";
 /// Adjust exposure and correct performance records.
 pub const RISK_MANAGE: &str = "RISK_MANAGE";
+
+pub mod side;
+
+pub use side::Side;
