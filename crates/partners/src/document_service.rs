@@ -49,6 +49,8 @@ pub struct Document {
     pub id: Uuid,
     /// The application.
     pub application_id: Uuid,
+    /// The KYC renewal it was filed for; none for the application's own.
+    pub renewal_id: Option<Uuid>,
     /// Its type.
     pub document_type: String,
     /// Its number.
@@ -76,6 +78,7 @@ impl From<document::Model> for Document {
         Self {
             id: m.id,
             application_id: m.application_id,
+            renewal_id: m.renewal_id,
             document_type: m.document_type,
             document_number: m.document_number,
             issued_on: m.issued_on,
@@ -93,7 +96,7 @@ impl From<document::Model> for Document {
 impl NewDocument {
     /// The checked metadata and what to record of `upload`, every broken
     /// rule named at once (`file` for the upload).
-    fn validate(mut self, upload: &Upload) -> Result<(DocumentType, Self, FileFacts), ServiceError> {
+    pub(crate) fn validate(mut self, upload: &Upload) -> Result<(DocumentType, Self, FileFacts), ServiceError> {
         let mut v = Validator::new();
         let kind = DocumentType::parse(self.document_type.trim());
         v.check(
@@ -174,6 +177,8 @@ impl<I: Infra> ApplicationService<I> {
                     verified: false,
                     verified_at: None,
                     verified_by: None,
+                    renewal_id: None,
+                    lapsed_at: None,
                     version: 1,
                     created_at: now,
                     updated_at: now,
@@ -203,7 +208,7 @@ impl<I: Infra> ApplicationService<I> {
     }
 
     /// Deletes the object under `key`, logging a failure (the sweep removes it later).
-    async fn discard(&self, key: &ObjectKey) {
+    pub(crate) async fn discard(&self, key: &ObjectKey) {
         if let Err(e) = self.documents.delete(key).await {
             tracing::warn!(key = %key, error = %e, "document file not deleted; the orphan sweep will remove it");
         }
@@ -212,7 +217,7 @@ impl<I: Infra> ApplicationService<I> {
     /// After a failed write: deletes the object under `key` unless its row
     /// exists after all (a commit whose answer was lost). When that cannot be
     /// told, the object stays for the sweep, which checks again.
-    async fn discard_unless_kept(&self, key: &ObjectKey) {
+    pub(crate) async fn discard_unless_kept(&self, key: &ObjectKey) {
         match document::Entity::find_by_id(key.document_id)
             .one(self.infra.db())
             .await

@@ -228,6 +228,10 @@ pub mod document {
         pub verified_at: Option<DateTimeUtc>,
         /// Who verified it.
         pub verified_by: Option<Uuid>,
+        /// The KYC renewal it was filed for (none: the application's).
+        pub renewal_id: Option<Uuid>,
+        /// When the daily check found it verified and past its expiry date.
+        pub lapsed_at: Option<DateTimeUtc>,
         /// Optimistic lock.
         pub version: i64,
         /// Creation time.

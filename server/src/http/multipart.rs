@@ -18,14 +18,22 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 const FORM_OVERHEAD: usize = 64 * 1024;
 
 /// Whether `path` takes a multipart upload (the commodity CSV import, a
-/// partner application's documents).
+/// partner application's documents, a KYC renewal's documents).
 pub fn is_upload_route(path: &str) -> bool {
     if path == "/api/v1/settings/commodities/bulk/upload" {
         return true;
     }
-    path.strip_prefix("/api/v1/partners/applications/")
+    let segment = |s: &str| !s.is_empty() && !s.contains('/');
+    let application = path
+        .strip_prefix("/api/v1/partners/applications/")
         .and_then(|rest| rest.strip_suffix("/documents"))
-        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        .is_some_and(segment);
+    let renewal = path
+        .strip_prefix("/api/v1/partners/")
+        .and_then(|rest| rest.strip_suffix("/documents"))
+        .and_then(|rest| rest.split_once("/kyc/renewals/"))
+        .is_some_and(|(partner, renewal)| segment(partner) && segment(renewal));
+    application || renewal
 }
 
 /// The body limit of `path`: `default` (`MAX_BODY_BYTES`), raised past it
@@ -127,6 +135,9 @@ mod tests {
     fn upload_routes_get_room_for_their_file() {
         assert!(is_upload_route("/api/v1/partners/applications/0190/documents"));
         assert!(is_upload_route("/api/v1/settings/commodities/bulk/upload"));
+        assert!(is_upload_route("/api/v1/partners/0190/kyc/renewals/0191/documents"));
+        assert!(!is_upload_route("/api/v1/partners/0190/kyc/renewals//documents"));
+        assert!(!is_upload_route("/api/v1/partners/0190/x/kyc/renewals/0191/documents"));
         assert!(!is_upload_route(
             "/api/v1/partners/applications/0190/documents/1/verify"
         ));

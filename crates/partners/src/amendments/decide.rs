@@ -33,7 +33,7 @@ async fn pending_for_change(tx: &WriteTx, id: Uuid) -> Result<entity::Model, Ser
 }
 
 /// Marks the supporting document verified and answers the capabilities the
-/// partner's verified documents give.
+/// partner's verified documents give while valid (an expired one gives none).
 async fn recompute(
     tx: &WriteTx,
     partner: &crate::entity::partner::Model,
@@ -50,7 +50,7 @@ async fn recompute(
         } else {
             doc
         };
-        if doc.verified
+        if crate::kyc::lapse::valid_on(&doc, tx.now().date_naive())
             && let Some(kind) = DocumentType::parse(&doc.document_type)
         {
             verified.push(kind);

@@ -14,7 +14,7 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let infra = AppInfra::connect(&InfraConfig::embedded("./data/app.db")).await?;
 //! let kyc = KycService::new(infra);
-//! for p in kyc.expiring(&Actor::system(), 90).await? {
+//! for p in kyc.expiring(&Actor::system(), 90, Default::default()).await?.items {
 //!     println!("{} runs out in {} days", p.code, p.days_left);
 //! }
 //! let reminded = kyc.send_reminders().await?;
@@ -23,14 +23,17 @@
 //! # Ok(()) }
 //! ```
 
+pub mod documents;
 pub mod entity;
 mod jobs;
+pub mod lapse;
 pub mod renewals;
 
 use chrono::NaiveDate;
 use infra::notify::SharedNotifier;
 use infra::{Actor, Infra, ServiceError};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use infra::paging::{Page, PageRequest};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -98,9 +101,15 @@ impl<I: Infra> KycService<I> {
     }
 
     /// The partners whose live KYC runs out within `days` (1..=365, 422
-    /// naming `days` otherwise), soonest first. Staff need PARTNER_READ; a
+    /// naming `days` otherwise), soonest first, a page at a time (the cursor
+    /// keeps the order: expiry date, then id). Staff need PARTNER_READ; a
     /// partner's users see only their own partner.
-    pub async fn expiring(&self, actor: &Actor, days: i64) -> Result<Vec<ExpiringPartner>, ServiceError> {
+    pub async fn expiring(
+        &self,
+        actor: &Actor,
+        days: i64,
+        page: PageRequest,
+    ) -> Result<Page<ExpiringPartner>, ServiceError> {
         if actor.partner_id.is_none() {
             infra::service_error::require(actor, crate::PARTNER_READ)?;
         }
@@ -114,12 +123,31 @@ impl<I: Infra> KycService<I> {
             .filter(partner::Column::KycExpiresOn.gte(today))
             .filter(partner::Column::KycExpiresOn.lte(until))
             .order_by_asc(partner::Column::KycExpiresOn)
-            .order_by_asc(partner::Column::Id);
+            .order_by_asc(partner::Column::Id)
+            .limit(page.fetch());
         if let Some(own) = actor.partner_id {
             query = query.filter(partner::Column::Id.eq(own));
         }
+        if let Some(after) = page.after {
+            let last = partner::Entity::find_by_id(after)
+                .one(self.infra.db())
+                .await?
+                .and_then(|p| p.kyc_expires_on)
+                .ok_or_else(|| {
+                    ServiceError::field("cursor", "is not a cursor this list returned; start again without it")
+                })?;
+            query = query.filter(
+                Condition::any()
+                    .add(partner::Column::KycExpiresOn.gt(last))
+                    .add(
+                        Condition::all()
+                            .add(partner::Column::KycExpiresOn.eq(last))
+                            .add(partner::Column::Id.gt(after)),
+                    ),
+            );
+        }
         let rows = query.all(self.infra.db()).await?;
-        Ok(rows
+        let items = rows
             .into_iter()
             .filter_map(|r| {
                 let on = r.kyc_expires_on?;
@@ -130,7 +158,8 @@ impl<I: Infra> KycService<I> {
                     days_left: (on - today).num_days(),
                 })
             })
-            .collect())
+            .collect();
+        Ok(Page::from_rows(items, page, |p| p.id))
     }
 }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::KycService;
 use super::entity::renewal;
 use super::jobs::{expired_suspension, locked};
+use super::lapse::verify_filed;
 use crate::{PARTNER_MANAGE, TOPIC, events};
 
 /// Days a renewal is due in.
@@ -134,7 +135,8 @@ impl<I: Infra> KycService<I> {
     }
 
     /// Completes open renewal `renewal_id` of partner `id`: `pass` verifies
-    /// the KYC until a year after its expiry (KycRenewed), `fail` expires it
+    /// the KYC until a year after its expiry and the documents filed for the
+    /// renewal, adding the capabilities they give (KycRenewed), `fail` expires it
     /// and suspends the partner (KycRenewalFailed, PartnerSuspended). 422
     /// naming `result` or `reason`; 409 `kyc_renewal_closed` when it is not open.
     pub async fn complete_renewal(
@@ -192,6 +194,7 @@ impl<I: Infra> KycService<I> {
                     let from = next.kyc_expires_on.unwrap_or(today);
                     next.kyc_expires_on = from.checked_add_months(Months::new(12));
                     next.kyc_status = "verified".into();
+                    next.capabilities = json!(verify_filed(tx, &next, renewal_id, today).await?);
                     events::KYC_RENEWED
                 } else {
                     next.kyc_status = "expired".into();

@@ -4,7 +4,7 @@
 
 use infra::sea_orm::EntityTrait;
 use infra::testing::TestInfra;
-use infra::{Actor, ActorKind, AppInfra, DomainError, ErrorKind, Infra};
+use infra::{Actor, ActorKind, AppInfra, DomainError, ErrorKind, Infra, PageRequest};
 use partners::kyc::KycService;
 use partners::records::PartnerService;
 use uuid::Uuid;
@@ -40,22 +40,30 @@ async fn lists_the_expiring_within_days(t: TestInfra) {
     let expires = one.kyc_expires_on.unwrap();
     move_to(&service, &[t.clock()], expires, 80);
     let reader = staff(&["PARTNER_READ"]);
-    let all = service.expiring(&reader, 90).await.unwrap();
-    assert_eq!(all.len(), 2);
-    assert_eq!(all[0].days_left, 80);
-    assert_eq!(all[0].kyc_expires_on, expires);
-    assert!(service.expiring(&reader, 30).await.unwrap().is_empty());
+    let all = service.expiring(&reader, 90, PageRequest::default()).await.unwrap();
+    assert_eq!(all.items.len(), 2);
+    assert_eq!(all.next_cursor, None);
+    assert_eq!(all.items[0].days_left, 80);
+    assert_eq!(all.items[0].kyc_expires_on, expires);
+    let first = PageRequest::parse(Some(1), None).unwrap();
+    let page = service.expiring(&reader, 90, first).await.unwrap();
+    assert_eq!(page.items, all.items[..1]);
+    let next = PageRequest::parse(Some(1), page.next_cursor.as_deref()).unwrap();
+    let rest = service.expiring(&reader, 90, next).await.unwrap();
+    assert_eq!((rest.items.as_slice(), rest.next_cursor), (&all.items[1..], None));
+    let none = service.expiring(&reader, 30, PageRequest::default()).await.unwrap();
+    assert!(none.items.is_empty());
     for days in [0, 366, -1] {
-        let e = service.expiring(&reader, days).await.unwrap_err();
+        let e = service.expiring(&reader, days, PageRequest::default()).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert_eq!(fields(&e), ["days"]);
     }
-    let e = service.expiring(&staff(&[]), 90).await.unwrap_err();
+    let e = service.expiring(&staff(&[]), 90, PageRequest::default()).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     let mut own = Actor::user(ActorKind::External, Uuid::now_v7(), []);
     own.partner_id = Some(two.id);
-    let mine = service.expiring(&own, 90).await.unwrap();
-    assert_eq!(mine.iter().map(|p| p.id).collect::<Vec<_>>(), [two.id]);
+    let mine = service.expiring(&own, 90, PageRequest::default()).await.unwrap();
+    assert_eq!(mine.items.iter().map(|p| p.id).collect::<Vec<_>>(), [two.id]);
 }
 
 async fn reminders_go_once_per_threshold(t: TestInfra) {
@@ -110,7 +118,8 @@ async fn expiry_marks_once_and_suspends_when_asked(t: TestInfra) {
         ("expired", "approved")
     );
     assert_eq!(events(&t, "KycExpired").await.len(), 1);
-    assert!(service.expiring(&Actor::system(), 365).await.unwrap().is_empty());
+    let left = service.expiring(&Actor::system(), 365, PageRequest::default()).await;
+    assert!(left.unwrap().items.is_empty());
 
     let two = approved(&t, 2).await;
     let expires = two.kyc_expires_on.unwrap();

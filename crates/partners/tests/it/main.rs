@@ -6,6 +6,7 @@ mod applications;
 mod decisions;
 mod documents;
 mod kyc;
+mod kyc_documents;
 mod links;
 mod places;
 mod records;

@@ -41,6 +41,22 @@ fn date(form: &Form, field: &str) -> Result<Option<NaiveDate>, ApiError> {
         .transpose()
 }
 
+/// A document's metadata and file from its form: fields `document_type`,
+/// `number`, `issue_date`, `expiry_date` (`YYYY-MM-DD`) and `file`.
+pub(super) fn document_of(form: Form) -> Result<(NewDocument, Upload), ApiError> {
+    let input = NewDocument {
+        document_type: form.text("document_type").unwrap_or_default(),
+        document_number: form.text("number"),
+        issued_on: date(&form, "issue_date")?,
+        expires_on: date(&form, "expiry_date")?,
+    };
+    let upload = Upload {
+        file_name: form.file_name.clone(),
+        bytes: form.file.unwrap_or_default().into(),
+    };
+    Ok((input, upload))
+}
+
 /// Adds a document with its file to an open application: multipart fields
 /// `file` (PDF, JPEG or PNG by content, at most 5 MiB), `document_type`,
 /// `number`, `issue_date` and `expiry_date` (`YYYY-MM-DD`). The applicant, or
@@ -67,16 +83,7 @@ pub async fn upload(
     // Refuse a caller without the capability before reading up to 5 MiB.
     caller.caller().require(partners::PARTNER_ONBOARD)?;
     let form = multipart::read(&req, payload, MAX_FILE_BYTES).await?;
-    let input = NewDocument {
-        document_type: form.text("document_type").unwrap_or_default(),
-        document_number: form.text("number"),
-        issued_on: date(&form, "issue_date")?,
-        expires_on: date(&form, "expiry_date")?,
-    };
-    let upload = Upload {
-        file_name: form.file_name.clone(),
-        bytes: form.file.unwrap_or_default().into(),
-    };
+    let (input, upload) = document_of(form)?;
     let doc = state
         .applications
         .add_document(&caller.caller(), id, input, upload)

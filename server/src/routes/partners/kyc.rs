@@ -8,7 +8,6 @@ use infra::{AppInfra, InfraError, ServiceError};
 use partners::kyc::KycService;
 use partners::kyc::renewals::CompleteRenewal;
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
 pub use super::kyc_openapi::KycDoc;
@@ -42,22 +41,29 @@ pub struct ExpiringQuery {
     /// Days ahead, 1 to 365 (default 90).
     #[param(minimum = 1, maximum = 365)]
     days: Option<i64>,
+    /// Items per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 /// The partners whose KYC (verified or under renewal) runs out within `days`
 /// business days, soonest first; a partner's users see only their own.
 /// Capability: PARTNER_READ.
 #[utoipa::path(get, path = "/api/v1/partners/kyc/expiring", operation_id = "partners.kyc_expiring", params(ExpiringQuery), tag = "partners", security(("bearer" = ["PARTNER_READ"])),
-    responses((status = 200, description = "`{\"items\": [{id, code, kyc_expires_on, days_left}]}`", body = super::kyc_openapi::ExpiringList),
-        (status = 422, description = "`days` is not 1 to 365 (`errors` names it)")))]
+    responses((status = 200, description = "`{\"items\": [{id, code, kyc_expires_on, days_left}], \"next_cursor\"}`", body = super::kyc_openapi::ExpiringList),
+        (status = 403, description = "Missing PARTNER_READ"),
+        (status = 422, description = "`days` is not 1 to 365, or `limit` or `cursor` is bad (`errors` names it)")))]
 pub async fn expiring(
     state: web::Data<AppState>,
     caller: Caller,
     query: ApiQuery<ExpiringQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let days = query.0.days.unwrap_or(90);
-    let items = service(&state).expiring(&caller.0, days).await?;
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    let page = infra::PageRequest::parse(query.0.limit, query.0.cursor.as_deref()).map_err(ApiError::from)?;
+    let page = service(&state).expiring(&caller.0, days, page).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Starts a KYC renewal due in 30 days (KYC `renewal_required`).
@@ -133,10 +139,18 @@ pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
     Ok(done.expired.len() as u64)
 }
 
-/// The KYC jobs: reminders daily from 09:00, the expiry check daily from
-/// 00:00 of business time (the runner's first tick after midnight).
+/// Takes away what documents past their expiry date gave (see
+/// [`KycService::lapse_documents`]); answers how many documents lapsed.
+pub async fn lapse(state: &AppState) -> Result<u64, InfraError> {
+    let done = service(state).lapse_documents().await.map_err(job_error)?;
+    Ok(done.documents)
+}
+
+/// The KYC jobs: reminders daily from 09:00, the expiry check and the
+/// document lapse check daily from 00:00 of business time (the runner's
+/// first tick after midnight).
 pub fn jobs(state: &AppState) -> Vec<Job> {
-    let (one, two) = (state.clone(), state.clone());
+    let (one, two, three) = (state.clone(), state.clone(), state.clone());
     vec![
         Job::daily_at("partners.kyc_reminders", 9, move |_| {
             let state = one.clone();
@@ -145,6 +159,10 @@ pub fn jobs(state: &AppState) -> Vec<Job> {
         Job::daily_at("partners.kyc_expiry", 0, move |_| {
             let state = two.clone();
             Box::pin(async move { expire(&state).await })
+        }),
+        Job::daily_at("partners.document_lapse", 0, move |_| {
+            let state = three.clone();
+            Box::pin(async move { lapse(&state).await })
         }),
     ]
 }

@@ -4,7 +4,7 @@ use partners::kyc::ExpiringPartner;
 use partners::kyc::renewals::Renewal;
 use utoipa::{OpenApi, ToSchema};
 
-use super::kyc;
+use super::{kyc, kyc_documents};
 
 /// `GET /partners/kyc/expiring`: the partners, soonest first.
 #[derive(ToSchema, serde::Serialize)]
@@ -12,6 +12,8 @@ use super::kyc;
 pub struct ExpiringList {
     /// The partners whose KYC runs out within the days asked.
     items: Vec<ExpiringPartner>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    next_cursor: Option<String>,
 }
 
 /// `POST /partners/{partner_id}/kyc/renewals/{renewal_id}/complete`.
@@ -30,7 +32,7 @@ pub struct CompleteRenewalBody {
 /// The KYC paths.
 #[derive(OpenApi)]
 #[openapi(
-    paths(kyc::expiring, kyc::start_renewal, kyc::complete_renewal),
-    components(schemas(ExpiringList, ExpiringPartner, CompleteRenewalBody, Renewal))
+    paths(kyc::expiring, kyc::start_renewal, kyc::complete_renewal, kyc_documents::upload, kyc_documents::list),
+    components(schemas(ExpiringList, ExpiringPartner, CompleteRenewalBody, Renewal, partners::document_service::Document))
 )]
 pub struct KycDoc;

@@ -8,6 +8,7 @@ pub mod applications;
 pub mod decisions;
 pub mod documents;
 pub mod kyc;
+pub mod kyc_documents;
 pub mod kyc_openapi;
 pub mod places;
 pub mod places_openapi;
@@ -104,6 +105,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(decisions::configure)
             .configure(documents::configure)
             .configure(kyc::configure)
+            .configure(kyc_documents::configure)
             .configure(places::configure)
             .configure(amendments::configure)
             .configure(records::configure),
