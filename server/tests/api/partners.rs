@@ -103,6 +103,20 @@ impl Onboarding {
         file: &[u8],
         key: Option<&str>,
     ) -> reqwest::Response {
+        let path = format!("/api/v1/partners/applications/{id}/documents");
+        self.upload_to(token, &path, kind, file, key).await
+    }
+
+    /// Uploads `file` as a document of `kind` to `path` (a multipart
+    /// document route), with an `Idempotency-Key` when given.
+    pub async fn upload_to(
+        &self,
+        token: &str,
+        path: &str,
+        kind: &str,
+        file: &[u8],
+        key: Option<&str>,
+    ) -> reqwest::Response {
         let boundary = "partner-document-boundary";
         let mut body = Vec::new();
         for (name, value) in [("document_type", kind), ("number", "X1234")] {
@@ -123,10 +137,7 @@ impl Onboarding {
         let mut request = self
             .app
             .client
-            .post(format!(
-                "{}/api/v1/partners/applications/{id}/documents",
-                self.app.address
-            ))
+            .post(format!("{}{path}", self.app.address))
             .bearer_auth(token)
             .header(
                 "content-type",

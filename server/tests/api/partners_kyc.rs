@@ -217,4 +217,75 @@ async fn renewals_over_http(t: TestInfra) {
     assert_eq!(closed.status(), 409);
 }
 
-infra::backend_tests!(expiring_over_http, the_daily_jobs_run_once, renewals_over_http);
+/// Renewal documents over HTTP: staff and the partner's own admin file them
+/// (multipart, 201 with ETag), another partner's user gets 404, a text file
+/// is 422 on `file`; a pass verifies them; a closed renewal is 409. The
+/// expiring list pages with `limit` and `cursor`.
+async fn renewal_documents_over_http(t: TestInfra) {
+    let one = approved(&t, 1).await;
+    let two = approved(&t, 2).await;
+    t.clock().advance(chrono::Duration::days(30)); // both KYCs within the next 365 days
+    let served = crate::partners::serve(&t).await;
+    let (app, admin) = (&served.app, served.admin.as_str());
+    let own = partner_token(&t, one).await;
+    let theirs = partner_token(&t, two).await;
+    let expiring = "/api/v1/partners/kyc/expiring?days=365&limit=1";
+    let first: Value = app.get_with(expiring, admin).await.json().await.unwrap();
+    assert_eq!(first["items"].as_array().unwrap().len(), 1, "{first}");
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second: Value = app
+        .get_with(&format!("{expiring}&cursor={cursor}"), admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["items"].as_array().unwrap().len(), 1, "{second}");
+    assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
+    let bad = app.get_with("/api/v1/partners/kyc/expiring?limit=0", admin).await;
+    assert_eq!(bad.status(), 422);
+    let started = app
+        .post(&format!("/api/v1/partners/{one}/kyc/renewals"), Some(admin), &json!({}))
+        .await;
+    let renewal: Value = started.json().await.unwrap();
+    let path = format!("/api/v1/partners/{one}/kyc/renewals/{}/documents", renewal["id"].as_str().unwrap());
+    let pdf = b"%PDF-1.4 iec".as_slice();
+    let filed = served.upload_to(admin, &path, "iec", pdf, None).await;
+    assert_eq!(filed.status(), 201);
+    assert!(filed.headers().contains_key("etag"));
+    let filed: Value = filed.json().await.unwrap();
+    assert_eq!((filed["renewal_id"].clone(), filed["verified"].clone()), (renewal["id"].clone(), json!(false)));
+    assert_eq!(served.upload_to(&own, &path, "pan_card", pdf, None).await.status(), 201);
+    assert_eq!(served.upload_to(&theirs, &path, "iec", pdf, None).await.status(), 404);
+    let text = served.upload_to(admin, &path, "iec", b"plain words", None).await;
+    assert_eq!(text.status(), 422);
+    let text: Value = text.json().await.unwrap();
+    assert_eq!(text["errors"][0]["field"], "file");
+    let listed: Value = app.get_with(&path, &own).await.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    assert_eq!(app.get_with(&path, &theirs).await.status(), 404);
+
+    let complete = format!("/api/v1/partners/{one}/kyc/renewals/{}/complete", renewal["id"].as_str().unwrap());
+    let passed = app.post(&complete, Some(admin), &json!({"result": "pass"})).await;
+    assert_eq!(passed.status(), 200);
+    let listed: Value = app.get_with(&path, admin).await.json().await.unwrap();
+    assert!(listed["items"].as_array().unwrap().iter().all(|d| d["verified"] == true));
+    let caps: Value = app
+        .get_with(&format!("/api/v1/partners/{one}/capabilities"), admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(caps["capabilities"]["import_allowed"], true, "{caps}");
+    let closed = served.upload_to(admin, &path, "iec", pdf, None).await;
+    assert_eq!(closed.status(), 409);
+    let closed: Value = closed.json().await.unwrap();
+    assert_eq!(closed["code"], "kyc_renewal_closed");
+
+}
+
+infra::backend_tests!(
+    expiring_over_http,
+    the_daily_jobs_run_once,
+    renewals_over_http,
+    renewal_documents_over_http,
+);

@@ -748,7 +748,45 @@ async fn a_notification_reaches_its_users_own_channel_only(t: TestInfra) {
 }
 
 infra::postgres_tests!(a_client_on_one_instance_receives_a_write_made_on_another);
+/// `partner:{id}`: a partner's own users and staff with PARTNER_READ follow
+/// it and see its children's changes (a place added); another partner's
+/// users are refused.
+async fn a_partner_channel_reaches_its_users_and_staff(t: TestInfra) {
+    let one = crate::partners_records::approved(&t, 1).await;
+    let two = crate::partners_records::approved(&t, 2).await;
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    spawn_relay(&t);
+    let admin = access(&login_pair(&app, "root@example.com").await);
+    let own = crate::partners_records::partner_token(&t, one).await;
+    let theirs = crate::partners_records::partner_token(&t, two).await;
+    let channel = format!("partner:{one}");
+    let mut stranger = Socket::open(&app, &theirs).await;
+    assert_eq!(stranger.ask("subscribe", &channel).await["data"]["code"], "forbidden");
+    let mut mine = Socket::open(&app, &own).await;
+    assert_eq!(mine.ask("subscribe", &channel).await["event"], "subscribed");
+    let mut staff = Socket::open(&app, &admin).await;
+    assert_eq!(staff.ask("subscribe", &channel).await["event"], "subscribed");
+    let godown = json!({"name": "Rajkot godown", "location_type": "warehouse",
+        "address": {"line1": "Plot 9", "city": "Rajkot", "state_code": "GJ", "pincode": "360001",
+            "latitude": 22.3, "longitude": 70.8}});
+    let added = app
+        .post(&format!("/api/v1/partners/{one}/locations"), Some(&admin), &godown)
+        .await;
+    assert_eq!(added.status(), 201);
+    for socket in [&mut mine, &mut staff] {
+        let message = loop {
+            let message = socket.next().await;
+            if message["channel"] == channel.as_str() {
+                break message;
+            }
+        };
+        assert_eq!(message["event"], "PartnerLocationAdded", "{message}");
+    }
+}
+
 infra::backend_tests!(
+    a_partner_channel_reaches_its_users_and_staff,
     subscriptions_are_checked_and_answered,
     a_revoked_session_closes_its_socket,
     disabling_a_user_closes_all_their_sockets,
