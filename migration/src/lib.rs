@@ -32,6 +32,7 @@ mod m20261202_000016_kyc;
 mod m20261202_000017_partner_amendments;
 mod m20261202_000018_risk;
 mod m20261202_000021_partner_document_lapse;
+mod m20261202_000022_parameter_codes;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000017_partner_amendments::Migration),
             Box::new(m20261202_000018_risk::Migration),
             Box::new(m20261202_000021_partner_document_lapse::Migration),
+            Box::new(m20261202_000022_parameter_codes::Migration),
         ]
     }
 }

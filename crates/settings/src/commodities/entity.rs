@@ -97,6 +97,8 @@ pub mod parameter {
         pub name: String,
         /// Lower-cased name, unique per commodity.
         pub name_key: String,
+        /// The key quality values name it by, unique per commodity (set on every row).
+        pub code: Option<String>,
         /// NUMERIC, TEXT or RANGE.
         pub param_type: String,
         /// Unit of the values.

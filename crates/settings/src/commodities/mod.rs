@@ -41,6 +41,8 @@ pub mod conversion;
 pub mod entity;
 mod input;
 mod model;
+pub mod parameter_codes;
+mod parameter_model;
 pub mod parameters;
 pub mod search;
 mod service;

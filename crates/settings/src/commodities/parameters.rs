@@ -3,135 +3,22 @@
 //! default within the bounds, mandatory flag and display order. New
 //! commodities get their category's template (seeded by the migration).
 
-use chrono::{DateTime, Utc};
 use infra::write::WriteTx;
 use infra::{Quantity, Validator};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use super::parameter_model::{CreateParameter, Parameter, UpdateParameter};
 use super::children::{Child, CommodityParent};
 use super::entity::{commodity, parameter, template};
 use super::model::Commodity;
+use super::parameter_codes::{is_valid, slug};
 use crate::error::SettingsError;
 use infra::rows::save;
 
 /// The parameter types.
 pub const PARAMETER_TYPES: [&str; 3] = ["NUMERIC", "TEXT", "RANGE"];
-
-/// A quality parameter as callers see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Parameter {
-    /// Id.
-    pub id: Uuid,
-    /// The commodity.
-    pub commodity_id: Uuid,
-    /// Name, unique per commodity (case-insensitive).
-    pub name: String,
-    /// NUMERIC, TEXT or RANGE.
-    pub param_type: String,
-    /// Unit of the values, such as mm.
-    pub unit: Option<String>,
-    /// Lowest value.
-    #[serde(with = "rust_decimal::serde::str_option")]
-    pub min_value: Option<Decimal>,
-    /// Highest value.
-    #[serde(with = "rust_decimal::serde::str_option")]
-    pub max_value: Option<Decimal>,
-    /// Default value, as text.
-    pub default_value: Option<String>,
-    /// Whether every trade must state it.
-    pub is_mandatory: bool,
-    /// Position in lists, from 1.
-    pub display_order: i64,
-    /// Version.
-    pub version: i64,
-    /// Creation time.
-    pub created_at: DateTime<Utc>,
-    /// Last change.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<parameter::Model> for Parameter {
-    fn from(m: parameter::Model) -> Self {
-        Self {
-            id: m.id,
-            commodity_id: m.commodity_id,
-            name: m.name,
-            param_type: m.param_type,
-            unit: m.unit,
-            min_value: m.min_value.map(infra::money::from_scaled),
-            max_value: m.max_value.map(infra::money::from_scaled),
-            default_value: m.default_value,
-            is_mandatory: m.is_mandatory,
-            display_order: m.display_order,
-            version: m.version,
-            created_at: m.created_at,
-            updated_at: m.updated_at,
-        }
-    }
-}
-
-/// A new quality parameter.
-#[derive(Clone, Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CreateParameter {
-    /// Name, 2..100 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
-    pub name: String,
-    /// NUMERIC, TEXT or RANGE.
-    #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ParamType, inline))]
-    pub param_type: String,
-    /// Unit, up to 16 characters.
-    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
-    pub unit: Option<String>,
-    /// Lowest value (not for TEXT).
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
-    pub min_value: Option<Quantity>,
-    /// Highest value, above `min_value` (not for TEXT).
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
-    pub max_value: Option<Quantity>,
-    /// Default: a decimal within the bounds, or text for TEXT.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
-    pub default_value: Option<String>,
-    /// Whether every trade must state it (default false).
-    pub is_mandatory: Option<bool>,
-    /// Position (default: after the last).
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
-    pub display_order: Option<i64>,
-}
-
-/// Changes to a quality parameter; the result is validated as a whole.
-#[derive(Clone, Debug, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct UpdateParameter {
-    /// New name.
-    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 100))]
-    pub name: Option<String>,
-    /// New unit.
-    #[cfg_attr(feature = "openapi", schema(max_length = 16))]
-    pub unit: Option<String>,
-    /// New lowest value.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
-    pub min_value: Option<Quantity>,
-    /// New highest value.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = r"^-?[0-9]+(\.[0-9]{1,4})?$"))]
-    pub max_value: Option<Quantity>,
-    /// New default.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
-    pub default_value: Option<String>,
-    /// Mandatory or not.
-    pub is_mandatory: Option<bool>,
-    /// New position.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
-    pub display_order: Option<i64>,
-    /// The version the change is based on.
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
-    pub version: Option<i64>,
-}
 
 /// The fields every parameter must satisfy together.
 struct Spec<'a> {
@@ -226,6 +113,21 @@ async fn ensure_name_free(
     Ok(())
 }
 
+async fn ensure_code_free(tx: &WriteTx, commodity_id: Uuid, code: &str) -> Result<(), SettingsError> {
+    let taken = parameter::Entity::find()
+        .filter(parameter::Column::CommodityId.eq(commodity_id))
+        .filter(parameter::Column::Code.eq(code))
+        .one(tx.db())
+        .await?;
+    if taken.is_some() {
+        return Err(SettingsError::Taken {
+            field: "code",
+            value: code.to_owned(),
+        });
+    }
+    Ok(())
+}
+
 fn scaled(value: Option<Decimal>) -> Option<i64> {
     value.and_then(|v| infra::money::to_scaled(v).ok())
 }
@@ -246,6 +148,7 @@ pub(crate) async fn from_template(
             id: Set(infra::ids::new_id()),
             commodity_id: Set(commodity.id),
             name_key: Set(row.name.to_lowercase()),
+            code: Set(Some(slug(&row.name))),
             name: Set(row.name),
             param_type: Set(row.param_type),
             unit: Set(row.unit),
@@ -317,12 +220,25 @@ impl Child for Parameters {
         };
         spec.validate()?;
         let (min, max) = (spec.min, spec.max);
+        let code = match input.code.as_deref().map(str::trim) {
+            Some(code) if !is_valid(code) => {
+                return Err(infra::ServiceError::field(
+                    "code",
+                    "must be snake_case: 2 to 64 of a-z, 0-9 and _, starting with a letter",
+                )
+                .into());
+            }
+            Some(code) => code.to_owned(),
+            None => slug(&input.name),
+        };
         ensure_name_free(tx, parent.id, &input.name, None).await?;
+        ensure_code_free(tx, parent.id, &code).await?;
         let name = input.name.trim().to_owned();
         let row = parameter::ActiveModel {
             id: Set(infra::ids::new_id()),
             commodity_id: Set(parent.id),
             name_key: Set(name.to_lowercase()),
+            code: Set(Some(code)),
             name: Set(name),
             param_type: Set(param_type),
             unit: Set(input.unit.map(|u| u.trim().to_owned())),

@@ -245,6 +245,7 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
     let params = ChildService::<AppInfra, Parameters>::new(t.infra().clone());
     let bad = CreateParameter {
         name: "Maturity".into(),
+        code: None,
         param_type: "NUMERIC".into(),
         unit: Some("%".into()),
         min_value: Some("90".parse().unwrap()),
@@ -257,6 +258,7 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
     assert_eq!(fields(&err), ["display_order", "max_value", "default_value"]);
     let text_bounds = CreateParameter {
         name: "Origin".into(),
+        code: None,
         param_type: "TEXT".into(),
         unit: None,
         min_value: Some("1".parse().unwrap()),
@@ -269,6 +271,44 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
         fields(&params.create(&system, cotton.id, text_bounds).await.unwrap_err()),
         ["min_value"]
     );
+    let listed = params.all(&system, cotton.id).await.unwrap();
+    assert!(
+        listed.iter().all(|p| settings::commodities::parameter_codes::is_valid(&p.code)),
+        "template parameters get the slug of their name"
+    );
+    let named = |name: &str, code: Option<&str>| CreateParameter {
+        name: name.into(),
+        code: code.map(str::to_owned),
+        param_type: "NUMERIC".into(),
+        unit: None,
+        min_value: None,
+        max_value: None,
+        default_value: None,
+        is_mandatory: None,
+        display_order: None,
+    };
+    let rd = params
+        .create(&system, cotton.id, named("Reflectance Rd", None))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(rd.code, "reflectance_rd");
+    let own = params
+        .create(&system, cotton.id, named("Yellowness", Some("plus_b")))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(own.code, "plus_b");
+    let taken = params
+        .create(&system, cotton.id, named("Another b", Some("plus_b")))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&taken), ["code"]);
+    let bad_code = params
+        .create(&system, cotton.id, named("Spaces", Some("Plus B")))
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&bad_code), ["code"]);
     let staple = params.all(&system, cotton.id).await.unwrap()[0].clone();
     let outside = UpdateParameter {
         name: None,

@@ -150,7 +150,53 @@ async fn series_counters_live_in_the_counters_table_and_migrate(t: TestInfra) {
     assert_eq!(next.number, "INV/000004");
 }
 
+/// Parameters made before codes existed get the slug of their name when the
+/// codes migration runs (down past it and up again), unique per commodity.
+async fn parameter_codes_are_filled_from_names(t: TestInfra) {
+    use settings::commodities::parameters::Parameters;
+    use settings::commodities::{CommodityService, CreateCommodity};
+    let commodities = CommodityService::new(t.infra().clone());
+    let cotton = commodities
+        .create(
+            &Actor::system(),
+            CreateCommodity {
+                name: "Shankar-6".into(),
+                category: "COTTON".into(),
+                hsn_code: "5201".into(),
+                gst_rate: rust_decimal::Decimal::new(5, 0),
+                base_unit: "KG".into(),
+                trade_unit: Some("CANDY".into()),
+                rate_unit: Some("CANDY".into()),
+            },
+        )
+        .await
+        .unwrap()
+        .value;
+    let params = ChildService::<AppInfra, Parameters>::new(t.infra().clone());
+    let before = params.all(&Actor::system(), cotton.id).await.unwrap();
+    assert!(!before.is_empty(), "cotton brings its template");
+    let steps = Migrator::migrations()
+        .iter()
+        .rev()
+        .position(|m| m.name().ends_with("_parameter_codes"))
+        .expect("the parameter codes migration")
+        + 1;
+    Migrator::down(t.db(), Some(u32::try_from(steps).unwrap()))
+        .await
+        .unwrap();
+    Migrator::up(t.db(), None).await.unwrap();
+    let after = params.all(&Actor::system(), cotton.id).await.unwrap();
+    let codes: Vec<String> = after.iter().map(|p| p.code.clone()).collect();
+    let slugs: Vec<String> = before
+        .iter()
+        .map(|p| settings::commodities::parameter_codes::slug(&p.name))
+        .collect();
+    assert_eq!(codes, slugs);
+    assert!(codes.contains(&"staple_length".to_owned()), "{codes:?}");
+}
+
 infra::backend_tests!(
+    parameter_codes_are_filled_from_names,
     organization_child_events_belong_to_the_organization,
     a_no_op_organization_update_writes_no_event,
     series_counters_live_in_the_counters_table_and_migrate,

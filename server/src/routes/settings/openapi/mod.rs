@@ -73,7 +73,7 @@ impl utoipa::Modify for CommodityParts {
             ),
             (
                 parameters::Parameters::SEGMENT,
-                "quality parameters (`name`, `param_type` NUMERIC/TEXT/RANGE, `unit`, `min_value` < `max_value`, `default_value` within, `is_mandatory`, `display_order`)",
+                "quality parameters (`name`, `code` snake_case unique per commodity (default the slug of the name; fixed once created), `param_type` NUMERIC/TEXT/RANGE, `unit`, `min_value` < `max_value`, `default_value` within, `is_mandatory`, `display_order`)",
             ),
             (
                 commissions::Commissions::SEGMENT,
