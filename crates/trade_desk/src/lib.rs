@@ -1,0 +1,22 @@
+//! The trade desk: what sellers offer (availabilities) and what buyers
+//! need (requirements), checked against the catalogue's quality parameters
+//! by their codes, the partners' sides and capabilities and the risk
+//! prechecks; later reservations, trades and matching. No HTTP here: the
+//! server maps these services to `/api/v1/trade-desk`.
+
+pub mod quality;
+
+/// The outbox topic of availability changes.
+pub const AVAILABILITY_TOPIC: &str = "availability-events";
+/// The outbox topic of requirement changes.
+pub const REQUIREMENT_TOPIC: &str = "requirement-events";
+/// Create, update and cancel one's own availabilities.
+pub const AVAILABILITY_CREATE: &str = "AVAILABILITY_CREATE";
+/// Read availabilities.
+pub const AVAILABILITY_READ: &str = "AVAILABILITY_READ";
+/// Approve or reject availabilities.
+pub const AVAILABILITY_APPROVE: &str = "AVAILABILITY_APPROVE";
+/// Create, update, publish and cancel one's own requirements.
+pub const REQUIREMENT_CREATE: &str = "REQUIREMENT_CREATE";
+/// Read requirements.
+pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";

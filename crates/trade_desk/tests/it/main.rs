@@ -1,0 +1,2 @@
+//! Integration tests of the trade desk crate, each on both backends.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
