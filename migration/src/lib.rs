@@ -33,6 +33,7 @@ mod m20261202_000017_partner_amendments;
 mod m20261202_000018_risk;
 mod m20261202_000021_partner_document_lapse;
 mod m20261202_000022_parameter_codes;
+mod m20261202_000023_requirements;
 
 /// Every migration of the project, in the order they apply.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_risk::Migration),
             Box::new(m20261202_000021_partner_document_lapse::Migration),
             Box::new(m20261202_000022_parameter_codes::Migration),
+            Box::new(m20261202_000023_requirements::Migration),
         ]
     }
 }

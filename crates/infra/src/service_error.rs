@@ -21,6 +21,15 @@ pub enum ServiceError {
     /// The caller may not act on this resource (another organization, a higher kind).
     #[error("{0}")]
     OutOfScope(&'static str),
+    /// A rule of the resource refuses the caller (403 with its own code,
+    /// such as `partner_suspended`).
+    #[error("{message}")]
+    Refused {
+        /// Stable code.
+        code: &'static str,
+        /// Why, and what to do.
+        message: String,
+    },
     /// A unique value is already taken.
     #[error("{field} {value} is already in use")]
     Taken {
@@ -95,7 +104,7 @@ impl DomainError for ServiceError {
         match self {
             Self::Invalid(_) => ErrorKind::InvalidInput,
             Self::NotFound(_) => ErrorKind::NotFound,
-            Self::Forbidden(_) | Self::OutOfScope(_) => ErrorKind::Forbidden,
+            Self::Forbidden(_) | Self::OutOfScope(_) | Self::Refused { .. } => ErrorKind::Forbidden,
             Self::Taken { .. } => ErrorKind::Conflict,
             Self::StaleVersion { .. } => ErrorKind::PreconditionFailed,
             Self::VersionConflict { .. } | Self::Conflict { .. } => ErrorKind::Conflict,
@@ -109,6 +118,7 @@ impl DomainError for ServiceError {
             Self::NotFound(_) => "not_found",
             Self::Forbidden(_) => "capability_missing",
             Self::OutOfScope(_) => "out_of_scope",
+            Self::Refused { code, .. } => code,
             Self::Taken { .. } => "already_exists",
             Self::StaleVersion { .. } | Self::VersionConflict { .. } => "stale_version",
             Self::Conflict { code, .. } => code,
@@ -126,6 +136,14 @@ impl DomainError for ServiceError {
 }
 
 impl ServiceError {
+    /// A 403 with `code` and `message`.
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Refused {
+            code,
+            message: message.into(),
+        }
+    }
+
     /// A 409 with `code` and `message`.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::Conflict {

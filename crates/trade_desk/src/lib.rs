@@ -4,7 +4,9 @@
 //! prechecks; later reservations, trades and matching. No HTTP here: the
 //! server maps these services to `/api/v1/trade-desk`.
 
+pub mod acting;
 pub mod quality;
+pub mod requirements;
 
 /// The outbox topic of availability changes.
 pub const AVAILABILITY_TOPIC: &str = "availability-events";
@@ -20,3 +22,17 @@ pub const AVAILABILITY_APPROVE: &str = "AVAILABILITY_APPROVE";
 pub const REQUIREMENT_CREATE: &str = "REQUIREMENT_CREATE";
 /// Read requirements.
 pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";
+
+/// The event types on [`REQUIREMENT_TOPIC`] (aggregate `requirement`).
+pub mod events {
+    /// A requirement was created (DRAFT, with its number).
+    pub const REQUIREMENT_CREATED: &str = "RequirementCreated";
+    /// A requirement was published (ACTIVE).
+    pub const REQUIREMENT_PUBLISHED: &str = "RequirementPublished";
+    /// A requirement's fields changed (`changes`).
+    pub const REQUIREMENT_UPDATED: &str = "RequirementUpdated";
+    /// A requirement was cancelled (`reason`).
+    pub const REQUIREMENT_CANCELLED: &str = "RequirementCancelled";
+    /// A requirement's validity passed (`previous` status).
+    pub const REQUIREMENT_EXPIRED: &str = "RequirementExpired";
+}

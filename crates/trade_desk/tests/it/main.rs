@@ -1,2 +1,5 @@
 //! Integration tests of the trade desk crate, each on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod requirements;
+mod support;
