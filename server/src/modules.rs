@@ -77,6 +77,7 @@ pub const MODULES: &[Module] = &[
     crate::routes::auth::MODULE,
     crate::routes::settings::MODULE,
     crate::routes::partners::MODULE,
+    crate::routes::trade_desk::MODULE,
     crate::routes::realtime::MODULE,
 ];
 

@@ -81,11 +81,17 @@ impl AppState {
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),
-            locations: LocationService::new(infra.clone()).with_reference(infra::references::Reference::new(
-                "partner_locations",
-                "location_id",
-                "partner locations",
-            )),
+            locations: LocationService::new(infra.clone())
+                .with_reference(infra::references::Reference::new(
+                    "partner_locations",
+                    "location_id",
+                    "partner locations",
+                ))
+                .with_reference(infra::references::Reference::new(
+                    "requirement_delivery_locations",
+                    "location_id",
+                    "requirements' delivery locations",
+                )),
             commodities: CommodityService::new(infra.clone()),
             partners: partners::PartnerService::new(infra.clone()),
             places: partners::places::PlaceService::new(infra.clone()),

@@ -8,6 +8,7 @@ pub mod operations;
 pub mod partners;
 pub mod realtime;
 pub mod settings;
+pub mod trade_desk;
 
 use actix_web::middleware::from_fn;
 use actix_web::web;

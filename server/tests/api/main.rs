@@ -22,3 +22,4 @@ mod rate_limit;
 mod realtime;
 mod relay;
 mod sessions;
+mod trade_desk_requirements;

@@ -138,8 +138,12 @@ pub async fn check<C: ConnectionTrait>(
     }
     let (min, preferred, max) = (draft.min_quantity, draft.preferred_quantity, draft.max_quantity);
     v.check(min > Decimal::ZERO, "min_quantity", "must be above 0");
-    v.check(min <= preferred, "preferred_quantity", "must not be below min_quantity");
-    v.check(preferred <= max, "max_quantity", "must not be below preferred_quantity or min_quantity");
+    if min <= max {
+        let between = min <= preferred && preferred <= max;
+        v.check(between, "preferred_quantity", "must lie between min_quantity and max_quantity");
+    } else {
+        v.check(false, "max_quantity", "must not be below min_quantity");
+    }
     for (field, value) in [("max_price", draft.max_price), ("preferred_price", draft.preferred_price), ("total_budget", draft.total_budget)] {
         v.check(value.is_none_or(|p| !p.is_sign_negative()), field, "must not be negative");
     }

@@ -129,7 +129,7 @@ async fn every_broken_field_is_named(t: TestInfra) {
         fields(&e),
         [
             "min_quantity",
-            "max_quantity",
+            "preferred_quantity",
             "preferred_price",
             "unit",
             "quality.colour",
