@@ -8,8 +8,8 @@
 use std::collections::HashSet;
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::prelude::Uuid;
 use sea_orm_migration::sea_orm::ConnectionTrait;
+use sea_orm_migration::sea_orm::prelude::Uuid;
 
 pub struct Migration;
 

@@ -96,7 +96,10 @@ impl From<document::Model> for Document {
 impl NewDocument {
     /// The checked metadata and what to record of `upload`, every broken
     /// rule named at once (`file` for the upload).
-    pub(crate) fn validate(mut self, upload: &Upload) -> Result<(DocumentType, Self, FileFacts), ServiceError> {
+    pub(crate) fn validate(
+        mut self,
+        upload: &Upload,
+    ) -> Result<(DocumentType, Self, FileFacts), ServiceError> {
         let mut v = Validator::new();
         let kind = DocumentType::parse(self.document_type.trim());
         v.check(

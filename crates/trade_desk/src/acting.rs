@@ -15,9 +15,14 @@ pub fn acting_for(actor: &Actor, named: Option<Uuid>, field: &str) -> Result<Uui
     match (actor.partner_id, named) {
         (Some(own), None) => Ok(own),
         (Some(own), Some(named)) if named == own => Ok(own),
-        (Some(_), Some(_)) => Err(ServiceError::OutOfScope("a partner's user acts for its own partner only")),
+        (Some(_), Some(_)) => Err(ServiceError::OutOfScope(
+            "a partner's user acts for its own partner only",
+        )),
         (None, Some(named)) => Ok(named),
-        (None, None) => Err(ServiceError::field(field, "is required when staff act for a partner")),
+        (None, None) => Err(ServiceError::field(
+            field,
+            "is required when staff act for a partner",
+        )),
     }
 }
 
@@ -26,25 +31,38 @@ pub fn acting_for(actor: &Actor, named: Option<Uuid>, field: &str) -> Result<Uui
 /// verified (403 `kyc_not_verified`), of a type that buys (buyer, trader,
 /// importer) and holding a buy capability (`domestic_buy_india`,
 /// `domestic_buy_home` or, for importers, `import_allowed`; 403 naming it).
-pub async fn able_buyer<C: ConnectionTrait>(db: &C, id: Uuid, field: &str) -> Result<partner::Model, ServiceError> {
+pub async fn able_buyer<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    field: &str,
+) -> Result<partner::Model, ServiceError> {
     let row = partner::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or_else(|| ServiceError::field(field, "is not a business partner"))?;
     if row.status == "suspended" {
-        return Err(ServiceError::refused("partner_suspended", "the partner is suspended; its writes are refused until it is reactivated"));
+        return Err(ServiceError::refused(
+            "partner_suspended",
+            "the partner is suspended; its writes are refused until it is reactivated",
+        ));
     }
     if row.status != "approved" {
         return Err(ServiceError::field(field, "is not an approved partner"));
     }
     if row.kyc_status != "verified" && row.kyc_status != "renewal_required" {
-        return Err(ServiceError::refused("kyc_not_verified", "the partner's KYC is not verified; renew it first"));
+        return Err(ServiceError::refused(
+            "kyc_not_verified",
+            "the partner's KYC is not verified; renew it first",
+        ));
     }
     let buys = matches!(row.partner_type.as_str(), "buyer" | "trader" | "importer");
     if !buys {
         return Err(ServiceError::refused(
             "side_not_allowed",
-            format!("a {} does not buy; buyers, traders and importers do", row.partner_type),
+            format!(
+                "a {} does not buy; buyers, traders and importers do",
+                row.partner_type
+            ),
         ));
     }
     let held: Vec<String> = serde_json::from_value(row.capabilities.clone()).unwrap_or_default();

@@ -33,7 +33,10 @@ pub struct Spec {
 impl From<&parameter::Model> for Spec {
     fn from(m: &parameter::Model) -> Self {
         Self {
-            code: m.code.clone().unwrap_or_else(|| settings::commodities::parameter_codes::slug(&m.name)),
+            code: m
+                .code
+                .clone()
+                .unwrap_or_else(|| settings::commodities::parameter_codes::slug(&m.name)),
             param_type: m.param_type.clone(),
             min: m.min_value.map(infra::money::from_scaled),
             max: m.max_value.map(infra::money::from_scaled),
@@ -78,14 +81,18 @@ pub fn number(value: &Value) -> Option<Decimal> {
     (parsed.scale() <= infra::money::SCALE).then_some(parsed)
 }
 
-const NUMBER: &str = "must be a number (a JSON number or a decimal string such as \"28.5\"), at most 4 decimal places";
+const NUMBER: &str =
+    "must be a number (a JSON number or a decimal string such as \"28.5\"), at most 4 decimal places";
 
 fn unknown(specs: &[Spec]) -> String {
     let known: Vec<&str> = specs.iter().map(|s| s.code.as_str()).collect();
     if known.is_empty() {
         "is not a quality parameter: this commodity has none".into()
     } else {
-        format!("is not a quality parameter of this commodity; known: {}", known.join(", "))
+        format!(
+            "is not a quality parameter of this commodity; known: {}",
+            known.join(", ")
+        )
     }
 }
 
@@ -129,8 +136,12 @@ pub fn check_values(specs: &[Spec], input: &Map<String, Value>, v: &mut Validato
         }
         match value {
             Value::Object(span) if spec.param_type == "RANGE" => {
-                let min = span.get("min").and_then(|m| bounded(v, spec, &format!("{field}.min"), m));
-                let max = span.get("max").and_then(|m| bounded(v, spec, &format!("{field}.max"), m));
+                let min = span
+                    .get("min")
+                    .and_then(|m| bounded(v, spec, &format!("{field}.min"), m));
+                let max = span
+                    .get("max")
+                    .and_then(|m| bounded(v, spec, &format!("{field}.max"), m));
                 v.check(
                     span.keys().all(|k| k == "min" || k == "max") && span.len() == 2,
                     &field,
@@ -138,7 +149,10 @@ pub fn check_values(specs: &[Spec], input: &Map<String, Value>, v: &mut Validato
                 );
                 if let (Some(min), Some(max)) = (min, max) {
                     v.check(min <= max, &format!("{field}.max"), "must not be below min");
-                    out.insert(code.clone(), json!({ "min": min.to_string(), "max": max.to_string() }));
+                    out.insert(
+                        code.clone(),
+                        json!({ "min": min.to_string(), "max": max.to_string() }),
+                    );
                 }
             }
             _ => {
@@ -164,20 +178,34 @@ pub fn check_ranges(specs: &[Spec], input: &Map<String, Value>, v: &mut Validato
             continue;
         };
         let Some(range) = value.as_object() else {
-            v.check(false, &field, "must be an object {\"min\", \"max\", \"preferred\"}");
+            v.check(
+                false,
+                &field,
+                "must be an object {\"min\", \"max\", \"preferred\"}",
+            );
             continue;
         };
         if spec.is_text() {
             let text = range.get("preferred").and_then(Value::as_str).map(str::trim);
             let fits = range.len() == 1 && text.is_some_and(|t| (1..=MAX_TEXT).contains(&t.chars().count()));
-            v.check(fits, &field, "must be {\"preferred\": text of 1 to 100 characters} for a TEXT parameter");
+            v.check(
+                fits,
+                &field,
+                "must be {\"preferred\": text of 1 to 100 characters} for a TEXT parameter",
+            );
             if let Some(text) = text.filter(|_| fits) {
                 out.insert(code.clone(), json!({ "preferred": text }));
             }
             continue;
         }
-        let known = range.keys().all(|k| ["min", "max", "preferred"].contains(&k.as_str()));
-        v.check(known && !range.is_empty(), &field, "must name min, max or preferred (and nothing else)");
+        let known = range
+            .keys()
+            .all(|k| ["min", "max", "preferred"].contains(&k.as_str()));
+        v.check(
+            known && !range.is_empty(),
+            &field,
+            "must name min, max or preferred (and nothing else)",
+        );
         let mut parts = BTreeMap::new();
         for part in ["min", "max", "preferred"] {
             if let Some(value) = range.get(part)

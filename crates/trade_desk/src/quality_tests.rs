@@ -59,7 +59,12 @@ fn stated_values_are_checked_by_code() {
     );
     assert_eq!(
         fields(v),
-        ["quality.staple_length", "quality.grade", "quality.micronaire.max", "quality.origin"]
+        [
+            "quality.staple_length",
+            "quality.grade",
+            "quality.micronaire.max",
+            "quality.origin"
+        ]
     );
 
     let mut v = Validator::new();
@@ -75,7 +80,9 @@ fn asked_ranges_are_checked_by_code() {
     let mut v = Validator::new();
     let stored = check_ranges(
         &specs(),
-        &map(json!({"staple_length": {"min": 28, "preferred": "29.5", "max": 31}, "origin": {"preferred": "Gujarat"}})),
+        &map(
+            json!({"staple_length": {"min": 28, "preferred": "29.5", "max": 31}, "origin": {"preferred": "Gujarat"}}),
+        ),
         &mut v,
     );
     assert!(fields(v).is_empty());

@@ -135,9 +135,13 @@ mod tests {
     fn upload_routes_get_room_for_their_file() {
         assert!(is_upload_route("/api/v1/partners/applications/0190/documents"));
         assert!(is_upload_route("/api/v1/settings/commodities/bulk/upload"));
-        assert!(is_upload_route("/api/v1/partners/0190/kyc/renewals/0191/documents"));
+        assert!(is_upload_route(
+            "/api/v1/partners/0190/kyc/renewals/0191/documents"
+        ));
         assert!(!is_upload_route("/api/v1/partners/0190/kyc/renewals//documents"));
-        assert!(!is_upload_route("/api/v1/partners/0190/x/kyc/renewals/0191/documents"));
+        assert!(!is_upload_route(
+            "/api/v1/partners/0190/x/kyc/renewals/0191/documents"
+        ));
         assert!(!is_upload_route(
             "/api/v1/partners/applications/0190/documents/1/verify"
         ));

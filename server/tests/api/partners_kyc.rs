@@ -244,18 +244,37 @@ async fn renewal_documents_over_http(t: TestInfra) {
     let bad = app.get_with("/api/v1/partners/kyc/expiring?limit=0", admin).await;
     assert_eq!(bad.status(), 422);
     let started = app
-        .post(&format!("/api/v1/partners/{one}/kyc/renewals"), Some(admin), &json!({}))
+        .post(
+            &format!("/api/v1/partners/{one}/kyc/renewals"),
+            Some(admin),
+            &json!({}),
+        )
         .await;
     let renewal: Value = started.json().await.unwrap();
-    let path = format!("/api/v1/partners/{one}/kyc/renewals/{}/documents", renewal["id"].as_str().unwrap());
+    let path = format!(
+        "/api/v1/partners/{one}/kyc/renewals/{}/documents",
+        renewal["id"].as_str().unwrap()
+    );
     let pdf = b"%PDF-1.4 iec".as_slice();
     let filed = served.upload_to(admin, &path, "iec", pdf, None).await;
     assert_eq!(filed.status(), 201);
     assert!(filed.headers().contains_key("etag"));
     let filed: Value = filed.json().await.unwrap();
-    assert_eq!((filed["renewal_id"].clone(), filed["verified"].clone()), (renewal["id"].clone(), json!(false)));
-    assert_eq!(served.upload_to(&own, &path, "pan_card", pdf, None).await.status(), 201);
-    assert_eq!(served.upload_to(&theirs, &path, "iec", pdf, None).await.status(), 404);
+    assert_eq!(
+        (filed["renewal_id"].clone(), filed["verified"].clone()),
+        (renewal["id"].clone(), json!(false))
+    );
+    assert_eq!(
+        served
+            .upload_to(&own, &path, "pan_card", pdf, None)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        served.upload_to(&theirs, &path, "iec", pdf, None).await.status(),
+        404
+    );
     let text = served.upload_to(admin, &path, "iec", b"plain words", None).await;
     assert_eq!(text.status(), 422);
     let text: Value = text.json().await.unwrap();
@@ -264,11 +283,20 @@ async fn renewal_documents_over_http(t: TestInfra) {
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
     assert_eq!(app.get_with(&path, &theirs).await.status(), 404);
 
-    let complete = format!("/api/v1/partners/{one}/kyc/renewals/{}/complete", renewal["id"].as_str().unwrap());
+    let complete = format!(
+        "/api/v1/partners/{one}/kyc/renewals/{}/complete",
+        renewal["id"].as_str().unwrap()
+    );
     let passed = app.post(&complete, Some(admin), &json!({"result": "pass"})).await;
     assert_eq!(passed.status(), 200);
     let listed: Value = app.get_with(&path, admin).await.json().await.unwrap();
-    assert!(listed["items"].as_array().unwrap().iter().all(|d| d["verified"] == true));
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["verified"] == true)
+    );
     let caps: Value = app
         .get_with(&format!("/api/v1/partners/{one}/capabilities"), admin)
         .await
@@ -280,7 +308,6 @@ async fn renewal_documents_over_http(t: TestInfra) {
     assert_eq!(closed.status(), 409);
     let closed: Value = closed.json().await.unwrap();
     assert_eq!(closed["code"], "kyc_renewal_closed");
-
 }
 
 infra::backend_tests!(

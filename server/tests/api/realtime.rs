@@ -762,7 +762,10 @@ async fn a_partner_channel_reaches_its_users_and_staff(t: TestInfra) {
     let theirs = crate::partners_records::partner_token(&t, two).await;
     let channel = format!("partner:{one}");
     let mut stranger = Socket::open(&app, &theirs).await;
-    assert_eq!(stranger.ask("subscribe", &channel).await["data"]["code"], "forbidden");
+    assert_eq!(
+        stranger.ask("subscribe", &channel).await["data"]["code"],
+        "forbidden"
+    );
     let mut mine = Socket::open(&app, &own).await;
     assert_eq!(mine.ask("subscribe", &channel).await["event"], "subscribed");
     let mut staff = Socket::open(&app, &admin).await;
@@ -771,7 +774,11 @@ async fn a_partner_channel_reaches_its_users_and_staff(t: TestInfra) {
         "address": {"line1": "Plot 9", "city": "Rajkot", "state_code": "GJ", "pincode": "360001",
             "latitude": 22.3, "longitude": 70.8}});
     let added = app
-        .post(&format!("/api/v1/partners/{one}/locations"), Some(&admin), &godown)
+        .post(
+            &format!("/api/v1/partners/{one}/locations"),
+            Some(&admin),
+            &godown,
+        )
         .await;
     assert_eq!(added.status(), 201);
     for socket in [&mut mine, &mut staff] {

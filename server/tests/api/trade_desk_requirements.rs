@@ -20,7 +20,10 @@ async fn buyer(t: &TestInfra, n: u32) -> (Uuid, String) {
     let id = t.partner_row().await;
     let update = Query::update()
         .table(Alias::new("partners"))
-        .value(Alias::new("capabilities"), json!(["domestic_buy_india", "domestic_sell_india"]))
+        .value(
+            Alias::new("capabilities"),
+            json!(["domestic_buy_india", "domestic_sell_india"]),
+        )
         .value(Alias::new("rate_limit_tier"), "ENTERPRISE")
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .to_owned();
@@ -45,7 +48,14 @@ async fn buyer(t: &TestInfra, n: u32) -> (Uuid, String) {
     (id, crate::partners_records::partner_token(t, id).await)
 }
 
-async fn send(app: &TestApp, method: reqwest::Method, path: &str, token: &str, body: Value, etag: Option<&str>) -> reqwest::Response {
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Value,
+    etag: Option<&str>,
+) -> reqwest::Response {
     let mut request = app
         .client
         .request(method, format!("{}{path}", app.address))
@@ -96,8 +106,22 @@ async fn requirements_over_http(t: TestInfra) {
     let refused = app.post(path, Some(&mine), &bad).await;
     assert_eq!(refused.status(), 422);
     let refused: Value = refused.json().await.unwrap();
-    let named: Vec<&str> = refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert_eq!(named, ["max_quantity", "quality.colour", "delivery_location_ids", "urgency"], "{refused}");
+    let named: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "max_quantity",
+            "quality.colour",
+            "delivery_location_ids",
+            "urgency"
+        ],
+        "{refused}"
+    );
 
     let created = app.post(path, Some(&mine), &need).await;
     assert_eq!(created.status(), 201, "{:?}", created.text().await);
@@ -119,11 +143,27 @@ async fn requirements_over_http(t: TestInfra) {
     assert_eq!(again["code"], "invalid_transition");
 
     let item = format!("{path}/{id}");
-    let stale = send(&app, reqwest::Method::PATCH, &item, &mine, json!({"max_quantity": "400"}), Some(&etag)).await;
+    let stale = send(
+        &app,
+        reqwest::Method::PATCH,
+        &item,
+        &mine,
+        json!({"max_quantity": "400"}),
+        Some(&etag),
+    )
+    .await;
     assert_eq!(stale.status(), 412, "the ETag of version 1, now 2");
     let current = app.get_with(&item, &mine).await;
     let etag = current.headers()["etag"].to_str().unwrap().to_owned();
-    let changed = send(&app, reqwest::Method::PATCH, &item, &mine, json!({"max_quantity": "400"}), Some(&etag)).await;
+    let changed = send(
+        &app,
+        reqwest::Method::PATCH,
+        &item,
+        &mine,
+        json!({"max_quantity": "400"}),
+        Some(&etag),
+    )
+    .await;
     assert_eq!(changed.status(), 200);
     let changed: Value = changed.json().await.unwrap();
     assert_eq!(changed["max_quantity"], "400");
@@ -131,11 +171,32 @@ async fn requirements_over_http(t: TestInfra) {
     assert_eq!(app.get_with(&item, &theirs).await.status(), 404, "PRIVATE");
     assert_eq!(app.get_with(&item, &admin).await.status(), 200, "staff see it");
     let cancel = format!("{path}/{id}/cancel");
-    let short = send(&app, reqwest::Method::POST, &cancel, &mine, json!({"reason": "x"}), None).await;
+    let short = send(
+        &app,
+        reqwest::Method::POST,
+        &cancel,
+        &mine,
+        json!({"reason": "x"}),
+        None,
+    )
+    .await;
     assert_eq!(short.status(), 422);
-    let done = send(&app, reqwest::Method::POST, &cancel, &mine, json!({"reason": "bought elsewhere"}), None).await;
+    let done = send(
+        &app,
+        reqwest::Method::POST,
+        &cancel,
+        &mine,
+        json!({"reason": "bought elsewhere"}),
+        None,
+    )
+    .await;
     assert_eq!(done.status(), 200);
-    let listed: Value = app.get_with(&format!("{path}/mine?status=CANCELLED"), &mine).await.json().await.unwrap();
+    let listed: Value = app
+        .get_with(&format!("{path}/mine?status=CANCELLED"), &mine)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
     let staff_mine = app.get_with(&format!("{path}/mine"), &admin).await;
     assert_eq!(staff_mine.status(), 422, "staff name the buyer");

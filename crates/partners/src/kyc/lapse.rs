@@ -143,7 +143,10 @@ impl<I: Infra> KycService<I> {
             Box::pin(async move {
                 let row = locked(tx, partner_id).await?;
                 let marked = document::Entity::update_many()
-                    .col_expr(document::Column::LapsedAt, sea_orm::sea_query::Expr::value(tx.now()))
+                    .col_expr(
+                        document::Column::LapsedAt,
+                        sea_orm::sea_query::Expr::value(tx.now()),
+                    )
                     .filter(document::Column::Id.eq(document_id))
                     .filter(document::Column::LapsedAt.is_null())
                     .exec(tx.db())
@@ -164,8 +167,13 @@ impl<I: Infra> KycService<I> {
                     .collect();
                 if lost.is_empty() {
                     let details = json!({ "id": partner_id, "document_id": document_id, "changes": {} });
-                    tx.audit("partner_document.lapse", "partner_document", &document_id.to_string(), Some(details))
-                        .await?;
+                    tx.audit(
+                        "partner_document.lapse",
+                        "partner_document",
+                        &document_id.to_string(),
+                        Some(details),
+                    )
+                    .await?;
                     return Ok(Some(lost));
                 }
                 let mut next = row;

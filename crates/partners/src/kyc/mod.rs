@@ -31,8 +31,8 @@ pub mod renewals;
 
 use chrono::NaiveDate;
 use infra::notify::SharedNotifier;
-use infra::{Actor, Infra, ServiceError};
 use infra::paging::{Page, PageRequest};
+use infra::{Actor, Infra, ServiceError};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -134,16 +134,17 @@ impl<I: Infra> KycService<I> {
                 .await?
                 .and_then(|p| p.kyc_expires_on)
                 .ok_or_else(|| {
-                    ServiceError::field("cursor", "is not a cursor this list returned; start again without it")
+                    ServiceError::field(
+                        "cursor",
+                        "is not a cursor this list returned; start again without it",
+                    )
                 })?;
             query = query.filter(
-                Condition::any()
-                    .add(partner::Column::KycExpiresOn.gt(last))
-                    .add(
-                        Condition::all()
-                            .add(partner::Column::KycExpiresOn.eq(last))
-                            .add(partner::Column::Id.gt(after)),
-                    ),
+                Condition::any().add(partner::Column::KycExpiresOn.gt(last)).add(
+                    Condition::all()
+                        .add(partner::Column::KycExpiresOn.eq(last))
+                        .add(partner::Column::Id.gt(after)),
+                ),
             );
         }
         let rows = query.all(self.infra.db()).await?;

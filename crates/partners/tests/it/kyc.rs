@@ -40,7 +40,10 @@ async fn lists_the_expiring_within_days(t: TestInfra) {
     let expires = one.kyc_expires_on.unwrap();
     move_to(&service, &[t.clock()], expires, 80);
     let reader = staff(&["PARTNER_READ"]);
-    let all = service.expiring(&reader, 90, PageRequest::default()).await.unwrap();
+    let all = service
+        .expiring(&reader, 90, PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(all.items.len(), 2);
     assert_eq!(all.next_cursor, None);
     assert_eq!(all.items[0].days_left, 80);
@@ -51,14 +54,23 @@ async fn lists_the_expiring_within_days(t: TestInfra) {
     let next = PageRequest::parse(Some(1), page.next_cursor.as_deref()).unwrap();
     let rest = service.expiring(&reader, 90, next).await.unwrap();
     assert_eq!((rest.items.as_slice(), rest.next_cursor), (&all.items[1..], None));
-    let none = service.expiring(&reader, 30, PageRequest::default()).await.unwrap();
+    let none = service
+        .expiring(&reader, 30, PageRequest::default())
+        .await
+        .unwrap();
     assert!(none.items.is_empty());
     for days in [0, 366, -1] {
-        let e = service.expiring(&reader, days, PageRequest::default()).await.unwrap_err();
+        let e = service
+            .expiring(&reader, days, PageRequest::default())
+            .await
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
         assert_eq!(fields(&e), ["days"]);
     }
-    let e = service.expiring(&staff(&[]), 90, PageRequest::default()).await.unwrap_err();
+    let e = service
+        .expiring(&staff(&[]), 90, PageRequest::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     let mut own = Actor::user(ActorKind::External, Uuid::now_v7(), []);
     own.partner_id = Some(two.id);
@@ -118,7 +130,9 @@ async fn expiry_marks_once_and_suspends_when_asked(t: TestInfra) {
         ("expired", "approved")
     );
     assert_eq!(events(&t, "KycExpired").await.len(), 1);
-    let left = service.expiring(&Actor::system(), 365, PageRequest::default()).await;
+    let left = service
+        .expiring(&Actor::system(), 365, PageRequest::default())
+        .await;
     assert!(left.unwrap().items.is_empty());
 
     let two = approved(&t, 2).await;

@@ -10,10 +10,10 @@ use infra::sea_orm::EntityTrait;
 use infra::testing::TestInfra;
 use infra::{Actor, ActorKind, DomainError, ErrorKind, Infra};
 use partners::document_service::NewDocument;
+use partners::files::Upload;
 use partners::kyc::KycService;
 use partners::kyc::renewals::CompleteRenewal;
 use partners::records::PartnerService;
-use partners::files::Upload;
 use partners::records::SetCapabilities;
 use uuid::Uuid;
 
@@ -21,7 +21,11 @@ use crate::records::approved;
 use crate::support::{fields, pdf, service, staff};
 
 fn admin_of(partner: Uuid) -> Actor {
-    let mut actor = Actor::user(ActorKind::External, Uuid::now_v7(), ["PARTNER_MANAGE".to_owned(), "PARTNER_READ".to_owned()]);
+    let mut actor = Actor::user(
+        ActorKind::External,
+        Uuid::now_v7(),
+        ["PARTNER_MANAGE".to_owned(), "PARTNER_READ".to_owned()],
+    );
     actor.partner_id = Some(partner);
     actor
 }
@@ -72,12 +76,24 @@ async fn renewal_documents_are_filed_and_verified_by_a_pass(t: TestInfra) {
         .value;
     assert_eq!((first.renewal_id, first.verified), (Some(renewal.id), false));
     let own = docs
-        .add_renewal_document(&admin_of(one.id), one.id, renewal.id, iec(later), pdf("iec2.pdf", "own"))
+        .add_renewal_document(
+            &admin_of(one.id),
+            one.id,
+            renewal.id,
+            iec(later),
+            pdf("iec2.pdf", "own"),
+        )
         .await
         .unwrap()
         .value;
     let stranger = docs
-        .add_renewal_document(&admin_of(two.id), one.id, renewal.id, iec(later), pdf("x.pdf", "x"))
+        .add_renewal_document(
+            &admin_of(two.id),
+            one.id,
+            renewal.id,
+            iec(later),
+            pdf("x.pdf", "x"),
+        )
         .await
         .unwrap_err();
     assert_eq!(stranger.kind(), ErrorKind::NotFound);
@@ -94,19 +110,40 @@ async fn renewal_documents_are_filed_and_verified_by_a_pass(t: TestInfra) {
         .add_renewal_document(&boss, two.id, renewal.id, iec(later), pdf("y.pdf", "y"))
         .await
         .unwrap_err();
-    assert_eq!(wrong.kind(), ErrorKind::NotFound, "the renewal is another partner's");
+    assert_eq!(
+        wrong.kind(),
+        ErrorKind::NotFound,
+        "the renewal is another partner's"
+    );
 
-    let listed = docs.renewal_documents(&admin_of(one.id), one.id, renewal.id).await.unwrap();
-    assert_eq!(listed.iter().map(|d| d.id).collect::<Vec<_>>(), [first.id, own.id]);
-    let hidden = docs.renewal_documents(&admin_of(two.id), one.id, renewal.id).await;
+    let listed = docs
+        .renewal_documents(&admin_of(one.id), one.id, renewal.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [first.id, own.id]
+    );
+    let hidden = docs
+        .renewal_documents(&admin_of(two.id), one.id, renewal.id)
+        .await;
     assert_eq!(hidden.unwrap_err().kind(), ErrorKind::NotFound);
 
-    assert!(!capabilities(&t, one.id).await.contains(&"import_allowed".to_owned()));
-    kyc.complete_renewal(&boss, one.id, renewal.id, pass()).await.unwrap();
+    assert!(
+        !capabilities(&t, one.id)
+            .await
+            .contains(&"import_allowed".to_owned())
+    );
+    kyc.complete_renewal(&boss, one.id, renewal.id, pass())
+        .await
+        .unwrap();
     let caps = capabilities(&t, one.id).await;
     assert!(caps.contains(&"import_allowed".to_owned()) && caps.contains(&"export_allowed".to_owned()));
     let listed = docs.renewal_documents(&boss, one.id, renewal.id).await.unwrap();
-    assert!(listed.iter().all(|d| d.verified), "a pass verifies the renewal's documents");
+    assert!(
+        listed.iter().all(|d| d.verified),
+        "a pass verifies the renewal's documents"
+    );
     let closed = docs
         .add_renewal_document(&boss, one.id, renewal.id, iec(later), pdf("z.pdf", "z"))
         .await
@@ -125,8 +162,14 @@ async fn an_expired_document_takes_its_capabilities_once(t: TestInfra) {
         .add_renewal_document(&boss, one.id, renewal.id, iec(runs_out), pdf("iec.pdf", "iec"))
         .await
         .unwrap();
-    a.complete_renewal(&boss, one.id, renewal.id, pass()).await.unwrap();
-    assert!(capabilities(&t, one.id).await.contains(&"import_allowed".to_owned()));
+    a.complete_renewal(&boss, one.id, renewal.id, pass())
+        .await
+        .unwrap();
+    assert!(
+        capabilities(&t, one.id)
+            .await
+            .contains(&"import_allowed".to_owned())
+    );
     assert_eq!(a.lapse_documents().await.unwrap().documents, 0, "still valid");
 
     for clock in [t.clock(), other.clock()] {
@@ -134,14 +177,25 @@ async fn an_expired_document_takes_its_capabilities_once(t: TestInfra) {
     }
     let (x, y) = tokio::join!(a.lapse_documents(), b.lapse_documents());
     let (x, y) = (x.unwrap(), y.unwrap());
-    assert_eq!(x.documents + y.documents, 1, "one document, lapsed once from two instances");
+    assert_eq!(
+        x.documents + y.documents,
+        1,
+        "one document, lapsed once from two instances"
+    );
     let lost: Vec<_> = x.partners.into_iter().chain(y.partners).collect();
     assert_eq!(
         lost,
-        [(one.id, vec!["export_allowed".to_owned(), "import_allowed".to_owned()])]
+        [(
+            one.id,
+            vec!["export_allowed".to_owned(), "import_allowed".to_owned()]
+        )]
     );
     let caps = capabilities(&t, one.id).await;
-    assert_eq!(caps, ["domestic_buy_india", "domestic_sell_india"], "GST and PAN still hold");
+    assert_eq!(
+        caps,
+        ["domestic_buy_india", "domestic_sell_india"],
+        "GST and PAN still hold"
+    );
     let events = changes(&t, one.id).await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["reason"], "document expired");
@@ -158,10 +212,16 @@ async fn an_expired_document_takes_its_capabilities_once(t: TestInfra) {
         .unwrap();
     assert_eq!(a.lapse_documents().await.unwrap().documents, 0, "run again");
     assert!(
-        capabilities(&t, one.id).await.contains(&"import_allowed".to_owned()),
+        capabilities(&t, one.id)
+            .await
+            .contains(&"import_allowed".to_owned()),
         "a grant by hand stays"
     );
-    assert_eq!(changes(&t, one.id).await.len(), 2, "the lapse once, the grant once");
+    assert_eq!(
+        changes(&t, one.id).await.len(),
+        2,
+        "the lapse once, the grant once"
+    );
 }
 
 /// A partner's own users never see another partner's renewal; an unknown

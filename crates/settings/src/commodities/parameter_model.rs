@@ -78,7 +78,10 @@ pub struct CreateParameter {
     /// The key quality values name it by: snake_case, 2..64 characters,
     /// unique per commodity (default: the slug of the name, `Staple Length` ->
     /// `staple_length`). Fixed once created.
-    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 64, pattern = r"^[a-z][a-z0-9_]*[a-z0-9]$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 2, max_length = 64, pattern = r"^[a-z][a-z0-9_]*[a-z0-9]$")
+    )]
     pub code: Option<String>,
     /// NUMERIC, TEXT or RANGE.
     #[cfg_attr(feature = "openapi", schema(value_type = crate::schema::ParamType, inline))]

@@ -9,11 +9,11 @@ use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-pub use super::parameter_model::{CreateParameter, Parameter, UpdateParameter};
 use super::children::{Child, CommodityParent};
 use super::entity::{commodity, parameter, template};
 use super::model::Commodity;
 use super::parameter_codes::{is_valid, slug};
+pub use super::parameter_model::{CreateParameter, Parameter, UpdateParameter};
 use crate::error::SettingsError;
 use infra::rows::save;
 

@@ -273,7 +273,9 @@ async fn children_validate_and_commissions_keep_their_commodity(t: TestInfra) {
     );
     let listed = params.all(&system, cotton.id).await.unwrap();
     assert!(
-        listed.iter().all(|p| settings::commodities::parameter_codes::is_valid(&p.code)),
+        listed
+            .iter()
+            .all(|p| settings::commodities::parameter_codes::is_valid(&p.code)),
         "template parameters get the slug of their name"
     );
     let named = |name: &str, code: Option<&str>| CreateParameter {

@@ -58,13 +58,19 @@ fn merged(view: &Requirement, changes: RequirementChanges) -> Draft {
         variety_id: view.variety_id,
         unit: view.unit.clone(),
         min_quantity: changes.min_quantity.unwrap_or(view.min_quantity).value(),
-        preferred_quantity: changes.preferred_quantity.unwrap_or(view.preferred_quantity).value(),
+        preferred_quantity: changes
+            .preferred_quantity
+            .unwrap_or(view.preferred_quantity)
+            .value(),
         max_quantity: changes.max_quantity.unwrap_or(view.max_quantity).value(),
         quality: changes
             .quality
             .unwrap_or_else(|| view.quality.as_object().cloned().unwrap_or_default()),
         max_price: changes.max_price.or(view.max_price).map(|m| m.value()),
-        preferred_price: changes.preferred_price.or(view.preferred_price).map(|m| m.value()),
+        preferred_price: changes
+            .preferred_price
+            .or(view.preferred_price)
+            .map(|m| m.value()),
         price_unit: view.price_unit.clone(),
         total_budget: changes.total_budget.or(view.total_budget).map(|m| m.value()),
         delivery_location_ids: changes
@@ -125,7 +131,10 @@ impl<I: Infra> RequirementService<I> {
                 if let Some(sent) = expected
                     && sent != row.version
                 {
-                    return Err(ServiceError::StaleVersion { sent, current: row.version });
+                    return Err(ServiceError::StaleVersion {
+                        sent,
+                        current: row.version,
+                    });
                 }
                 if !EDITABLE.contains(&row.status.as_str()) {
                     return Err(invalid(&row.status, "changed"));
@@ -156,7 +165,8 @@ impl<I: Infra> RequirementService<I> {
                 }
                 let next = infra::rows::save(tx, next).await?;
                 if joins_changed {
-                    store::replace_joins(tx, id, &draft.delivery_location_ids, &draft.invited_seller_ids).await?;
+                    store::replace_joins(tx, id, &draft.delivery_location_ids, &draft.invited_seller_ids)
+                        .await?;
                 }
                 let after = store::view(tx.db(), next.clone()).await?;
                 let changes = diff(&view, &after);
@@ -183,13 +193,23 @@ impl<I: Infra> RequirementService<I> {
                     return Err(invalid(&row.status, "published"));
                 }
                 if row.valid_until <= tx.now() {
-                    return Err(ServiceError::field("valid_until", "has passed: change it before publishing"));
+                    return Err(ServiceError::field(
+                        "valid_until",
+                        "has passed: change it before publishing",
+                    ));
                 }
                 let mut next = row;
                 next.status = "ACTIVE".into();
                 let next = infra::rows::save(tx, next).await?;
                 let view = store::view(tx.db(), next.clone()).await?;
-                transition(tx, events::REQUIREMENT_PUBLISHED, "requirement.publish", &next, json!({})).await?;
+                transition(
+                    tx,
+                    events::REQUIREMENT_PUBLISHED,
+                    "requirement.publish",
+                    &next,
+                    json!({}),
+                )
+                .await?;
                 Ok(view)
             })
         })
@@ -223,7 +243,14 @@ impl<I: Infra> RequirementService<I> {
                 let next = infra::rows::save(tx, next).await?;
                 let view = store::view(tx.db(), next.clone()).await?;
                 let payload = json!({ "reason": reason });
-                transition(tx, events::REQUIREMENT_CANCELLED, "requirement.cancel", &next, payload).await?;
+                transition(
+                    tx,
+                    events::REQUIREMENT_CANCELLED,
+                    "requirement.cancel",
+                    &next,
+                    payload,
+                )
+                .await?;
                 Ok(view)
             })
         })

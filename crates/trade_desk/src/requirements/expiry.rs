@@ -46,7 +46,14 @@ impl<I: Infra> RequirementService<I> {
                     next.status = "EXPIRED".into();
                     let next = infra::rows::save(tx, next).await?;
                     let extra = json!({ "previous": previous, "valid_until": next.valid_until });
-                    transition(tx, events::REQUIREMENT_EXPIRED, "requirement.expire", &next, extra).await?;
+                    transition(
+                        tx,
+                        events::REQUIREMENT_EXPIRED,
+                        "requirement.expire",
+                        &next,
+                        extra,
+                    )
+                    .await?;
                     Ok(())
                 })
             })

@@ -66,7 +66,10 @@ pub struct NewRequirement {
     #[cfg_attr(feature = "openapi", schema(pattern = "^(URGENT|NORMAL|PLANNING)$"))]
     pub urgency: Option<String>,
     /// DIRECT_BUY (default), NEGOTIATION, AUCTION_REQUEST or PRICE_DISCOVERY_ONLY.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^(DIRECT_BUY|NEGOTIATION|AUCTION_REQUEST|PRICE_DISCOVERY_ONLY)$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(DIRECT_BUY|NEGOTIATION|AUCTION_REQUEST|PRICE_DISCOVERY_ONLY)$")
+    )]
     pub intent: Option<String>,
     /// RFC 3339; default now.
     pub valid_from: Option<DateTime<Utc>>,

@@ -65,7 +65,14 @@ pub struct RequirementService<I: Infra> {
 
 /// The change of requirement `row` for its event and audit row.
 pub(crate) fn change<'a>(event: &'a str, action: &'a str, row: &entity::requirement::Model) -> Change<'a> {
-    Change::new(REQUIREMENT_TOPIC, event, action, "requirement", row.id, row.version)
+    Change::new(
+        REQUIREMENT_TOPIC,
+        event,
+        action,
+        "requirement",
+        row.id,
+        row.version,
+    )
 }
 
 impl<I: Infra> RequirementService<I> {
@@ -85,14 +92,22 @@ impl<I: Infra> RequirementService<I> {
 
     /// Today's business date by the infrastructure's clock.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.infra.clock().now().with_timezone(&self.time_zone).date_naive()
+        self.infra
+            .clock()
+            .now()
+            .with_timezone(&self.time_zone)
+            .date_naive()
     }
 
     /// Creates a DRAFT requirement for the caller's partner (staff name
     /// `buyer_partner_id`). Capability: REQUIREMENT_CREATE. The buyer must
     /// be able to buy (see [`able_buyer`]); every broken field rule is a
     /// 422 naming it. Emits RequirementCreated.
-    pub async fn create(&self, actor: &Actor, input: NewRequirement) -> Result<Written<Requirement>, ServiceError> {
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        input: NewRequirement,
+    ) -> Result<Written<Requirement>, ServiceError> {
         require(actor, REQUIREMENT_CREATE)?;
         let buyer = acting_for(actor, input.buyer_partner_id, "buyer_partner_id")?;
         let units = Units::load(&self.infra).await?;
@@ -101,10 +116,11 @@ impl<I: Infra> RequirementService<I> {
             Box::pin(async move {
                 able_buyer(tx.db(), buyer, "buyer_partner_id").await?;
                 let now = tx.now();
-                let commodity = commodity::Entity::find_by_id(input.commodity_id).one(tx.db()).await?;
-                let (trade_unit, rate_unit) = commodity
-                    .map(|c| (c.trade_unit, c.rate_unit))
-                    .unwrap_or_default();
+                let commodity = commodity::Entity::find_by_id(input.commodity_id)
+                    .one(tx.db())
+                    .await?;
+                let (trade_unit, rate_unit) =
+                    commodity.map(|c| (c.trade_unit, c.rate_unit)).unwrap_or_default();
                 let valid_from = input.valid_from.unwrap_or(now);
                 let max = input.max_quantity.value();
                 let draft = Draft {
@@ -130,7 +146,9 @@ impl<I: Infra> RequirementService<I> {
                     urgency: upper(input.urgency).unwrap_or_else(|| "NORMAL".into()),
                     intent: upper(input.intent).unwrap_or_else(|| "DIRECT_BUY".into()),
                     valid_from,
-                    valid_until: input.valid_until.unwrap_or(valid_from + Duration::days(DEFAULT_VALID_DAYS)),
+                    valid_until: input
+                        .valid_until
+                        .unwrap_or(valid_from + Duration::days(DEFAULT_VALID_DAYS)),
                 };
                 let checked = check(tx.db(), &units, &draft, now).await?;
                 let business_date = now.with_timezone(&zone).date_naive();

@@ -31,7 +31,14 @@ pub fn visible_to(partner: Option<Uuid>, row: &requirement::Model, sellers: &[Uu
 }
 
 /// The statuses a list may filter by.
-pub const STATUSES: [&str; 6] = ["DRAFT", "ACTIVE", "PARTIALLY_FULFILLED", "FULFILLED", "EXPIRED", "CANCELLED"];
+pub const STATUSES: [&str; 6] = [
+    "DRAFT",
+    "ACTIVE",
+    "PARTIALLY_FULFILLED",
+    "FULFILLED",
+    "EXPIRED",
+    "CANCELLED",
+];
 
 impl<I: Infra> RequirementService<I> {
     /// Requirement `id` if the caller sees it (404 otherwise). Capability: REQUIREMENT_READ.
@@ -63,7 +70,10 @@ impl<I: Infra> RequirementService<I> {
         if let Some(s) = &status
             && !STATUSES.contains(&s.as_str())
         {
-            return Err(ServiceError::field("status", &format!("must be one of {}", STATUSES.join(", "))));
+            return Err(ServiceError::field(
+                "status",
+                &format!("must be one of {}", STATUSES.join(", ")),
+            ));
         }
         let mut query = requirement::Entity::find()
             .filter(requirement::Column::BuyerPartnerId.eq(buyer))

@@ -23,7 +23,12 @@ pub const VISIBILITIES: [&str; 3] = ["PUBLIC", "PRIVATE", "RESTRICTED"];
 /// Urgencies.
 pub const URGENCIES: [&str; 3] = ["URGENT", "NORMAL", "PLANNING"];
 /// Intents.
-pub const INTENTS: [&str; 4] = ["DIRECT_BUY", "NEGOTIATION", "AUCTION_REQUEST", "PRICE_DISCOVERY_ONLY"];
+pub const INTENTS: [&str; 4] = [
+    "DIRECT_BUY",
+    "NEGOTIATION",
+    "AUCTION_REQUEST",
+    "PRICE_DISCOVERY_ONLY",
+];
 /// Most delivery locations on one requirement.
 pub const MAX_LOCATIONS: usize = 20;
 /// Most invited sellers on one requirement.
@@ -100,7 +105,11 @@ pub fn to_base(quantity: Decimal, factor: Decimal) -> Decimal {
 }
 
 fn one_of(v: &mut Validator, field: &str, value: &str, choices: &[&str]) {
-    v.check(choices.contains(&value), field, &format!("must be one of {}", choices.join(", ")));
+    v.check(
+        choices.contains(&value),
+        field,
+        &format!("must be one of {}", choices.join(", ")),
+    );
 }
 
 /// The factor of `unit` if it measures the commodity's `base` (422 naming `field` otherwise).
@@ -108,11 +117,22 @@ fn factor(v: &mut Validator, units: &Units, field: &str, unit: &str, base: &str)
     match units.find(unit) {
         Some(u) if u.base_unit == base => Some(u.factor),
         Some(u) => {
-            v.check(false, field, &format!("{unit} measures {}; the commodity is traded in units of {base}", u.base_unit));
+            v.check(
+                false,
+                field,
+                &format!(
+                    "{unit} measures {}; the commodity is traded in units of {base}",
+                    u.base_unit
+                ),
+            );
             None
         }
         None => {
-            v.check(false, field, &format!("{unit} is not a known unit; see GET /api/v1/settings/commodities/units"));
+            v.check(
+                false,
+                field,
+                &format!("{unit} is not a known unit; see GET /api/v1/settings/commodities/units"),
+            );
             None
         }
     }
@@ -140,12 +160,24 @@ pub async fn check<C: ConnectionTrait>(
     v.check(min > Decimal::ZERO, "min_quantity", "must be above 0");
     if min <= max {
         let between = min <= preferred && preferred <= max;
-        v.check(between, "preferred_quantity", "must lie between min_quantity and max_quantity");
+        v.check(
+            between,
+            "preferred_quantity",
+            "must lie between min_quantity and max_quantity",
+        );
     } else {
         v.check(false, "max_quantity", "must not be below min_quantity");
     }
-    for (field, value) in [("max_price", draft.max_price), ("preferred_price", draft.preferred_price), ("total_budget", draft.total_budget)] {
-        v.check(value.is_none_or(|p| !p.is_sign_negative()), field, "must not be negative");
+    for (field, value) in [
+        ("max_price", draft.max_price),
+        ("preferred_price", draft.preferred_price),
+        ("total_budget", draft.total_budget),
+    ] {
+        v.check(
+            value.is_none_or(|p| !p.is_sign_negative()),
+            field,
+            "must not be negative",
+        );
     }
     if let (Some(max), Some(preferred)) = (draft.max_price, draft.preferred_price) {
         v.check(preferred <= max, "preferred_price", "must not be above max_price");
@@ -177,17 +209,32 @@ pub async fn check<C: ConnectionTrait>(
         if let Some(id) = id {
             let term = trade_term::Entity::find_by_id(id).one(db).await?;
             let fits = term.is_some_and(|t| t.kind == kind && t.is_active);
-            v.check(fits, field, &format!("is not an active {} master", kind.to_lowercase().replace('_', " ")));
+            v.check(
+                fits,
+                field,
+                &format!(
+                    "is not an active {} master",
+                    kind.to_lowercase().replace('_', " ")
+                ),
+            );
         }
     }
     one_of(&mut v, "visibility", &draft.visibility, &VISIBILITIES);
     one_of(&mut v, "urgency", &draft.urgency, &URGENCIES);
     one_of(&mut v, "intent", &draft.intent, &INTENTS);
     check_invited(db, &mut v, draft).await?;
-    v.check(draft.valid_from < draft.valid_until, "valid_until", "must be after valid_from");
+    v.check(
+        draft.valid_from < draft.valid_until,
+        "valid_until",
+        "must be after valid_from",
+    );
     v.check(draft.valid_until > now, "valid_until", "must be in the future");
     let latest = now + Duration::days(MAX_VALID_DAYS);
-    v.check(draft.valid_until <= latest, "valid_until", "must be at most 365 days ahead");
+    v.check(
+        draft.valid_until <= latest,
+        "valid_until",
+        "must be at most 365 days ahead",
+    );
     v.finish()?;
     Ok(Checked {
         base_min_quantity: base.0,
@@ -196,11 +243,23 @@ pub async fn check<C: ConnectionTrait>(
     })
 }
 
-async fn check_locations<C: ConnectionTrait>(db: &C, v: &mut Validator, ids: &[Uuid]) -> Result<(), ServiceError> {
+async fn check_locations<C: ConnectionTrait>(
+    db: &C,
+    v: &mut Validator,
+    ids: &[Uuid],
+) -> Result<(), ServiceError> {
     let field = "delivery_location_ids";
     let distinct: BTreeSet<Uuid> = ids.iter().copied().collect();
-    v.check(!ids.is_empty() && ids.len() <= MAX_LOCATIONS, field, "must name 1 to 20 locations");
-    v.check(distinct.len() == ids.len(), field, "must not name a location twice");
+    v.check(
+        !ids.is_empty() && ids.len() <= MAX_LOCATIONS,
+        field,
+        "must name 1 to 20 locations",
+    );
+    v.check(
+        distinct.len() == ids.len(),
+        field,
+        "must not name a location twice",
+    );
     let found = location::Entity::find()
         .filter(location::Column::Id.is_in(distinct.iter().copied()))
         .filter(location::Column::IsActive.eq(true))
@@ -208,19 +267,31 @@ async fn check_locations<C: ConnectionTrait>(db: &C, v: &mut Validator, ids: &[U
         .await?;
     for (i, id) in ids.iter().enumerate() {
         let known = found.iter().any(|l| l.id == *id);
-        v.check(known, &format!("{field}[{i}]"), "is not an active settings location");
+        v.check(
+            known,
+            &format!("{field}[{i}]"),
+            "is not an active settings location",
+        );
     }
     Ok(())
 }
 
-async fn check_invited<C: ConnectionTrait>(db: &C, v: &mut Validator, draft: &Draft) -> Result<(), ServiceError> {
+async fn check_invited<C: ConnectionTrait>(
+    db: &C,
+    v: &mut Validator,
+    draft: &Draft,
+) -> Result<(), ServiceError> {
     let field = "invited_seller_ids";
     let ids = &draft.invited_seller_ids;
     if draft.visibility != "RESTRICTED" {
         v.check(ids.is_empty(), field, "is only for a RESTRICTED requirement");
         return Ok(());
     }
-    v.check(!ids.is_empty() && ids.len() <= MAX_INVITED, field, "must name 1 to 50 sellers for a RESTRICTED requirement");
+    v.check(
+        !ids.is_empty() && ids.len() <= MAX_INVITED,
+        field,
+        "must name 1 to 50 sellers for a RESTRICTED requirement",
+    );
     use partners::entity::partner;
     let found = partner::Entity::find()
         .filter(partner::Column::Id.is_in(ids.iter().copied()))
@@ -228,7 +299,11 @@ async fn check_invited<C: ConnectionTrait>(db: &C, v: &mut Validator, draft: &Dr
         .all(db)
         .await?;
     for (i, id) in ids.iter().enumerate() {
-        v.check(found.iter().any(|p| p.id == *id), &format!("{field}[{i}]"), "is not an approved partner");
+        v.check(
+            found.iter().any(|p| p.id == *id),
+            &format!("{field}[{i}]"),
+            "is not an approved partner",
+        );
     }
     Ok(())
 }
@@ -240,9 +315,15 @@ mod tests {
     #[test]
     fn base_quantities_round_half_up_to_four_places() {
         let candy = Decimal::from_str_exact("355.6222").unwrap();
-        assert_eq!(to_base(Decimal::from(3), candy), Decimal::from_str_exact("1066.8666").unwrap());
+        assert_eq!(
+            to_base(Decimal::from(3), candy),
+            Decimal::from_str_exact("1066.8666").unwrap()
+        );
         let odd = Decimal::from_str_exact("0.00005").unwrap();
-        assert_eq!(to_base(odd, Decimal::ONE), Decimal::from_str_exact("0.0001").unwrap());
+        assert_eq!(
+            to_base(odd, Decimal::ONE),
+            Decimal::from_str_exact("0.0001").unwrap()
+        );
         let below = Decimal::from_str_exact("0.00004").unwrap();
         assert_eq!(to_base(below, Decimal::ONE), Decimal::ZERO);
     }

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use infra::ServiceError;
 use infra::write::WriteTx;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -69,7 +71,13 @@ pub(super) async fn insert(
     .reset_all()
     .insert(tx.db())
     .await?;
-    replace_joins(tx, row.id, &draft.delivery_location_ids, &draft.invited_seller_ids).await?;
+    replace_joins(
+        tx,
+        row.id,
+        &draft.delivery_location_ids,
+        &draft.invited_seller_ids,
+    )
+    .await?;
     Ok(row)
 }
 
@@ -110,7 +118,10 @@ pub(super) async fn replace_joins(
 }
 
 /// The delivery locations and invited sellers of requirement `id`, in id order.
-pub(super) async fn joins<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(Vec<Uuid>, Vec<Uuid>), ServiceError> {
+pub(super) async fn joins<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<(Vec<Uuid>, Vec<Uuid>), ServiceError> {
     let locations = delivery_location::Entity::find()
         .filter(delivery_location::Column::RequirementId.eq(id))
         .order_by_asc(delivery_location::Column::LocationId)
@@ -128,7 +139,10 @@ pub(super) async fn joins<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(Vec<U
 }
 
 /// The view of `row`, its join rows read from `db`.
-pub(super) async fn view<C: ConnectionTrait>(db: &C, row: requirement::Model) -> Result<Requirement, ServiceError> {
+pub(super) async fn view<C: ConnectionTrait>(
+    db: &C,
+    row: requirement::Model,
+) -> Result<Requirement, ServiceError> {
     let (locations, sellers) = joins(db, row.id).await?;
     Ok(Requirement::of(row, locations, sellers))
 }
@@ -153,8 +167,14 @@ pub(super) async fn views<C: ConnectionTrait>(
         .into_iter()
         .map(|row| {
             let id = row.id;
-            let of_row = locations.iter().filter(|l| l.requirement_id == id).map(|l| l.location_id);
-            let invited = sellers.iter().filter(|s| s.requirement_id == id).map(|s| s.partner_id);
+            let of_row = locations
+                .iter()
+                .filter(|l| l.requirement_id == id)
+                .map(|l| l.location_id);
+            let invited = sellers
+                .iter()
+                .filter(|s| s.requirement_id == id)
+                .map(|s| s.partner_id);
             Requirement::of(row, of_row.collect(), invited.collect())
         })
         .collect())

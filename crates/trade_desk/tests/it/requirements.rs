@@ -46,9 +46,19 @@ async fn a_requirement_is_numbered_defaulted_and_moves_through_its_states(t: Tes
     let created = requirements.create(&me, input).await.unwrap().value;
     let year = requirements.today().year();
     assert_eq!(created.number, format!("REQ-{year}-000001"));
-    assert_eq!((created.status.as_str(), created.unit.as_str()), ("DRAFT", "CANDY"));
-    assert_eq!(created.preferred_quantity, created.max_quantity, "preferred defaults to the max");
-    assert_eq!(created.base_min_quantity.to_string(), "35562.22", "100 candy of 355.6222 kg");
+    assert_eq!(
+        (created.status.as_str(), created.unit.as_str()),
+        ("DRAFT", "CANDY")
+    );
+    assert_eq!(
+        created.preferred_quantity, created.max_quantity,
+        "preferred defaults to the max"
+    );
+    assert_eq!(
+        created.base_min_quantity.to_string(),
+        "35562.22",
+        "100 candy of 355.6222 kg"
+    );
     assert_eq!(created.negotiation.rounds, 3, "urgent");
     assert_eq!(created.negotiation.auto_accept_score, "0.85");
     assert_eq!(created.quality["staple_length"]["preferred"], "29.5");
@@ -56,8 +66,13 @@ async fn a_requirement_is_numbered_defaulted_and_moves_through_its_states(t: Tes
     assert_eq!(created.valid_until - created.valid_from, Duration::days(30));
     assert_eq!(events(&t, "RequirementCreated").await.len(), 1);
 
-    let cancel = |reason: &str| CancelRequirement { reason: reason.into() };
-    let e = requirements.cancel(&me, created.id, cancel("no")).await.unwrap_err();
+    let cancel = |reason: &str| CancelRequirement {
+        reason: reason.into(),
+    };
+    let e = requirements
+        .cancel(&me, created.id, cancel("no"))
+        .await
+        .unwrap_err();
     assert_eq!(fields(&e), ["reason"]);
     let published = requirements.publish(&me, created.id).await.unwrap().value;
     assert_eq!((published.status.as_str(), published.version), ("ACTIVE", 2));
@@ -68,23 +83,47 @@ async fn a_requirement_is_numbered_defaulted_and_moves_through_its_states(t: Tes
         max_quantity: Some("400".parse().unwrap()),
         ..RequirementChanges::default()
     };
-    let e = requirements.update(&me, created.id, stale.clone(), Some(1)).await.unwrap_err();
+    let e = requirements
+        .update(&me, created.id, stale.clone(), Some(1))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::PreconditionFailed);
-    let changed = requirements.update(&me, created.id, stale, Some(2)).await.unwrap().value;
-    assert_eq!((changed.max_quantity.to_string().as_str(), changed.version), ("400", 3));
+    let changed = requirements
+        .update(&me, created.id, stale, Some(2))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (changed.max_quantity.to_string().as_str(), changed.version),
+        ("400", 3)
+    );
     let updates = events(&t, "RequirementUpdated").await;
     assert_eq!(updates.len(), 1);
     assert!(updates[0]["changes"]["max_quantity"].is_object());
     let same = RequirementChanges::default();
-    let unchanged = requirements.update(&me, created.id, same, None).await.unwrap().value;
-    assert_eq!(unchanged.version, 3, "a change that changes nothing keeps the version");
+    let unchanged = requirements
+        .update(&me, created.id, same, None)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        unchanged.version, 3,
+        "a change that changes nothing keeps the version"
+    );
     assert_eq!(events(&t, "RequirementUpdated").await.len(), 1);
 
-    let cancelled = requirements.cancel(&me, created.id, cancel("bought elsewhere")).await.unwrap().value;
+    let cancelled = requirements
+        .cancel(&me, created.id, cancel("bought elsewhere"))
+        .await
+        .unwrap()
+        .value;
     assert_eq!(cancelled.status, "CANCELLED");
     assert_eq!(cancelled.cancel_reason.as_deref(), Some("bought elsewhere"));
     for e in [
-        requirements.cancel(&me, created.id, cancel("again please")).await.unwrap_err(),
+        requirements
+            .cancel(&me, created.id, cancel("again please"))
+            .await
+            .unwrap_err(),
         requirements.publish(&me, created.id).await.unwrap_err(),
         requirements
             .update(&me, created.id, RequirementChanges::default(), None)
@@ -93,10 +132,18 @@ async fn a_requirement_is_numbered_defaulted_and_moves_through_its_states(t: Tes
     ] {
         assert_eq!(e.code(), "invalid_transition", "{e}");
     }
-    let second = requirements.create(&me, need(cotton.id, yard)).await.unwrap().value;
+    let second = requirements
+        .create(&me, need(cotton.id, yard))
+        .await
+        .unwrap()
+        .value;
     assert_eq!(second.number, format!("REQ-{year}-000002"));
     let draft_cancelled = requirements.cancel(&me, second.id, cancel("changed plans")).await;
-    assert_eq!(draft_cancelled.unwrap().value.status, "CANCELLED", "a draft may be cancelled");
+    assert_eq!(
+        draft_cancelled.unwrap().value.status,
+        "CANCELLED",
+        "a draft may be cancelled"
+    );
 }
 
 async fn every_broken_field_is_named(t: TestInfra) {
@@ -162,22 +209,46 @@ async fn only_able_buyers_buy_and_only_for_themselves(t: TestInfra) {
     let cotton = cotton(&t, "Shankar-6").await;
     let yard = place(&t, "Rajkot", "GJ").await;
     let requirements = service(&t);
-    let e = requirements.create(&staff(BUY), need(cotton.id, yard)).await.unwrap_err();
+    let e = requirements
+        .create(&staff(BUY), need(cotton.id, yard))
+        .await
+        .unwrap_err();
     assert_eq!(fields(&e), ["buyer_partner_id"], "staff name the buyer");
     let mut for_buyer = need(cotton.id, yard);
     for_buyer.buyer_partner_id = Some(buyer);
-    let made = requirements.create(&staff(BUY), for_buyer.clone()).await.unwrap().value;
+    let made = requirements
+        .create(&staff(BUY), for_buyer.clone())
+        .await
+        .unwrap()
+        .value;
     assert_eq!(made.buyer_partner_id, buyer);
-    let e = requirements.create(&user_of(seller, BUY), for_buyer).await.unwrap_err();
+    let e = requirements
+        .create(&user_of(seller, BUY), for_buyer)
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "out_of_scope");
-    let e = requirements.create(&user_of(seller, BUY), need(cotton.id, yard)).await.unwrap_err();
+    let e = requirements
+        .create(&user_of(seller, BUY), need(cotton.id, yard))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "side_not_allowed");
-    let e = requirements.create(&user_of(bare, BUY), need(cotton.id, yard)).await.unwrap_err();
-    assert_eq!((e.kind(), e.to_string().contains("domestic_buy_india")), (ErrorKind::Forbidden, true));
+    let e = requirements
+        .create(&user_of(bare, BUY), need(cotton.id, yard))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.kind(), e.to_string().contains("domestic_buy_india")),
+        (ErrorKind::Forbidden, true)
+    );
     set(&t, buyer, "status", "suspended").await;
-    let e = requirements.create(&user_of(buyer, BUY), need(cotton.id, yard)).await.unwrap_err();
+    let e = requirements
+        .create(&user_of(buyer, BUY), need(cotton.id, yard))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "partner_suspended");
-    let e = requirements.create(&user_of(buyer, &["REQUIREMENT_READ"]), need(cotton.id, yard)).await;
+    let e = requirements
+        .create(&user_of(buyer, &["REQUIREMENT_READ"]), need(cotton.id, yard))
+        .await;
     assert_eq!(e.unwrap_err().kind(), ErrorKind::Forbidden);
 }
 
@@ -190,13 +261,26 @@ async fn reads_follow_visibility(t: TestInfra) {
     let requirements = service(&t);
     let me = user_of(buyer, BUY);
     let read = |p: Uuid| user_of(p, &["REQUIREMENT_READ"]);
-    let public = requirements.create(&me, need(cotton.id, yard)).await.unwrap().value;
+    let public = requirements
+        .create(&me, need(cotton.id, yard))
+        .await
+        .unwrap()
+        .value;
     let hidden = requirements.get(&read(stranger), public.id).await.unwrap_err();
     assert_eq!(hidden.kind(), ErrorKind::NotFound, "a draft is the buyer's");
     requirements.publish(&me, public.id).await.unwrap();
-    assert!(requirements.get(&read(stranger), public.id).await.is_ok(), "PUBLIC once published");
+    assert!(
+        requirements.get(&read(stranger), public.id).await.is_ok(),
+        "PUBLIC once published"
+    );
     let e = requirements
-        .cancel(&user_of(stranger, BUY), public.id, CancelRequirement { reason: "not mine".into() })
+        .cancel(
+            &user_of(stranger, BUY),
+            public.id,
+            CancelRequirement {
+                reason: "not mine".into(),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "out_of_scope", "seen, not owned");
@@ -221,9 +305,20 @@ async fn reads_follow_visibility(t: TestInfra) {
         assert_eq!(requirements.get(&read(who), id).await.is_ok(), seen, "{who} {id}");
     }
     let outsider = user_of(stranger, BUY);
-    let e = requirements.cancel(&outsider, private.id, CancelRequirement { reason: "not mine".into() });
+    let e = requirements.cancel(
+        &outsider,
+        private.id,
+        CancelRequirement {
+            reason: "not mine".into(),
+        },
+    );
     assert_eq!(e.await.unwrap_err().kind(), ErrorKind::NotFound);
-    assert!(requirements.get(&staff(&["REQUIREMENT_READ"]), private.id).await.is_ok());
+    assert!(
+        requirements
+            .get(&staff(&["REQUIREMENT_READ"]), private.id)
+            .await
+            .is_ok()
+    );
 
     let first = PageRequest::parse(Some(2), None).unwrap();
     let page = requirements.mine(&read(buyer), None, None, first).await.unwrap();
@@ -231,9 +326,13 @@ async fn reads_follow_visibility(t: TestInfra) {
     let next = PageRequest::parse(Some(2), page.next_cursor.as_deref()).unwrap();
     let rest = requirements.mine(&read(buyer), None, None, next).await.unwrap();
     assert_eq!((rest.items.len(), rest.next_cursor), (1, None));
-    let theirs = requirements.mine(&read(stranger), None, None, PageRequest::default()).await;
+    let theirs = requirements
+        .mine(&read(stranger), None, None, PageRequest::default())
+        .await;
     assert!(theirs.unwrap().items.is_empty());
-    let bad = requirements.mine(&read(buyer), None, Some("OPEN".into()), PageRequest::default()).await;
+    let bad = requirements
+        .mine(&read(buyer), None, Some("OPEN".into()), PageRequest::default())
+        .await;
     assert_eq!(fields(&bad.unwrap_err()), ["status"]);
 }
 
@@ -248,18 +347,34 @@ async fn expiry_changes_each_requirement_once(t: TestInfra) {
     a.publish(&me, active.id).await.unwrap();
     let draft = a.create(&me, need(cotton.id, yard)).await.unwrap().value;
     let kept = a.create(&me, need(cotton.id, yard)).await.unwrap().value;
-    a.cancel(&me, kept.id, CancelRequirement { reason: "not needed".into() }).await.unwrap();
+    a.cancel(
+        &me,
+        kept.id,
+        CancelRequirement {
+            reason: "not needed".into(),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(a.expire().await.unwrap(), 0, "nothing has run out");
     for clock in [t.clock(), other.clock()] {
         clock.advance(Duration::days(31));
     }
     let (x, y) = tokio::join!(a.expire(), b.expire());
-    assert_eq!(x.unwrap() + y.unwrap(), 2, "the active and the draft, once, from two instances");
+    assert_eq!(
+        x.unwrap() + y.unwrap(),
+        2,
+        "the active and the draft, once, from two instances"
+    );
     assert_eq!(a.expire().await.unwrap(), 0, "run again");
     let expired = events(&t, "RequirementExpired").await;
     assert_eq!(expired.len(), 2);
     let reader = staff(&["REQUIREMENT_READ"]);
-    for (id, status) in [(active.id, "EXPIRED"), (draft.id, "EXPIRED"), (kept.id, "CANCELLED")] {
+    for (id, status) in [
+        (active.id, "EXPIRED"),
+        (draft.id, "EXPIRED"),
+        (kept.id, "CANCELLED"),
+    ] {
         assert_eq!(a.get(&reader, id).await.unwrap().status, status);
     }
 }

@@ -1,8 +1,8 @@
 //! Fixtures of the trade desk's cases: partners able to trade, a commodity
 //! with its quality template, delivery locations, actors.
 
-use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use infra::sea_orm::ConnectionTrait;
+use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use infra::testing::TestInfra;
 use infra::{Actor, ActorKind, DomainError, Infra};
 use settings::commodities::{Commodity, CommodityService, CreateCommodity};
@@ -40,14 +40,22 @@ pub async fn set(t: &TestInfra, id: Uuid, column: &str, value: &str) {
 
 /// A user of partner `partner` holding `caps`.
 pub fn user_of(partner: Uuid, caps: &[&str]) -> Actor {
-    let mut actor = Actor::user(ActorKind::External, Uuid::now_v7(), caps.iter().map(|c| (*c).to_owned()));
+    let mut actor = Actor::user(
+        ActorKind::External,
+        Uuid::now_v7(),
+        caps.iter().map(|c| (*c).to_owned()),
+    );
     actor.partner_id = Some(partner);
     actor
 }
 
 /// Staff holding `caps`.
 pub fn staff(caps: &[&str]) -> Actor {
-    Actor::user(ActorKind::Internal, Uuid::now_v7(), caps.iter().map(|c| (*c).to_owned()))
+    Actor::user(
+        ActorKind::Internal,
+        Uuid::now_v7(),
+        caps.iter().map(|c| (*c).to_owned()),
+    )
 }
 
 /// A cotton commodity named `name` (its quality template included), in KG, traded in CANDY.
@@ -78,7 +86,13 @@ pub async fn place(t: &TestInfra, name: &str, state_code: &str) -> Uuid {
         ..Default::default()
     };
     let service = LocationService::new(t.infra().clone());
-    service.create(&Actor::system(), input).await.unwrap().value.location.id
+    service
+        .create(&Actor::system(), input)
+        .await
+        .unwrap()
+        .value
+        .location
+        .id
 }
 
 /// The fields `e` names.
@@ -91,5 +105,8 @@ pub async fn events(t: &TestInfra, kind: &str) -> Vec<serde_json::Value> {
     use infra::sea_orm::EntityTrait;
     let mut rows = infra::outbox::entity::Entity::find().all(t.db()).await.unwrap();
     rows.sort_by_key(|e| e.id);
-    rows.into_iter().filter(|e| e.event_type == kind).map(|e| e.payload).collect()
+    rows.into_iter()
+        .filter(|e| e.event_type == kind)
+        .map(|e| e.payload)
+        .collect()
 }

@@ -32,7 +32,19 @@ pub struct CompleteRenewalBody {
 /// The KYC paths.
 #[derive(OpenApi)]
 #[openapi(
-    paths(kyc::expiring, kyc::start_renewal, kyc::complete_renewal, kyc_documents::upload, kyc_documents::list),
-    components(schemas(ExpiringList, ExpiringPartner, CompleteRenewalBody, Renewal, partners::document_service::Document))
+    paths(
+        kyc::expiring,
+        kyc::start_renewal,
+        kyc::complete_renewal,
+        kyc_documents::upload,
+        kyc_documents::list
+    ),
+    components(schemas(
+        ExpiringList,
+        ExpiringPartner,
+        CompleteRenewalBody,
+        Renewal,
+        partners::document_service::Document
+    ))
 )]
 pub struct KycDoc;

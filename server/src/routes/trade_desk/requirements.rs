@@ -123,7 +123,11 @@ pub async fn mine(
     responses((status = 200, description = "The requirement, with ETag", body = Requirement),
         (status = 403, description = "Lacks REQUIREMENT_READ"),
         (status = 404, description = "No such requirement visible to the caller")))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let found = service(&state).get(&caller.0, id.into_inner()).await?;
     Ok(tagged(StatusCode::OK, &found, None))
 }
@@ -160,7 +164,11 @@ pub async fn update(
         (status = 404, description = "No such requirement visible to the caller"),
         (status = 409, description = "`invalid_transition`: not DRAFT (the message names the status)"),
         (status = 422, description = "`valid_until` has passed")))]
-pub async fn publish(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let written = service(&state).publish(&caller.0, id.into_inner()).await?;
     Ok(tagged(StatusCode::OK, &written.value, None))
 }
