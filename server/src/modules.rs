@@ -122,12 +122,23 @@ mod tests {
             "/api/v1/settings/organizations/{org_id}/gst-registrations",
             "/api/v1/settings/commodities/terms/trade-types/{term_id}",
             "/api/v1/partners/{partner_id}/capabilities",
+            "/api/v1/trade-desk/requirements/{id}",
             "/api/v1/ws",
         ] {
             assert!(document.paths.paths.contains_key(path), "{path}");
         }
         let tags: Vec<String> = document.tags.iter().flatten().map(|t| t.name.clone()).collect();
-        assert_eq!(tags, ["operations", "auth", "settings", "partners", "realtime"]);
+        assert_eq!(
+            tags,
+            [
+                "operations",
+                "auth",
+                "settings",
+                "partners",
+                "trade-desk",
+                "realtime"
+            ]
+        );
         let schemes = document.components.as_ref().map(|c| c.security_schemes.len());
         assert_eq!(schemes, Some(2), "the bearer and onboarding schemes");
     }
