@@ -135,6 +135,39 @@ impl NewDocument {
     }
 }
 
+/// The row of new document `id` of application `application_id`: its
+/// metadata and file facts, unverified, neither a partner's nor a renewal's.
+pub(crate) fn new_row(
+    id: Uuid,
+    application_id: Uuid,
+    kind: DocumentType,
+    input: NewDocument,
+    facts: FileFacts,
+    now: chrono::DateTime<chrono::Utc>,
+) -> document::Model {
+    document::Model {
+        id,
+        application_id,
+        partner_id: None,
+        document_type: kind.as_str().into(),
+        document_number: input.document_number,
+        issued_on: input.issued_on,
+        expires_on: input.expires_on,
+        file_name: facts.file_name,
+        content_type: Some(facts.content_type.mime().into()),
+        size_bytes: Some(facts.size_bytes),
+        sha256: Some(facts.sha256),
+        verified: false,
+        verified_at: None,
+        verified_by: None,
+        renewal_id: None,
+        lapsed_at: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 impl<I: Infra> ApplicationService<I> {
     /// Adds a document with its file to an open application (staff with
     /// PARTNER_ONBOARD, or its applicant): 422 naming `file` when the upload
@@ -164,32 +197,11 @@ impl<I: Infra> ApplicationService<I> {
                         "the application was decided already",
                     ));
                 }
-                let now = tx.now();
-                let row = document::Model {
-                    id: document_id,
-                    application_id: id,
-                    partner_id: None,
-                    document_type: kind.as_str().into(),
-                    document_number: input.document_number,
-                    issued_on: input.issued_on,
-                    expires_on: input.expires_on,
-                    file_name: facts.file_name,
-                    content_type: Some(facts.content_type.mime().into()),
-                    size_bytes: Some(facts.size_bytes),
-                    sha256: Some(facts.sha256),
-                    verified: false,
-                    verified_at: None,
-                    verified_by: None,
-                    renewal_id: None,
-                    lapsed_at: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
-                }
-                .into_active_model()
-                .reset_all()
-                .insert(tx.db())
-                .await?;
+                let row = new_row(document_id, id, kind, input, facts, tx.now())
+                    .into_active_model()
+                    .reset_all()
+                    .insert(tx.db())
+                    .await?;
                 let doc = Document::from(row);
                 let view = Application::from(app);
                 tx.record(
@@ -202,12 +214,18 @@ impl<I: Infra> ApplicationService<I> {
             })
         })
         .await;
-        match &written {
-            Ok(w) if w.replayed && w.value.id != document_id => self.discard(&key).await,
-            Ok(_) => {}
-            Err(_) => self.discard_unless_kept(&key).await,
-        }
+        self.settle(&written, &key).await;
         written
+    }
+
+    /// After the write of document `key.document_id`: its file goes when a
+    /// replay answered another document or the write failed without its row.
+    pub(crate) async fn settle<T>(&self, written: &Result<Written<Document>, T>, key: &ObjectKey) {
+        match written {
+            Ok(w) if w.replayed && w.value.id != key.document_id => self.discard(key).await,
+            Ok(_) => {}
+            Err(_) => self.discard_unless_kept(key).await,
+        }
     }
 
     /// Deletes the object under `key`, logging a failure (the sweep removes it later).

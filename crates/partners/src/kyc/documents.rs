@@ -13,7 +13,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::entity::renewal;
-use crate::document_service::{Document, NewDocument};
+use crate::document_service::{Document, NewDocument, new_row};
 use crate::entity::document;
 use crate::files::{ObjectKey, Upload};
 use crate::scope::{for_change, reach};
@@ -72,27 +72,10 @@ impl<I: Infra> ApplicationService<I> {
             Box::pin(async move {
                 let partner = for_change(tx, partner_id).await?;
                 open_renewal(tx.db(), partner_id, renewal_id).await?;
-                let now = tx.now();
                 let row = document::Model {
-                    id: document_id,
-                    application_id: partner.application_id,
                     partner_id: Some(partner_id),
-                    document_type: kind.as_str().into(),
-                    document_number: input.document_number,
-                    issued_on: input.issued_on,
-                    expires_on: input.expires_on,
-                    file_name: facts.file_name,
-                    content_type: Some(facts.content_type.mime().into()),
-                    size_bytes: Some(facts.size_bytes),
-                    sha256: Some(facts.sha256),
-                    verified: false,
-                    verified_at: None,
-                    verified_by: None,
                     renewal_id: Some(renewal_id),
-                    lapsed_at: None,
-                    version: 1,
-                    created_at: now,
-                    updated_at: now,
+                    ..new_row(document_id, partner.application_id, kind, input, facts, tx.now())
                 }
                 .into_active_model()
                 .reset_all()
@@ -115,11 +98,7 @@ impl<I: Infra> ApplicationService<I> {
             })
         })
         .await;
-        match &written {
-            Ok(w) if w.replayed && w.value.id != document_id => self.discard(&key).await,
-            Ok(_) => {}
-            Err(_) => self.discard_unless_kept(&key).await,
-        }
+        self.settle(&written, &key).await;
         written
     }
 

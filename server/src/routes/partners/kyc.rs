@@ -4,7 +4,7 @@
 //! `/{partner_id}` would take `kyc`.
 
 use actix_web::{HttpResponse, web};
-use infra::{AppInfra, InfraError, ServiceError};
+use infra::{AppInfra, InfraError};
 use partners::kyc::KycService;
 use partners::kyc::renewals::CompleteRenewal;
 use serde::Deserialize;
@@ -15,7 +15,7 @@ use crate::http::auth::Caller;
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::ApiQuery;
-use crate::jobs::Job;
+use crate::jobs::{Job, job_error};
 use crate::state::AppState;
 
 /// Registers the KYC routes, relative to the `/partners` scope.
@@ -108,14 +108,6 @@ pub async fn complete_renewal(
         tracing::error!(partner = %id, error = %e, "suspended partner's principals not dropped");
     }
     Ok(HttpResponse::Ok().json(written.value))
-}
-
-/// A job's error from a service's.
-fn job_error(e: ServiceError) -> InfraError {
-    match e {
-        ServiceError::Infra(e) => e,
-        other => InfraError::Database(sea_orm::DbErr::Custom(other.to_string())),
-    }
 }
 
 /// Sends the KYC reminders due today (see [`KycService::send_reminders`]).

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use infra::{AppInfra, InfraError, PageRequest, ServiceError};
+use infra::{AppInfra, InfraError, PageRequest};
 use serde::Deserialize;
 use trade_desk::requirements::{
     CancelRequirement, Negotiation, NewRequirement, Requirement, RequirementChanges, RequirementService,
@@ -50,10 +50,7 @@ pub fn service(state: &AppState) -> RequirementService<AppInfra> {
 
 /// Expires the requirements past their validity (the module's job).
 pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
-    service(state).expire().await.map_err(|e| match e {
-        ServiceError::Infra(e) => e,
-        other => InfraError::Database(sea_orm::DbErr::Custom(other.to_string())),
-    })
+    service(state).expire().await.map_err(crate::jobs::job_error)
 }
 
 fn location(r: &Requirement) -> String {
