@@ -222,11 +222,10 @@ impl Child for Parameters {
         let (min, max) = (spec.min, spec.max);
         let code = match input.code.as_deref().map(str::trim) {
             Some(code) if !is_valid(code) => {
-                return Err(infra::ServiceError::field(
+                return Err(SettingsError::field(
                     "code",
                     "must be snake_case: 2 to 64 of a-z, 0-9 and _, starting with a letter",
-                )
-                .into());
+                ));
             }
             Some(code) => code.to_owned(),
             None => slug(&input.name),
