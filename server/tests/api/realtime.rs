@@ -56,10 +56,29 @@ impl Socket {
         self.0.send(Message::text(message.to_string())).await.unwrap();
     }
 
-    /// Sends `{"action", "channel"}` and answers the reply.
+    /// Sends `{"action", "channel"}` and answers the reply: the next reply
+    /// naming that channel, skipping events pushed meanwhile on channels the
+    /// socket already holds (its own user channel, for one).
     async fn ask(&mut self, action: &str, channel: &str) -> Value {
         self.send(json!({"action": action, "channel": channel})).await;
-        self.next().await
+        loop {
+            let message = self.next_reply().await;
+            if message["channel"] == channel {
+                return message;
+            }
+        }
+    }
+
+    /// The next reply (`subscribed`, `unsubscribed` or `error`), skipping events.
+    async fn next_reply(&mut self) -> Value {
+        loop {
+            let message = self.next().await;
+            if ["subscribed", "unsubscribed", "error"]
+                .contains(&message["event"].as_str().unwrap_or_default())
+            {
+                return message;
+            }
+        }
     }
 
     /// The next JSON message; fails on a close or after [`WAIT`].
@@ -230,7 +249,7 @@ async fn subscriptions_are_checked_and_answered(t: TestInfra) {
         "unknown_channel"
     );
     socket.send(json!("hello")).await;
-    let bad = socket.next().await;
+    let bad = socket.next_reply().await;
     assert_eq!(
         (bad["event"].as_str(), bad["data"]["code"].as_str()),
         (Some("error"), Some("bad_message"))
