@@ -57,13 +57,14 @@ impl Socket {
     }
 
     /// Sends `{"action", "channel"}` and answers the reply: the next reply
-    /// naming that channel, skipping events pushed meanwhile on channels the
+    /// naming that channel (in its canonical case), skipping events pushed meanwhile on channels the
     /// socket already holds (its own user channel, for one).
     async fn ask(&mut self, action: &str, channel: &str) -> Value {
         self.send(json!({"action": action, "channel": channel})).await;
         loop {
             let message = self.next_reply().await;
-            if message["channel"] == channel {
+            let named = message["channel"].as_str().unwrap_or_default();
+            if named.eq_ignore_ascii_case(channel) {
                 return message;
             }
         }
