@@ -11,5 +11,7 @@ mod links;
 mod places;
 mod records;
 mod scoping;
+mod employees;
+mod sub_users;
 mod support;
 mod vehicles;
