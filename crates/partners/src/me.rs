@@ -96,7 +96,12 @@ impl<I: Infra> MeService<I> {
             .await?
             .ok_or(ServiceError::NotFound("partner"))?;
         let partner = Partner::from(row);
-        let today = self.infra.clock().now().with_timezone(&self.time_zone).date_naive();
+        let today = self
+            .infra
+            .clock()
+            .now()
+            .with_timezone(&self.time_zone)
+            .date_naive();
         let kyc = KycView {
             status: partner.kyc_status.clone(),
             expires_on: partner.kyc_expires_on,

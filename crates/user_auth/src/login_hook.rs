@@ -12,5 +12,9 @@ use settings::users::entity::user;
 /// Runs inside the transaction that opens a session for `user`.
 pub trait LoginHook: Send + Sync + 'static {
     /// A session of `user` is being opened in `tx`; an error refuses the login.
-    fn session_opened<'a>(&'a self, tx: &'a WriteTx, user: &'a user::Model) -> BoxFuture<'a, Result<(), ServiceError>>;
+    fn session_opened<'a>(
+        &'a self,
+        tx: &'a WriteTx,
+        user: &'a user::Model,
+    ) -> BoxFuture<'a, Result<(), ServiceError>>;
 }

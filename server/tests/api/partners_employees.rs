@@ -5,7 +5,7 @@
 use infra::testing::TestInfra;
 use serde_json::{Value, json};
 
-use crate::partners::serve;
+use crate::partners::{serve, serve_with};
 use crate::partners_records::approved;
 
 async fn body(r: reqwest::Response) -> Value {
@@ -17,8 +17,17 @@ fn person(n: u32, role: &str) -> Value {
 }
 
 async fn employees_within_the_limit_and_logins(t: TestInfra) {
-    let on = serve(&t).await;
+    // Several people log in from one test address: room for their codes.
+    let config = server::config::Config {
+        rate_limit_auth: "600/100".into(),
+        ..server::config::Config::default()
+    };
+    let on = serve_with(&t, config).await;
     let partner = approved(&t, 1).await;
+    let record = format!("/api/v1/partners/{partner}");
+    let tier = json!({"rate_limit_tier": "ENTERPRISE"});
+    let raised = on.app.patch(&record, &on.admin, None, &tier).await;
+    assert_eq!(raised.status(), 200, "room for the admin's requests");
     let first = on.verify("9800000001").await;
     let admin = first["access_token"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/partners/{partner}/employees");
@@ -44,7 +53,10 @@ async fn employees_within_the_limit_and_logins(t: TestInfra) {
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 3);
     let first_admin = &items[0];
-    assert_eq!((first_admin["first_admin"].clone(), first_admin["status"].clone()), (json!(true), json!("active")));
+    assert_eq!(
+        (first_admin["first_admin"].clone(), first_admin["status"].clone()),
+        (json!(true), json!("active"))
+    );
     let activated = items.iter().find(|e| e["user_id"] == one["user_id"]).unwrap();
     assert_eq!(activated["status"], "active", "the first OTP login activates");
 
@@ -55,12 +67,19 @@ async fn employees_within_the_limit_and_logins(t: TestInfra) {
         .await;
     assert_eq!(off.status(), 200);
     assert_eq!(body(off).await["status"], "disabled");
-    let sent = on.app.post("/api/v1/auth/otp/send", None, &json!({"mobile": "9811100002"})).await;
-    assert_eq!(sent.status(), 200);
+    let sent = on
+        .app
+        .post("/api/v1/auth/otp/send", None, &json!({"mobile": "9811100002"}))
+        .await;
+    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
     let code = on.codes.last_code("+919811100002").unwrap();
     let blocked = on
         .app
-        .post("/api/v1/auth/otp/verify", None, &json!({"mobile": "9811100002", "otp": code}))
+        .post(
+            "/api/v1/auth/otp/verify",
+            None,
+            &json!({"mobile": "9811100002", "otp": code}),
+        )
         .await;
     assert_ne!(blocked.status(), 200, "a disabled employee cannot log in");
     let sub = on.app.post("/api/v1/auth/sub-users", Some(&admin), &sub).await;
@@ -68,7 +87,11 @@ async fn employees_within_the_limit_and_logins(t: TestInfra) {
     let subs = body(on.app.get_with("/api/v1/auth/sub-users", &admin).await).await;
     assert_eq!(subs["items"].as_array().unwrap().len(), 1);
     let listed = body(on.app.get_with(&path, &admin).await).await;
-    assert_eq!(listed["items"].as_array().unwrap().len(), 4, "the sub-user is an employee, same rows");
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        4,
+        "the sub-user is an employee, same rows"
+    );
 }
 
 async fn the_partner_s_own_view(t: TestInfra) {
@@ -84,7 +107,13 @@ async fn the_partner_s_own_view(t: TestInfra) {
     assert!(me["kyc"]["days_left"].as_i64().unwrap() >= 364);
     assert_eq!(me["employees"].as_array().unwrap().len(), 1);
     assert_eq!(me["locations"].as_array().unwrap().len(), 1);
-    assert!(me["capabilities"].as_array().unwrap().iter().any(|c| c == "domestic_sell_india"));
+    assert!(
+        me["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "domestic_sell_india")
+    );
     assert_eq!(me["pending_amendments"], json!([]));
     let staff = on.app.get_with("/api/v1/partners/me", &on.admin).await;
     assert_eq!(staff.status(), 403);

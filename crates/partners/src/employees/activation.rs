@@ -20,7 +20,11 @@ use crate::events;
 pub struct EmployeeActivation;
 
 impl user_auth::LoginHook for EmployeeActivation {
-    fn session_opened<'a>(&'a self, tx: &'a WriteTx, user: &'a user::Model) -> BoxFuture<'a, Result<(), ServiceError>> {
+    fn session_opened<'a>(
+        &'a self,
+        tx: &'a WriteTx,
+        user: &'a user::Model,
+    ) -> BoxFuture<'a, Result<(), ServiceError>> {
         Box::pin(activate(tx, user))
     }
 }
@@ -28,7 +32,9 @@ impl user_auth::LoginHook for EmployeeActivation {
 /// Marks `user` active if it is an invited employee (one conditional update,
 /// so two logins at once activate it once), with PartnerEmployeeActivated.
 async fn activate(tx: &WriteTx, user: &user::Model) -> Result<(), ServiceError> {
-    let Some(partner_id) = user.partner_id else { return Ok(()) };
+    let Some(partner_id) = user.partner_id else {
+        return Ok(());
+    };
     let now = tx.now();
     let changed = entity::Entity::update_many()
         .col_expr(entity::Column::Status, sea_orm::sea_query::Expr::value("active"))
@@ -49,7 +55,12 @@ async fn activate(tx: &WriteTx, user: &user::Model) -> Result<(), ServiceError> 
     let Some(partner) = partner::Entity::find_by_id(partner_id).one(tx.db()).await? else {
         return Ok(());
     };
-    let event = change(events::PARTNER_EMPLOYEE_ACTIVATED, "partner_employee.activate", &partner, user.id);
+    let event = change(
+        events::PARTNER_EMPLOYEE_ACTIVATED,
+        "partner_employee.activate",
+        &partner,
+        user.id,
+    );
     let body = json!({ "partner_id": partner_id, "user_id": user.id, "activated_at": now });
     record(tx, event, body).await
 }

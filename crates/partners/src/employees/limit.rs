@@ -3,7 +3,9 @@
 //! approval), counted under the partner's row lock.
 
 use infra::ServiceError;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use settings::users::entity::user;
 use uuid::Uuid;
 

@@ -30,7 +30,11 @@ pub(crate) async fn insert(
     let mut v = Validator::new();
     let mobile = v.take("mobile", normalize_mobile(&input.mobile));
     let name_len = input.full_name.trim().chars().count();
-    v.check((2..=200).contains(&name_len), "full_name", "must be 2 to 200 characters");
+    v.check(
+        (2..=200).contains(&name_len),
+        "full_name",
+        "must be 2 to 200 characters",
+    );
     let role = input.role.trim().to_owned();
     let code = role_code(&role);
     v.check(code.is_some(), "role", "must be admin or employee");
@@ -52,7 +56,10 @@ pub(crate) async fn insert(
     .await?;
     if let Some(parent) = parent {
         user::Entity::update_many()
-            .col_expr(user::Column::ParentUserId, sea_orm::sea_query::Expr::value(parent))
+            .col_expr(
+                user::Column::ParentUserId,
+                sea_orm::sea_query::Expr::value(parent),
+            )
             .filter(user::Column::Id.eq(created.id))
             .exec(tx.db())
             .await?;
@@ -75,7 +82,12 @@ pub(crate) async fn insert(
     .insert(tx.db())
     .await?;
     let employee = one(tx.db(), partner.id, created.id).await?;
-    let event = change(events::PARTNER_EMPLOYEE_INVITED, "partner_employee.invite", partner, created.id);
+    let event = change(
+        events::PARTNER_EMPLOYEE_INVITED,
+        "partner_employee.invite",
+        partner,
+        created.id,
+    );
     let body = json!({ "partner_id": partner.id, "user_id": created.id, "item": &employee });
     record(tx, event, body).await?;
     Ok(employee)
@@ -159,14 +171,17 @@ impl<I: Infra> EmployeeService<I> {
         of_partner(self.infra.db(), partner_id).await
     }
 
-    /// Changes an employee's role (PARTNER_MANAGE); emits PartnerEmployeeRoleChanged
-    /// when it changed. The first admin stays an admin (409 `first_admin`).
+    /// Changes an employee's role (PARTNER_MANAGE); `expected_version`
+    /// (If-Match) must be the employee's current version when sent (412
+    /// otherwise). Emits PartnerEmployeeRoleChanged when it changed. The
+    /// first admin stays an admin (409 `first_admin`).
     pub async fn set_role(
         &self,
         actor: &Actor,
         partner_id: Uuid,
         user_id: Uuid,
         input: RoleChange,
+        expected_version: Option<i64>,
     ) -> Result<Written<Employee>, ServiceError> {
         require_manage(actor)?;
         write(&self.infra, actor, move |tx| {
@@ -178,6 +193,7 @@ impl<I: Infra> EmployeeService<I> {
                     return Err(ServiceError::field("role", "must be admin or employee"));
                 };
                 let row = row_of(tx, partner_id, user_id).await?;
+                infra::rows::check_version(expected_version, row.version, infra::rows::VersionRule::Optional)?;
                 if row.role == role {
                     return one(tx.db(), partner_id, user_id).await;
                 }
@@ -211,13 +227,23 @@ impl<I: Infra> EmployeeService<I> {
 
     /// Disables an employee (PARTNER_MANAGE): it cannot log in and its
     /// sessions end at once; nobody disables themselves. Emits PartnerEmployeeDisabled.
-    pub async fn disable(&self, actor: &Actor, partner_id: Uuid, user_id: Uuid) -> Result<Written<Employee>, ServiceError> {
+    pub async fn disable(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Written<Employee>, ServiceError> {
         self.set_enabled(actor, partner_id, user_id, false).await
     }
 
     /// Enables a disabled employee (PARTNER_MANAGE), within the limit
     /// (409 `employee_limit`). Emits PartnerEmployeeEnabled.
-    pub async fn enable(&self, actor: &Actor, partner_id: Uuid, user_id: Uuid) -> Result<Written<Employee>, ServiceError> {
+    pub async fn enable(
+        &self,
+        actor: &Actor,
+        partner_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Written<Employee>, ServiceError> {
         self.set_enabled(actor, partner_id, user_id, true).await
     }
 
@@ -242,7 +268,10 @@ impl<I: Infra> EmployeeService<I> {
         .await?;
         let (employee, ended) = written.value;
         user_auth::sessions::publish_revoked(self.infra.kv(), &ended, &[], &self.config).await;
-        Ok(Written { value: employee, replayed: written.replayed })
+        Ok(Written {
+            value: employee,
+            replayed: written.replayed,
+        })
     }
 }
 

@@ -44,9 +44,9 @@ mod model;
 pub mod sub_users;
 
 pub use activation::EmployeeActivation;
+pub use limit::{ensure_room, used_slots};
 pub(crate) use manage::first_admin as manage_first_admin;
 pub(crate) use model::of_partner as model_of_partner;
-pub use limit::{ensure_room, used_slots};
 pub use model::{Employee, NewEmployee, RoleChange};
 pub use sub_users::{CreateSubUser, SubUserService};
 

@@ -117,7 +117,10 @@ fn view(row: user::Model, employee: Option<entity::Model>, admin: bool) -> Emplo
 }
 
 /// The employees among `rows` (users of one partner), in the order given.
-pub(crate) async fn views<C: ConnectionTrait>(db: &C, rows: Vec<user::Model>) -> Result<Vec<Employee>, ServiceError> {
+pub(crate) async fn views<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<user::Model>,
+) -> Result<Vec<Employee>, ServiceError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -148,7 +151,10 @@ pub(crate) async fn views<C: ConnectionTrait>(db: &C, rows: Vec<user::Model>) ->
 }
 
 /// The employees of `partner_id`, oldest first.
-pub(crate) async fn of_partner<C: ConnectionTrait>(db: &C, partner_id: Uuid) -> Result<Vec<Employee>, ServiceError> {
+pub(crate) async fn of_partner<C: ConnectionTrait>(
+    db: &C,
+    partner_id: Uuid,
+) -> Result<Vec<Employee>, ServiceError> {
     let rows = user::Entity::find()
         .filter(user::Column::PartnerId.eq(partner_id))
         .filter(user::Column::Kind.eq("EXTERNAL"))
@@ -160,7 +166,11 @@ pub(crate) async fn of_partner<C: ConnectionTrait>(db: &C, partner_id: Uuid) -> 
 }
 
 /// The employee `user_id` of `partner_id` (404 `partner_employee` otherwise).
-pub(crate) async fn one<C: ConnectionTrait>(db: &C, partner_id: Uuid, user_id: Uuid) -> Result<Employee, ServiceError> {
+pub(crate) async fn one<C: ConnectionTrait>(
+    db: &C,
+    partner_id: Uuid,
+    user_id: Uuid,
+) -> Result<Employee, ServiceError> {
     let row = user::Entity::find_by_id(user_id)
         .filter(user::Column::PartnerId.eq(partner_id))
         .one(db)

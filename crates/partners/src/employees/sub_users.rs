@@ -61,7 +61,9 @@ impl<I: Infra> SubUserService<I> {
             Box::pin(async move {
                 let partner = locked(tx, partner_id).await?;
                 not_suspended(&partner)?;
-                let me = settings::users::find(tx.db(), parent).await?.ok_or(ServiceError::NotFound("user"))?;
+                let me = settings::users::find(tx.db(), parent)
+                    .await?
+                    .ok_or(ServiceError::NotFound("user"))?;
                 if me.parent_user_id.is_some() {
                     return Err(ServiceError::OutOfScope("a sub-user cannot create sub-users"));
                 }
@@ -72,7 +74,14 @@ impl<I: Infra> SubUserService<I> {
                     role: "employee".into(),
                 };
                 let employee = insert(tx, &partner, input, Some(parent)).await?;
-                record(tx, ("SubUserCreated", "sub_user.create"), employee.user_id, 1, parent).await?;
+                record(
+                    tx,
+                    ("SubUserCreated", "sub_user.create"),
+                    employee.user_id,
+                    1,
+                    parent,
+                )
+                .await?;
                 Ok(employee.user_id)
             })
         })
@@ -130,7 +139,9 @@ impl<I: Infra> SubUserService<I> {
     }
 
     async fn user(&self, id: Uuid) -> Result<User, ServiceError> {
-        let row = settings::users::find(self.infra.db(), id).await?.ok_or(ServiceError::NotFound("user"))?;
+        let row = settings::users::find(self.infra.db(), id)
+            .await?
+            .ok_or(ServiceError::NotFound("user"))?;
         let mut views = settings::users::views(self.infra.db(), vec![row], self.infra.clock().now()).await?;
         views.pop().ok_or(ServiceError::NotFound("user"))
     }

@@ -52,47 +52,97 @@ async fn the_limit_roles_reach_and_suspension(t: TestInfra) {
     let service = employees(&t);
     let own = admin_of(seller.id);
     let bad = service
-        .invite(&own, seller.id, NewEmployee { role: "boss".into(), mobile: "12".into(), ..person(0, "x") })
+        .invite(
+            &own,
+            seller.id,
+            NewEmployee {
+                role: "boss".into(),
+                mobile: "12".into(),
+                ..person(0, "x")
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(fields(&bad), ["mobile", "role"]);
-    let one = service.invite(&own, seller.id, person(1, "employee")).await.unwrap().value;
+    let one = service
+        .invite(&own, seller.id, person(1, "employee"))
+        .await
+        .unwrap()
+        .value;
     assert_eq!((one.status.as_str(), one.role.as_str()), ("invited", "employee"));
-    let two = service.invite(&own, seller.id, person(2, "admin")).await.unwrap().value;
-    let third = service.invite(&own, seller.id, person(3, "employee")).await.unwrap_err();
-    assert_eq!((third.kind(), third.code()), (ErrorKind::Conflict, "employee_limit"));
+    let two = service
+        .invite(&own, seller.id, person(2, "admin"))
+        .await
+        .unwrap()
+        .value;
+    let third = service
+        .invite(&own, seller.id, person(3, "employee"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (third.kind(), third.code()),
+        (ErrorKind::Conflict, "employee_limit")
+    );
     let listed = service.list(&own, seller.id).await.unwrap();
     assert_eq!(listed.len(), 3, "the first admin and two employees");
     assert!(listed[0].first_admin && listed[0].role == "admin");
 
-    let stranger = service.invite(&admin_of(other.id), seller.id, person(4, "employee")).await;
+    let stranger = service
+        .invite(&admin_of(other.id), seller.id, person(4, "employee"))
+        .await;
     assert_eq!(stranger.unwrap_err().kind(), ErrorKind::NotFound);
 
     let demoted = service
-        .set_role(&own, seller.id, two.user_id, RoleChange { role: "employee".into() })
+        .set_role(
+            &own,
+            seller.id,
+            two.user_id,
+            RoleChange {
+                role: "employee".into(),
+            },
+            Some(1),
+        )
         .await
         .unwrap()
         .value;
     assert_eq!(demoted.role, "employee");
     let first = listed[0].user_id;
     let refused = service
-        .set_role(&manager(), seller.id, first, RoleChange { role: "employee".into() })
+        .set_role(
+            &manager(),
+            seller.id,
+            first,
+            RoleChange {
+                role: "employee".into(),
+            },
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(refused.code(), "first_admin");
 
     let off = service.disable(&own, seller.id, one.user_id).await.unwrap().value;
     assert_eq!(off.status, "disabled");
-    service.invite(&own, seller.id, person(3, "employee")).await.unwrap();
+    service
+        .invite(&own, seller.id, person(3, "employee"))
+        .await
+        .unwrap();
     let back = service.enable(&own, seller.id, one.user_id).await.unwrap_err();
-    assert_eq!(back.code(), "employee_limit", "an enable counts against the limit too");
+    assert_eq!(
+        back.code(),
+        "employee_limit",
+        "an enable counts against the limit too"
+    );
 
     let staff = manager();
     PartnerService::new(t.infra().clone())
         .suspend(&staff, seller.id, "unpaid invoices".into())
         .await
         .unwrap();
-    let suspended = service.invite(&staff, seller.id, person(1, "")).await.unwrap_err();
+    let suspended = service
+        .invite(&staff, seller.id, person(1, ""))
+        .await
+        .unwrap_err();
     assert_eq!(suspended.code(), "partner_suspended", "before any other rule");
     assert_eq!(
         events(&t, seller.id).await,
@@ -116,7 +166,11 @@ async fn the_first_login_activates_and_disabling_ends_logins(t: TestInfra) {
         .with_login_hook(Arc::new(EmployeeActivation));
     let service = employees(&t);
     let own = admin_of(seller.id);
-    let one = service.invite(&own, seller.id, person(1, "employee")).await.unwrap().value;
+    let one = service
+        .invite(&own, seller.id, person(1, "employee"))
+        .await
+        .unwrap()
+        .value;
     let number = one.mobile.clone().unwrap();
     let login = |n: &str| {
         let (auth, sender, n) = (auth.clone(), sender.clone(), n.to_owned());
@@ -127,26 +181,40 @@ async fn the_first_login_activates_and_disabling_ends_logins(t: TestInfra) {
         }
     };
     let first = login(&number).await.unwrap();
-    let OtpLogin::Session { tokens, .. } = first else { panic!("a session") };
+    let OtpLogin::Session { tokens, .. } = first else {
+        panic!("a session")
+    };
     let listed = service.list(&own, seller.id).await.unwrap();
     let me = listed.iter().find(|e| e.user_id == one.user_id).unwrap();
     assert_eq!(me.status, "active");
     assert!(me.activated_at.is_some());
     t.clock().advance(chrono::Duration::seconds(61));
     login(&number).await.unwrap();
-    assert_eq!(events(&t, seller.id).await, ["PartnerEmployeeInvited", "PartnerEmployeeActivated"]);
+    assert_eq!(
+        events(&t, seller.id).await,
+        ["PartnerEmployeeInvited", "PartnerEmployeeActivated"]
+    );
 
     service.disable(&own, seller.id, one.user_id).await.unwrap();
-    assert!(matches!(auth.authenticate(&tokens.access_token).await, Err(AuthError::Revoked)));
+    assert!(matches!(
+        auth.authenticate(&tokens.access_token).await,
+        Err(AuthError::Revoked)
+    ));
     t.clock().advance(chrono::Duration::seconds(61));
     let refused = login(&number).await.unwrap_err();
-    assert!(matches!(refused, AuthError::InvalidOtp), "a disabled employee cannot log in");
+    assert!(
+        matches!(refused, AuthError::InvalidOtp),
+        "a disabled employee cannot log in"
+    );
 }
 
 async fn the_partner_s_own_view(t: TestInfra) {
     let seller = approved(&t, 1).await;
     let service = employees(&t);
-    service.invite(&admin_of(seller.id), seller.id, person(1, "employee")).await.unwrap();
+    service
+        .invite(&admin_of(seller.id), seller.id, person(1, "employee"))
+        .await
+        .unwrap();
     let me = MeService::new(t.infra().clone());
     let mut user = Actor::user(ActorKind::External, Uuid::now_v7(), []);
     user.partner_id = Some(seller.id);
@@ -159,7 +227,10 @@ async fn the_partner_s_own_view(t: TestInfra) {
     assert_eq!(view.locations.len(), 1, "the principal place");
     assert!(view.pending_amendments.is_empty());
     let staff = me.view(&manager()).await.unwrap_err();
-    assert_eq!((staff.kind(), staff.code()), (ErrorKind::Forbidden, "not_a_partner_user"));
+    assert_eq!(
+        (staff.kind(), staff.code()),
+        (ErrorKind::Forbidden, "not_a_partner_user")
+    );
 }
 
 async fn ten_concurrent_invites_never_pass_the_limit(t: TestInfra) {
@@ -181,7 +252,10 @@ async fn ten_concurrent_invites_never_pass_the_limit(t: TestInfra) {
         }
     }
     assert_eq!(invited, 2);
-    assert_eq!(partners::employees::used_slots(t.db(), seller.id).await.unwrap(), 2);
+    assert_eq!(
+        partners::employees::used_slots(t.db(), seller.id).await.unwrap(),
+        2
+    );
 }
 
 infra::backend_tests!(

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use infra::testing::TestInfra;
 use infra::{Actor, DomainError, ErrorKind, Infra};
+use partners::employees::{CreateSubUser, EmployeeActivation, SubUserService};
 use settings::users::CreateUser;
 use user_auth::otp::CapturingSender;
-use partners::employees::{CreateSubUser, EmployeeActivation, SubUserService};
 use user_auth::{AuthConfig, AuthError, AuthService, ClientInfo, OtpLogin};
 
 struct Partner {

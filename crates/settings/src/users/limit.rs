@@ -7,7 +7,10 @@
 
 use infra::write::WriteTx;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use super::entity::user;
@@ -47,7 +50,9 @@ pub(super) async fn ensure_room(tx: &WriteTx, partner_id: Uuid) -> Result<(), Se
     if used >= u64::try_from(max).unwrap_or(0) {
         return Err(SettingsError::conflict(
             "employee_limit",
-            format!("the partner has its {max} employees besides its first admin; ask staff to raise max_employees"),
+            format!(
+                "the partner has its {max} employees besides its first admin; ask staff to raise max_employees"
+            ),
         ));
     }
     Ok(())

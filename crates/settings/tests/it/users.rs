@@ -346,8 +346,15 @@ async fn partner_users_stay_within_the_employee_limit(t: TestInfra) {
     for n in 0..3 {
         users.create(&Actor::system(), external(n), None).await.unwrap();
     }
-    let err = users.create(&Actor::system(), external(3), None).await.unwrap_err();
-    assert_eq!((err.kind(), err.code()), (ErrorKind::Conflict, "employee_limit"), "two besides the first admin");
+    let err = users
+        .create(&Actor::system(), external(3), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "employee_limit"),
+        "two besides the first admin"
+    );
 }
 
 infra::backend_tests!(

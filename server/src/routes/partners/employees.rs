@@ -4,14 +4,14 @@
 //! before the records, whose `/{partner_id}` would take `me`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use partners::employees::{Employee, NewEmployee, RoleChange};
 use partners::me::MeView;
 use utoipa::OpenApi;
 use uuid::Uuid;
 
 use crate::http::auth::Caller;
-use crate::http::etag::{Tagged, tagged};
+use crate::http::etag::{Tagged, if_match, tagged};
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::state::AppState;
@@ -22,7 +22,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/{partner_id}/employees", web::post().to(invite))
         .route("/{partner_id}/employees", web::get().to(list))
         .route("/{partner_id}/employees/{user_id}", web::patch().to(set_role))
-        .route("/{partner_id}/employees/{user_id}/disable", web::post().to(disable))
+        .route(
+            "/{partner_id}/employees/{user_id}/disable",
+            web::post().to(disable),
+        )
         .route("/{partner_id}/employees/{user_id}/enable", web::post().to(enable));
 }
 
@@ -73,7 +76,10 @@ pub async fn invite(
 ) -> Result<HttpResponse, ApiError> {
     let partner_id = partner_id.into_inner();
     let written = state.employees.invite(&caller.0, partner_id, body.0).await?;
-    let location = format!("/api/v1/partners/{partner_id}/employees/{}", written.value.user_id);
+    let location = format!(
+        "/api/v1/partners/{partner_id}/employees/{}",
+        written.value.user_id
+    );
     Ok(tagged(StatusCode::CREATED, &written.value, Some(location)))
 }
 
@@ -95,23 +101,31 @@ pub async fn list(
 }
 
 /// Changes an employee's `role` (admin or employee); the first admin stays an
-/// admin. Capability: PARTNER_MANAGE.
+/// admin; `If-Match` must be the employee's current version when sent.
+/// Capability: PARTNER_MANAGE.
 #[utoipa::path(patch, path = "/api/v1/partners/{partner_id}/employees/{user_id}", operation_id = "partners.employees.role", request_body = RoleChange, tag = "partners", security(("bearer" = ["PARTNER_MANAGE"])),
-    params(("partner_id" = Uuid, Path, description = "The partner"), ("user_id" = Uuid, Path, description = "The employee")),
+    params(("partner_id" = Uuid, Path, description = "The partner"), ("user_id" = Uuid, Path, description = "The employee"),
+        ("If-Match" = Option<String>, Header, description = "The ETag read, such as \"2\"")),
     responses((status = 200, description = "The employee, with ETag", body = Employee),
         (status = 401, description = "No valid access token"),
         (status = 403, description = "Lacks PARTNER_MANAGE, or `partner_suspended`"),
         (status = 404, description = "No such partner or employee reached"),
+        (status = 412, description = "If-Match is not current (`stale_version`)"),
         (status = 409, description = "`first_admin`: the first admin stays an admin"),
         (status = 422, description = "`role` is not admin or employee")))]
 pub async fn set_role(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<(Uuid, Uuid)>,
     body: ApiJson<RoleChange>,
 ) -> Result<HttpResponse, ApiError> {
     let (partner_id, user_id) = path.into_inner();
-    let written = state.employees.set_role(&caller.0, partner_id, user_id, body.0).await?;
+    let expected = if_match(&req)?;
+    let written = state
+        .employees
+        .set_role(&caller.0, partner_id, user_id, body.0, expected)
+        .await?;
     Ok(tagged(StatusCode::OK, &written.value, None))
 }
 
