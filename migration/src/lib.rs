@@ -31,6 +31,7 @@ mod m20261202_000015_partner_vehicles;
 mod m20261202_000016_kyc;
 mod m20261202_000017_partner_amendments;
 mod m20261202_000018_risk;
+mod m20261202_000019_partner_employees;
 mod m20261202_000021_partner_document_lapse;
 mod m20261202_000022_parameter_codes;
 mod m20261202_000023_requirements;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_kyc::Migration),
             Box::new(m20261202_000017_partner_amendments::Migration),
             Box::new(m20261202_000018_risk::Migration),
+            Box::new(m20261202_000019_partner_employees::Migration),
             Box::new(m20261202_000021_partner_document_lapse::Migration),
             Box::new(m20261202_000022_parameter_codes::Migration),
             Box::new(m20261202_000023_requirements::Migration),

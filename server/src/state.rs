@@ -49,8 +49,12 @@ pub struct AppState {
     pub places: partners::places::PlaceService<AppInfra>,
     /// Amendments of partners' registered facts.
     pub amendments: partners::amendments::AmendmentService<AppInfra>,
-    /// Sub-users of partner users.
-    pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
+    /// Sub-users of partner users (employees they created).
+    pub sub_users: partners::employees::SubUserService<AppInfra>,
+    /// A partner's employees.
+    pub employees: partners::employees::EmployeeService<AppInfra>,
+    /// What a partner's user sees of its partner.
+    pub me: partners::me::MeService<AppInfra>,
     /// The generic child and term services of the settings module.
     pub children: Arc<children::Children>,
     /// Rate-limit policies.
@@ -73,11 +77,14 @@ impl AppState {
         let auth = AuthService::start(infra.clone(), auth_config.clone())
             .await?
             .with_onboarding_lookup(lookup)
-            .with_partner_lookup(Arc::new(partner_facts::PartnerRecords));
+            .with_partner_lookup(Arc::new(partner_facts::PartnerRecords))
+            .with_login_hook(Arc::new(partners::employees::EmployeeActivation));
         Ok(Self {
             applications,
             accounts: AccountService::new(infra.clone(), auth_config.clone()),
-            sub_users: user_auth::sub_users::SubUserService::new(infra.clone(), auth_config),
+            sub_users: partners::employees::SubUserService::new(infra.clone(), auth_config.clone()),
+            employees: partners::employees::EmployeeService::new(infra.clone(), auth_config),
+            me: partners::me::MeService::new(infra.clone()),
             users: UserService::new(infra.clone()),
             roles: RoleService::new(infra.clone()),
             organizations: OrganizationService::new(infra.clone()),

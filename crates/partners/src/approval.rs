@@ -120,6 +120,7 @@ pub(crate) async fn approve_in(
         None,
     )
     .await?;
+    crate::employees::manage_first_admin(tx, row.id, user.id).await?;
     let partner = Partner::from(row);
     let address: crate::input::Address = serde_json::from_value(app.address.clone()).unwrap_or_default();
     let principal = crate::locations::add_principal(tx, &partner, &address).await?;

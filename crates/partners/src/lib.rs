@@ -52,6 +52,7 @@ pub mod document_files;
 pub mod document_review;
 pub mod document_service;
 pub mod documents;
+pub mod employees;
 pub mod entity;
 pub mod files;
 pub mod input;
@@ -59,6 +60,7 @@ pub mod kyc;
 pub mod links;
 pub mod locations;
 mod lookup;
+pub mod me;
 pub mod model;
 pub mod places;
 pub mod records;
@@ -131,6 +133,16 @@ pub mod events {
     pub const PARTNER_AMENDMENT_APPROVED: &str = "PartnerAmendmentApproved";
     /// An amendment was rejected (aggregate `partner_amendment`, the reason in the payload).
     pub const PARTNER_AMENDMENT_REJECTED: &str = "PartnerAmendmentRejected";
+    /// An employee was invited (aggregate `partner`; `partner_id`, `user_id`, `item`).
+    pub const PARTNER_EMPLOYEE_INVITED: &str = "PartnerEmployeeInvited";
+    /// An invited employee logged in for the first time (`partner_id`, `user_id`).
+    pub const PARTNER_EMPLOYEE_ACTIVATED: &str = "PartnerEmployeeActivated";
+    /// An employee's role changed (`partner_id`, `user_id`, `changes`).
+    pub const PARTNER_EMPLOYEE_ROLE_CHANGED: &str = "PartnerEmployeeRoleChanged";
+    /// An employee was disabled: no login, sessions ended (`partner_id`, `user_id`).
+    pub const PARTNER_EMPLOYEE_DISABLED: &str = "PartnerEmployeeDisabled";
+    /// A disabled employee was enabled again (`partner_id`, `user_id`).
+    pub const PARTNER_EMPLOYEE_ENABLED: &str = "PartnerEmployeeEnabled";
     /// A KYC threshold (90, 60, 30 or 7 days left) was reached (aggregate `partner_kyc_reminder`).
     pub const KYC_REMINDER_DUE: &str = "KycReminderDue";
     /// A partner's KYC ran out and was marked expired.

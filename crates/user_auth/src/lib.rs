@@ -1,6 +1,8 @@
 //! Authentication: password login with lockout, Ed25519-signed access tokens
 //! with key rotation and a JWKS, rotating refresh tokens with reuse detection,
-//! sessions, and revocation that every instance sees at once.
+//! sessions, and revocation that every instance sees at once. A partner's
+//! users (employees and sub-users) are managed in the `partners` crate;
+//! [`LoginHook`] lets it act when their sessions open.
 //!
 //! ```no_run
 //! use infra::{AppInfra, InfraConfig};
@@ -26,6 +28,7 @@ pub mod dto;
 pub mod error;
 pub mod keys;
 pub mod lockout;
+pub mod login_hook;
 pub mod onboarding;
 pub mod otp;
 pub mod partner_facts;
@@ -34,13 +37,13 @@ pub mod second_factor;
 pub mod service;
 mod session_views;
 pub mod sessions;
-pub mod sub_users;
 pub mod tokens;
 pub mod totp;
 
 pub use accounts::AccountService;
 pub use config::{AuthConfig, SigningKeySource};
 pub use error::AuthError;
+pub use login_hook::LoginHook;
 pub use onboarding::OnboardingLookup;
 pub use service::{
     AuthService, Authenticated, ClientInfo, LoginRequest, LoginStep, OtpLogin, SessionView, TokenPair,

@@ -36,6 +36,8 @@ pub struct AuthService<I: Infra> {
     pub(crate) onboarding: Option<Arc<dyn crate::onboarding::OnboardingLookup>>,
     /// Where principals read their partner's facts (tier, suspension).
     pub(crate) partner_lookup: Option<Arc<dyn crate::partner_facts::PartnerLookup>>,
+    /// Called inside the transaction that opens each session.
+    pub(crate) login_hook: Option<Arc<dyn crate::login_hook::LoginHook>>,
 }
 
 /// Least time between two reloads caused by unknown key ids.
@@ -60,6 +62,7 @@ impl<I: Infra> AuthService<I> {
             claims: Arc::default(),
             onboarding: None,
             partner_lookup: None,
+            login_hook: None,
         })
     }
 
@@ -73,6 +76,12 @@ impl<I: Infra> AuthService<I> {
     /// their principals through `lookup`.
     pub fn with_partner_lookup(mut self, lookup: Arc<dyn crate::partner_facts::PartnerLookup>) -> Self {
         self.partner_lookup = Some(lookup);
+        self
+    }
+
+    /// The same service calling `hook` inside the transaction that opens each session.
+    pub fn with_login_hook(mut self, hook: Arc<dyn crate::login_hook::LoginHook>) -> Self {
+        self.login_hook = Some(hook);
         self
     }
 
@@ -237,8 +246,12 @@ impl<I: Infra> AuthService<I> {
         let keys = self.keys.read().await.clone();
         let user = user.clone();
         let client = client.clone();
+        let hook = self.login_hook.clone();
         let written = write(&self.infra, &actor, move |tx| {
             Box::pin(async move {
+                if let Some(hook) = &hook {
+                    hook.session_opened(tx, &user).await?;
+                }
                 let (session, refresh) = sessions::open(tx, user.id, &client, &config).await?;
                 let access = tokens::issue(&keys, &config, &subject(&user, session.id), tx.now())?;
                 Ok::<_, AuthError>(pair(access, refresh, &config))

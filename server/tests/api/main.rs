@@ -14,6 +14,7 @@ mod operations;
 mod organizations;
 mod partners;
 mod partners_amendments;
+mod partners_employees;
 mod partners_kyc;
 mod partners_limits;
 mod partners_places;

@@ -4,6 +4,7 @@
 pub mod entity;
 mod grants;
 mod input;
+mod limit;
 mod model;
 mod service;
 mod store;

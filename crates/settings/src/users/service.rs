@@ -88,7 +88,8 @@ impl<I: Infra> UserService<I> {
         Self { infra }
     }
 
-    /// Creates a user. `password_hash` is the argon2 hash of `input.password`
+    /// Creates a user; an EXTERNAL one within its partner's employee limit
+    /// (409 `employee_limit`, checked under the partner's row lock). `password_hash` is the argon2 hash of `input.password`
     /// (the caller hashes, outside the transaction).
     pub async fn create(
         &self,
@@ -100,7 +101,12 @@ impl<I: Infra> UserService<I> {
         let valid = input.validate(password_hash.is_some())?;
         check_scope(actor, valid.kind, input.organization_id, input.partner_id)?;
         write(&self.infra, actor, move |tx| {
-            Box::pin(insert(tx, input, valid, password_hash))
+            Box::pin(async move {
+                if let (UserKind::External, Some(partner)) = (valid.kind, input.partner_id) {
+                    super::limit::ensure_room(tx, partner).await?;
+                }
+                insert(tx, input, valid, password_hash).await
+            })
         })
         .await
     }

@@ -333,7 +333,32 @@ async fn partner_users_need_a_real_partner(t: TestInfra) {
     }
 }
 
+async fn partner_users_stay_within_the_employee_limit(t: TestInfra) {
+    let users = UserService::new(t.infra().clone());
+    let partner = t.partner_row().await;
+    let external = |n: u32| CreateUser {
+        kind: "EXTERNAL".into(),
+        mobile: Some(format!("98765000{n:02}")),
+        full_name: format!("Partner Person {n}"),
+        partner_id: Some(partner),
+        ..CreateUser::default()
+    };
+    for n in 0..3 {
+        users.create(&Actor::system(), external(n), None).await.unwrap();
+    }
+    let err = users
+        .create(&Actor::system(), external(3), None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.code()),
+        (ErrorKind::Conflict, "employee_limit"),
+        "two besides the first admin"
+    );
+}
+
 infra::backend_tests!(
+    partner_users_stay_within_the_employee_limit,
     partner_users_need_a_real_partner,
     search_text_matches_wildcards_literally,
     each_change_writes_one_event_and_one_audit_row,

@@ -4,7 +4,6 @@
 mod access;
 mod otp;
 mod sessions;
-mod sub_users;
 mod support;
 mod tokens;
 mod totp;

@@ -7,15 +7,15 @@ use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 
-/// Creates a sub-user of the calling partner user (`mobile`, `full_name`; at most
-/// two; they inherit the partner and log in by OTP). For EXTERNAL users that are
-/// not sub-users themselves.
-#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", request_body = user_auth::sub_users::CreateSubUser, tag = "auth", security(("bearer" = [])),
-    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 201, description = "The sub-user"), (status = 409, description = "Two already exist")))]
+/// Creates a sub-user of the calling partner user (`mobile`, `full_name`): an
+/// invited employee of its partner, within the partner's employee limit; it
+/// logs in by OTP. For EXTERNAL users that are not sub-users themselves.
+#[utoipa::path(post, path = "/api/v1/auth/sub-users", operation_id = "auth.sub_users.create", request_body = partners::employees::CreateSubUser, tag = "auth", security(("bearer" = [])),
+    responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 201, description = "The sub-user"), (status = 409, description = "`employee_limit`: the partner has its `max_employees` besides its first admin; `already_exists`: the mobile is in use"), (status = 422, description = "A bad `mobile` or `full_name`")))]
 pub async fn sub_user_create(
     state: web::Data<AppState>,
     caller: Caller,
-    body: ApiJson<user_auth::sub_users::CreateSubUser>,
+    body: ApiJson<partners::employees::CreateSubUser>,
 ) -> Result<HttpResponse, ApiError> {
     let user = state.sub_users.create(&caller.0, body.0).await?;
     Ok(HttpResponse::Created().json(user))

@@ -7,6 +7,7 @@ pub mod amendments_openapi;
 pub mod applications;
 pub mod decisions;
 pub mod documents;
+pub mod employees;
 pub mod kyc;
 pub mod kyc_documents;
 pub mod kyc_openapi;
@@ -86,11 +87,12 @@ const AREAS: &[Area] = &[Area::new(
 struct Doc;
 
 /// The partners paths: applications, documents and decisions, KYC, places,
-/// amendments, then the records.
+/// employees and `/me`, amendments, then the records.
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = <Doc as OpenApi>::openapi();
     doc.merge(<kyc::KycDoc as OpenApi>::openapi());
     doc.merge(<places::PlacesDoc as OpenApi>::openapi());
+    doc.merge(<employees::EmployeesDoc as OpenApi>::openapi());
     doc.merge(<amendments_openapi::AmendmentsDoc as OpenApi>::openapi());
     doc.merge(<records::RecordsDoc as OpenApi>::openapi());
     doc
@@ -107,6 +109,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(kyc::configure)
             .configure(kyc_documents::configure)
             .configure(places::configure)
+            .configure(employees::configure)
             .configure(amendments::configure)
             .configure(records::configure),
     );

@@ -35,9 +35,11 @@ fn answer(status: StatusCode, user: &User) -> HttpResponse {
 }
 
 /// Creates a user (`kind`, `email`, `mobile`, `password`, `full_name`,
-/// `organization_id` or `partner_id`, `roles`). Capability: USER_MANAGE.
+/// `organization_id` or `partner_id`, `roles`); an EXTERNAL user within its
+/// partner's employee limit. Capability: USER_MANAGE.
 #[utoipa::path(post, path = "/api/v1/settings/users", operation_id = "settings.users.create", request_body = CreateUser, tag = "settings", security(("bearer" = ["USER_MANAGE"])),
     responses((status = 201, description = "The user, with Location and ETag"),
+        (status = 409, description = "`already_exists`: the e-mail or mobile is in use; `employee_limit`: the partner has its `max_employees` besides its first admin", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 pub async fn create(
     state: web::Data<AppState>,

@@ -1,12 +1,12 @@
-//! Sub-users: the limit, who may act on whom, and ended sessions.
+//! Sub-users: the employee limit, who may act on whom, and ended sessions.
 
 use std::sync::Arc;
 
 use infra::testing::TestInfra;
 use infra::{Actor, DomainError, ErrorKind, Infra};
+use partners::employees::{CreateSubUser, EmployeeActivation, SubUserService};
 use settings::users::CreateUser;
 use user_auth::otp::CapturingSender;
-use user_auth::sub_users::{CreateSubUser, SubUserService};
 use user_auth::{AuthConfig, AuthError, AuthService, ClientInfo, OtpLogin};
 
 struct Partner {
@@ -20,7 +20,8 @@ async fn setup(t: &TestInfra) -> Partner {
     let auth = AuthService::start(t.infra().clone(), AuthConfig::default())
         .await
         .unwrap()
-        .with_otp_sender(Arc::new(sender.clone()));
+        .with_otp_sender(Arc::new(sender.clone()))
+        .with_login_hook(Arc::new(EmployeeActivation));
     Partner {
         auth,
         sender,
@@ -82,7 +83,7 @@ async fn a_parent_has_at_most_two_who_log_in_by_otp(t: TestInfra) {
         .create(&parent.actor, sub("+919800000004"))
         .await
         .unwrap_err();
-    assert_eq!(third.code(), "sub_user_limit");
+    assert_eq!(third.code(), "employee_limit");
     assert_eq!(p.subs.list(&parent.actor).await.unwrap().len(), 2);
     let child = otp_login(&p, "+919800000002").await;
     let refused = p
