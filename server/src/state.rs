@@ -49,6 +49,10 @@ pub struct AppState {
     pub places: partners::places::PlaceService<AppInfra>,
     /// Amendments of partners' registered facts.
     pub amendments: partners::amendments::AmendmentService<AppInfra>,
+    /// Risk assessments (seller, buyer, trade, counterparty).
+    pub assessments: risk::assessments::AssessmentService<AppInfra>,
+    /// Risk validations (party links, roles).
+    pub risk_validations: risk::validations::ValidationService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -96,6 +100,8 @@ impl AppState {
             partners: partners::PartnerService::new(infra.clone()),
             places: partners::places::PlaceService::new(infra.clone()),
             amendments: partners::amendments::AmendmentService::new(infra.clone()),
+            assessments: risk::assessments::AssessmentService::new(infra.clone()),
+            risk_validations: risk::validations::ValidationService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

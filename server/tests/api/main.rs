@@ -21,5 +21,6 @@ mod partners_records;
 mod rate_limit;
 mod realtime;
 mod relay;
+mod risk_assessments;
 mod sessions;
 mod trade_desk_requirements;
