@@ -165,7 +165,10 @@ fn normalise_mobile(mobile: &str) -> String {
 
 /// The facts of every partner of `ids` that exists, by id: one query each
 /// for partners, users, performance and exposures, however many ids.
-pub async fn load<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid, PartnerFacts>, ServiceError> {
+pub async fn load<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, PartnerFacts>, ServiceError> {
     let ids: BTreeSet<Uuid> = ids.iter().copied().collect();
     if ids.is_empty() {
         return Ok(HashMap::new());

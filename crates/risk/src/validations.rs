@@ -111,7 +111,11 @@ pub fn may_take(
         TradeSide::Buy => "buy",
         TradeSide::Sell => "sell",
     };
-    let scope = if cross_border { "across the border" } else { "domestically" };
+    let scope = if cross_border {
+        "across the border"
+    } else {
+        "domestically"
+    };
     if !takes {
         return Err(format!("a {partner_type} does not {verb} {scope}"));
     }
@@ -145,7 +149,11 @@ impl<I: Infra> ValidationService<I> {
     /// Whether the two partners are linked (same entity, master and branch,
     /// branches of one master, one corporate group, a shared GSTIN or PAN).
     /// Capability: RISK_ASSESS; a partner's user must be one of the two.
-    pub async fn party_links(&self, actor: &Actor, input: PartyLinksInput) -> Result<PartyLinksAnswer, ServiceError> {
+    pub async fn party_links(
+        &self,
+        actor: &Actor,
+        input: PartyLinksInput,
+    ) -> Result<PartyLinksAnswer, ServiceError> {
         require(actor, RISK_ASSESS)?;
         if let Some(own) = actor.partner_id
             && own != input.partner_id
@@ -154,7 +162,10 @@ impl<I: Infra> ValidationService<I> {
             return Err(ServiceError::NotFound("partner"));
         }
         let found = crate::facts::load(self.infra.db(), &[input.partner_id, input.other_partner_id]).await?;
-        for (field, id) in [("partner_id", input.partner_id), ("other_partner_id", input.other_partner_id)] {
+        for (field, id) in [
+            ("partner_id", input.partner_id),
+            ("other_partner_id", input.other_partner_id),
+        ] {
             if !found.contains_key(&id) {
                 return Err(ServiceError::field(field, "is not a business partner"));
             }
@@ -181,7 +192,9 @@ impl<I: Infra> ValidationService<I> {
             return Err(ServiceError::NotFound("partner"));
         }
         let all = crate::facts::load(self.infra.db(), &[input.partner_id]).await?;
-        let f = all.get(&input.partner_id).ok_or(ServiceError::NotFound("partner"))?;
+        let f = all
+            .get(&input.partner_id)
+            .ok_or(ServiceError::NotFound("partner"))?;
         let answer = |allowed: bool, reason: String| RoleAnswer { allowed, reason };
         if f.status != "approved" {
             return Ok(answer(false, format!("the partner is {}", f.status)));
@@ -190,7 +203,13 @@ impl<I: Infra> ValidationService<I> {
             return Ok(answer(false, format!("the partner's KYC is {}", f.kyc_status)));
         }
         Ok(
-            match may_take(&f.partner_type, &f.country, &f.capabilities, input.side, input.cross_border) {
+            match may_take(
+                &f.partner_type,
+                &f.country,
+                &f.capabilities,
+                input.side,
+                input.cross_border,
+            ) {
                 Ok(held) => answer(true, format!("a {} holding {held}", f.partner_type)),
                 Err(why) => answer(false, why),
             },
@@ -232,12 +251,23 @@ mod tests {
             ("transporter", "IN", Sell, false, false),
         ];
         for (kind, country, side, cross, allowed) in cases {
-            assert_eq!(may_take(kind, country, &all, side, cross).is_ok(), allowed, "{kind} {side:?} {cross}");
+            assert_eq!(
+                may_take(kind, country, &all, side, cross).is_ok(),
+                allowed,
+                "{kind} {side:?} {cross}"
+            );
         }
-        assert_eq!(may_take("seller", "IN", &held(&["domestic_buy_india"]), Sell, false),
-            Err("the partner does not hold the domestic_sell_india capability".into()));
-        assert_eq!(may_take("seller", "US", &held(&["domestic_sell_india"]), Sell, false),
-            Err("the partner does not hold the domestic_sell_home capability".into()));
-        assert_eq!(may_take("exporter", "IN", &held(&["export_allowed"]), Sell, true), Ok("export_allowed"));
+        assert_eq!(
+            may_take("seller", "IN", &held(&["domestic_buy_india"]), Sell, false),
+            Err("the partner does not hold the domestic_sell_india capability".into())
+        );
+        assert_eq!(
+            may_take("seller", "US", &held(&["domestic_sell_india"]), Sell, false),
+            Err("the partner does not hold the domestic_sell_home capability".into())
+        );
+        assert_eq!(
+            may_take("exporter", "IN", &held(&["export_allowed"]), Sell, true),
+            Ok("export_allowed")
+        );
     }
 }

@@ -66,7 +66,13 @@ async fn trade_assessments_over_http(t: TestInfra) {
     let gmail_buyer = partner(&t, "CCCPL1234C", "one@gmail.com").await;
     let gmail_seller = partner(&t, "DDDPL1234C", "two@gmail.com").await;
     for id in [same_domain, gmail_seller] {
-        set(&t, id, "contact_mobile", format!("+9199{}", &id.simple().to_string()[24..32]).into()).await;
+        set(
+            &t,
+            id,
+            "contact_mobile",
+            format!("+9199{}", &id.simple().to_string()[24..32]).into(),
+        )
+        .await;
     }
     let outsider = admin_of(&t, gmail_seller, 1).await;
     create_admin(t.infra(), "root@example.com").await;
@@ -74,29 +80,57 @@ async fn trade_assessments_over_http(t: TestInfra) {
     let admin = login(&app, "root@example.com").await;
     let trade = |b: Uuid, s: Uuid| json!({"buyer_partner_id": b, "seller_partner_id": s, "value": "250000"});
 
-    let r = app.post("/api/v1/risk/assessments/trade", Some(&admin), &trade(buyer, same_pan)).await;
+    let r = app
+        .post(
+            "/api/v1/risk/assessments/trade",
+            Some(&admin),
+            &trade(buyer, same_pan),
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     let failed: Value = r.json().await.unwrap();
     let (status, names) = statuses(&failed);
     assert_eq!(status, "FAIL");
     assert!(names.contains(&"shared_pan"), "{names:?}");
-    assert_eq!(location, format!("/api/v1/risk/assessments/{}", failed["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/api/v1/risk/assessments/{}", failed["id"].as_str().unwrap())
+    );
 
-    let r = app.post("/api/v1/risk/assessments/trade", Some(&admin), &trade(buyer, same_domain)).await;
+    let r = app
+        .post(
+            "/api/v1/risk/assessments/trade",
+            Some(&admin),
+            &trade(buyer, same_domain),
+        )
+        .await;
     let warned: Value = r.json().await.unwrap();
     let (status, names) = statuses(&warned);
     assert_eq!(status, "WARN");
     assert!(names.contains(&"shared_email_domain"), "{names:?}");
     assert!(!names.contains(&"shared_pan"));
-    let domain = warned["factors"].as_array().unwrap().iter().find(|f| f["factor"] == "shared_email_domain");
+    let domain = warned["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["factor"] == "shared_email_domain");
     assert_eq!(domain.unwrap()["points"], 0, "a WARN-only finding costs nothing");
 
-    let r = app.post("/api/v1/risk/assessments/trade", Some(&admin), &trade(gmail_buyer, gmail_seller)).await;
+    let r = app
+        .post(
+            "/api/v1/risk/assessments/trade",
+            Some(&admin),
+            &trade(gmail_buyer, gmail_seller),
+        )
+        .await;
     let clean: Value = r.json().await.unwrap();
     let (status, names) = statuses(&clean);
     assert_eq!(status, "WARN", "the neutral seller's delivery and rating");
-    assert!(!names.contains(&"shared_email_domain"), "gmail.com is no finding: {names:?}");
+    assert!(
+        !names.contains(&"shared_email_domain"),
+        "gmail.com is no finding: {names:?}"
+    );
     assert_eq!(clean["seller"]["score"], 70);
 
     let r = app.get_with(&location, &admin).await;
@@ -106,32 +140,54 @@ async fn trade_assessments_over_http(t: TestInfra) {
     let r = app.get_with(&location, &outsider).await;
     assert_eq!(r.status(), 404);
     let own = format!("/api/v1/risk/assessments/{}", clean["id"].as_str().unwrap());
-    assert_eq!(app.get_with(&own, &outsider).await.status(), 200, "the seller's own");
+    assert_eq!(
+        app.get_with(&own, &outsider).await.status(),
+        200,
+        "the seller's own"
+    );
 
     let bad = json!({"buyer_partner_id": buyer, "seller_partner_id": same_pan, "value": "-5"});
-    let r = app.post("/api/v1/risk/assessments/trade", Some(&admin), &bad).await;
+    let r = app
+        .post("/api/v1/risk/assessments/trade", Some(&admin), &bad)
+        .await;
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "value");
 
     let counterparty = json!({"partner_id": buyer});
-    let r = app.post("/api/v1/risk/assessments/counterparty", Some(&admin), &counterparty).await;
+    let r = app
+        .post(
+            "/api/v1/risk/assessments/counterparty",
+            Some(&admin),
+            &counterparty,
+        )
+        .await;
     assert_eq!(r.status(), 201);
     let advice: Value = r.json().await.unwrap();
     assert_eq!(advice["credit_limit_advice"], "1.0");
     assert!(advice["advice_reason"].is_string());
 
     let links = json!({"partner_id": buyer, "other_partner_id": same_pan});
-    let r = app.post("/api/v1/risk/validations/party-links", Some(&admin), &links).await;
+    let r = app
+        .post("/api/v1/risk/validations/party-links", Some(&admin), &links)
+        .await;
     assert_eq!(r.status(), 200);
     let linked: Value = r.json().await.unwrap();
     assert_eq!(linked["linked"], true);
     let role = json!({"partner_id": buyer, "side": "buy"});
-    let r = app.post("/api/v1/risk/validations/role", Some(&admin), &role).await;
+    let r = app
+        .post("/api/v1/risk/validations/role", Some(&admin), &role)
+        .await;
     let answer: Value = r.json().await.unwrap();
     assert_eq!(answer["allowed"], false, "no buy capability: {answer}");
-    let r = app.post("/api/v1/risk/validations/role", Some(&outsider), &role).await;
-    assert_eq!(r.status(), 403, "a partner's admin holds RISK_READ, not RISK_ASSESS");
+    let r = app
+        .post("/api/v1/risk/validations/role", Some(&outsider), &role)
+        .await;
+    assert_eq!(
+        r.status(),
+        403,
+        "a partner's admin holds RISK_READ, not RISK_ASSESS"
+    );
 }
 
 infra::backend_tests!(trade_assessments_over_http);

@@ -28,7 +28,10 @@ fn positive(v: &mut Validator, field: &str, value: Decimal) {
 }
 
 /// The facts of `id` among `all` (404 `partner` when there is no such partner).
-fn facts_of(all: &std::collections::HashMap<Uuid, PartnerFacts>, id: Uuid) -> Result<&PartnerFacts, ServiceError> {
+fn facts_of(
+    all: &std::collections::HashMap<Uuid, PartnerFacts>,
+    id: Uuid,
+) -> Result<&PartnerFacts, ServiceError> {
     all.get(&id).ok_or(ServiceError::NotFound("partner"))
 }
 
@@ -36,16 +39,29 @@ impl<I: Infra> AssessmentService<I> {
     /// The seller precheck of `input.partner_id` for a trade of `quantity`
     /// worth `value`, stored. Capability: RISK_ASSESS. 422 names
     /// `quantity`, `value` or `commodity_id`; 404 `partner`.
-    pub async fn seller(&self, actor: &Actor, input: SideAssessment) -> Result<Written<Assessment>, ServiceError> {
+    pub async fn seller(
+        &self,
+        actor: &Actor,
+        input: SideAssessment,
+    ) -> Result<Written<Assessment>, ServiceError> {
         self.side(actor, input, Side::Seller).await
     }
 
     /// The buyer precheck of `input.partner_id`, stored; as [`Self::seller`].
-    pub async fn buyer(&self, actor: &Actor, input: SideAssessment) -> Result<Written<Assessment>, ServiceError> {
+    pub async fn buyer(
+        &self,
+        actor: &Actor,
+        input: SideAssessment,
+    ) -> Result<Written<Assessment>, ServiceError> {
         self.side(actor, input, Side::Buyer).await
     }
 
-    async fn side(&self, actor: &Actor, input: SideAssessment, side: Side) -> Result<Written<Assessment>, ServiceError> {
+    async fn side(
+        &self,
+        actor: &Actor,
+        input: SideAssessment,
+        side: Side,
+    ) -> Result<Written<Assessment>, ServiceError> {
         require(actor, RISK_ASSESS)?;
         reach(actor, &[input.partner_id])?;
         let mut v = Validator::new();
@@ -56,8 +72,15 @@ impl<I: Infra> AssessmentService<I> {
             Box::pin(async move {
                 let all = facts::load(tx.db(), &[input.partner_id]).await?;
                 let f = facts_of(&all, input.partner_id)?;
-                if commodity::Entity::find_by_id(input.commodity_id).one(tx.db()).await?.is_none() {
-                    return Err(ServiceError::field("commodity_id", "is not a commodity of the catalogue"));
+                if commodity::Entity::find_by_id(input.commodity_id)
+                    .one(tx.db())
+                    .await?
+                    .is_none()
+                {
+                    return Err(ServiceError::field(
+                        "commodity_id",
+                        "is not a commodity of the catalogue",
+                    ));
                 }
                 let standing = f.standing(side);
                 let value = input.value.value();
@@ -65,7 +88,11 @@ impl<I: Infra> AssessmentService<I> {
                     Side::Seller => precheck::seller(&standing, value),
                     Side::Buyer => precheck::buyer(&standing, value),
                 };
-                store(tx, Assessment::of(side.as_str(), input.partner_id, json!(input), outcome)).await
+                store(
+                    tx,
+                    Assessment::of(side.as_str(), input.partner_id, json!(input), outcome),
+                )
+                .await
             })
         })
         .await
@@ -76,7 +103,11 @@ impl<I: Infra> AssessmentService<I> {
     /// (`partners::links`) and a shared PAN, GSTIN or tax id FAIL, a shared
     /// mobile or corporate e-mail domain WARN. Stored. Capability:
     /// RISK_ASSESS; a partner's user must be one of the two (404 otherwise).
-    pub async fn trade(&self, actor: &Actor, input: TradeAssessment) -> Result<Written<Assessment>, ServiceError> {
+    pub async fn trade(
+        &self,
+        actor: &Actor,
+        input: TradeAssessment,
+    ) -> Result<Written<Assessment>, ServiceError> {
         require(actor, RISK_ASSESS)?;
         let (b, s) = (input.buyer_partner_id, input.seller_partner_id);
         reach(actor, &[b, s])?;

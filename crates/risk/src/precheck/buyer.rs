@@ -34,9 +34,17 @@ pub fn buyer(standing: &Standing, value: Decimal) -> Outcome {
     }
     let rating = standing.rating;
     if rating < Decimal::from(2) {
-        factors.push(Factor::new("low_rating", -25, format!("rating {rating} is under 2.0")));
+        factors.push(Factor::new(
+            "low_rating",
+            -25,
+            format!("rating {rating} is under 2.0"),
+        ));
     } else if rating < Decimal::from(3) {
-        factors.push(Factor::new("fair_rating", -10, format!("rating {rating} is under 3.0")));
+        factors.push(Factor::new(
+            "fair_rating",
+            -10,
+            format!("rating {rating} is under 3.0"),
+        ));
     }
     let payment = standing.payment_score;
     if payment < 50 {

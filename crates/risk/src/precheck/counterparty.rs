@@ -81,12 +81,47 @@ pub fn counterparty(s: &Standing) -> CounterpartyOutcome {
     let mut factors = Vec::new();
     let used = utilisation(s);
     let perf = performance(s);
-    graded(&mut factors, used, &[(90, -25), (75, -15)], false, "high_utilisation", "utilisation %");
-    graded(&mut factors, s.rating, &[(2, -25), (3, -15), (4, -8)], true, "rating", "rating");
-    graded(&mut factors, perf, &[(40, -25), (60, -15), (75, -8)], true, "performance", "performance");
-    graded(&mut factors, dispute_rate(s), &[(10, -15), (5, -8)], false, "disputes", "dispute rate %");
+    graded(
+        &mut factors,
+        used,
+        &[(90, -25), (75, -15)],
+        false,
+        "high_utilisation",
+        "utilisation %",
+    );
+    graded(
+        &mut factors,
+        s.rating,
+        &[(2, -25), (3, -15), (4, -8)],
+        true,
+        "rating",
+        "rating",
+    );
+    graded(
+        &mut factors,
+        perf,
+        &[(40, -25), (60, -15), (75, -8)],
+        true,
+        "performance",
+        "performance",
+    );
+    graded(
+        &mut factors,
+        dispute_rate(s),
+        &[(10, -15), (5, -8)],
+        false,
+        "disputes",
+        "dispute rate %",
+    );
     let trades = Decimal::from(s.trade_count);
-    graded(&mut factors, trades, &[(10, -10), (50, -5)], true, "few_trades", "trade count");
+    graded(
+        &mut factors,
+        trades,
+        &[(10, -10), (50, -5)],
+        true,
+        "few_trades",
+        "trade count",
+    );
     CounterpartyOutcome {
         outcome: outcome(factors, Status::general),
         advice: advice(s.rating, perf),
@@ -96,11 +131,20 @@ pub fn counterparty(s: &Standing) -> CounterpartyOutcome {
 /// The credit limit advice for `rating` and `performance`.
 pub fn advice(rating: Decimal, performance: Decimal) -> Advice {
     let (multiplier, reason) = if rating >= Decimal::new(45, 1) && performance >= Decimal::from(90) {
-        (Decimal::new(12, 1), "rating 4.5+ and performance 90+: raise the limit by 20 %")
+        (
+            Decimal::new(12, 1),
+            "rating 4.5+ and performance 90+: raise the limit by 20 %",
+        )
     } else if rating >= Decimal::from(4) && performance >= Decimal::from(80) {
-        (Decimal::new(11, 1), "rating 4.0+ and performance 80+: raise the limit by 10 %")
+        (
+            Decimal::new(11, 1),
+            "rating 4.0+ and performance 80+: raise the limit by 10 %",
+        )
     } else if rating < Decimal::from(3) || performance < Decimal::from(60) {
-        (Decimal::new(75, 2), "rating under 3 or performance under 60: cut the limit by 25 %")
+        (
+            Decimal::new(75, 2),
+            "rating under 3 or performance under 60: cut the limit by 25 %",
+        )
     } else {
         (Decimal::new(10, 1), "keep the current limit")
     };

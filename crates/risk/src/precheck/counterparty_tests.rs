@@ -36,10 +36,26 @@ fn each_deduction_alone_at_its_boundary() {
         (|s| s.rating = d("2.9"), 85, Some("rating")),
         (|s| s.rating = d("1.9"), 75, Some("rating")),
         (|s| s.payment_score = 74, 92, Some("performance")),
-        (|s| (s.delivery_score, s.payment_score) = (60, 60), 92, Some("performance")),
-        (|s| (s.delivery_score, s.payment_score) = (59, 59), 85, Some("performance")),
-        (|s| (s.delivery_score, s.payment_score) = (40, 40), 85, Some("performance")),
-        (|s| (s.delivery_score, s.payment_score) = (39, 39), 75, Some("performance")),
+        (
+            |s| (s.delivery_score, s.payment_score) = (60, 60),
+            92,
+            Some("performance"),
+        ),
+        (
+            |s| (s.delivery_score, s.payment_score) = (59, 59),
+            85,
+            Some("performance"),
+        ),
+        (
+            |s| (s.delivery_score, s.payment_score) = (40, 40),
+            85,
+            Some("performance"),
+        ),
+        (
+            |s| (s.delivery_score, s.payment_score) = (39, 39),
+            75,
+            Some("performance"),
+        ),
         (|s| s.disputes = 3, 92, Some("disputes")), // 6 %
         (|s| s.disputes = 5, 92, Some("disputes")), // 10 %: over 5 %, not over 10 %
         (|s| s.disputes = 6, 85, Some("disputes")), // 12 %
@@ -79,7 +95,10 @@ fn combined_deductions_clamp_at_zero_and_the_thresholds_hold() {
     assert_eq!(clamp(-7), 0);
     assert_eq!(clamp(130), 100);
     let neutral = counterparty(&Standing::neutral(d("1000"), Decimal::ZERO));
-    assert_eq!(neutral.outcome.score, 74, "rating 3.0 -8, performance 70 -8, no trades -10");
+    assert_eq!(
+        neutral.outcome.score, 74,
+        "rating 3.0 -8, performance 70 -8, no trades -10"
+    );
     assert_eq!(neutral.outcome.status, Status::Warn);
     let mut at_80 = clean();
     (at_80.utilised, at_80.trade_count) = (d("800"), 49);

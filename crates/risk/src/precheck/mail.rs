@@ -51,7 +51,10 @@ mod tests {
     fn public_domains_are_ignored_and_corporate_ones_kept() {
         assert_eq!(corporate_domain("a@gmail.com"), None);
         assert_eq!(corporate_domain("A@GMail.COM"), None);
-        assert_eq!(corporate_domain("ravi@Cotton-Mills.in"), Some("cotton-mills.in".into()));
+        assert_eq!(
+            corporate_domain("ravi@Cotton-Mills.in"),
+            Some("cotton-mills.in".into())
+        );
         assert_eq!(corporate_domain("not-an-address"), None);
         assert_eq!(corporate_domain("x@localhost"), None);
     }

@@ -251,7 +251,16 @@ pub struct TradeCandidate {
 pub fn trades(candidates: &[TradeCandidate]) -> Vec<TradeOutcome> {
     candidates
         .iter()
-        .map(|c| trade(&c.buyer.0, &c.buyer.1, &c.seller.0, &c.seller.1, c.value, &c.links))
+        .map(|c| {
+            trade(
+                &c.buyer.0,
+                &c.buyer.1,
+                &c.seller.0,
+                &c.seller.1,
+                c.value,
+                &c.links,
+            )
+        })
         .collect()
 }
 

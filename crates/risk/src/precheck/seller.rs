@@ -30,9 +30,17 @@ pub fn seller(standing: &Standing, value: Decimal) -> Outcome {
     }
     let rating = standing.rating;
     if rating < Decimal::from(3) {
-        factors.push(Factor::new("low_rating", -30, format!("rating {rating} is under 3.0")));
+        factors.push(Factor::new(
+            "low_rating",
+            -30,
+            format!("rating {rating} is under 3.0"),
+        ));
     } else if rating < Decimal::from(4) {
-        factors.push(Factor::new("fair_rating", -15, format!("rating {rating} is under 4.0")));
+        factors.push(Factor::new(
+            "fair_rating",
+            -15,
+            format!("rating {rating} is under 4.0"),
+        ));
     }
     let delivery = standing.delivery_score;
     if delivery < 50 {

@@ -50,10 +50,19 @@ pub fn findings(b: &Party, s: &Party, links: &[LinkReason]) -> (Vec<Factor>, Vec
     for (name, what, x, y) in [
         ("shared_pan", "PAN", &b.pan, &s.pan),
         ("shared_gstin", "GSTIN", &b.gstin, &s.gstin),
-        ("shared_tax_id", "foreign tax id", &b.foreign_tax_id, &s.foreign_tax_id),
+        (
+            "shared_tax_id",
+            "foreign tax id",
+            &b.foreign_tax_id,
+            &s.foreign_tax_id,
+        ),
     ] {
         if let Some(id) = same(x, y) {
-            fail.push(Factor::new(name, 0, format!("buyer and seller share the {what} {id}")));
+            fail.push(Factor::new(
+                name,
+                0,
+                format!("buyer and seller share the {what} {id}"),
+            ));
         }
     }
     let mut warn = Vec::new();
@@ -61,7 +70,10 @@ pub fn findings(b: &Party, s: &Party, links: &[LinkReason]) -> (Vec<Factor>, Vec
         warn.push(Factor::new(
             "shared_mobile",
             0,
-            format!("buyer and seller share the mobile ending {}", &m[m.len().saturating_sub(4)..]),
+            format!(
+                "buyer and seller share the mobile ending {}",
+                &m[m.len().saturating_sub(4)..]
+            ),
         ));
     }
     if let Some(d) = b.email_domains.intersection(&s.email_domains).next() {
@@ -108,7 +120,10 @@ pub fn trade(
         .chain(prefixed("seller", &seller.factors))
         .collect();
     let refusal = fail.first().map(|f| {
-        format!("Do not trade: {}. Linked or identical parties may not trade with each other.", f.reason)
+        format!(
+            "Do not trade: {}. Linked or identical parties may not trade with each other.",
+            f.reason
+        )
     });
     factors.extend(fail);
     factors.extend(warn);

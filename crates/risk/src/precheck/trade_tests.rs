@@ -30,7 +30,10 @@ fn party(pan: &str, mobile: &str, domain: &str) -> Party {
         gstin: None,
         foreign_tax_id: None,
         mobiles: [mobile.to_owned()].into(),
-        email_domains: [domain.to_owned()].into_iter().filter(|d| !d.is_empty()).collect(),
+        email_domains: [domain.to_owned()]
+            .into_iter()
+            .filter(|d| !d.is_empty())
+            .collect(),
     }
 }
 
@@ -73,21 +76,39 @@ fn the_stricter_side_status_wins() {
     assert_eq!(out.buyer.score, 55);
     assert_eq!(out.buyer.status, Status::Warn);
     assert_eq!(out.outcome.score, 77);
-    assert_eq!(out.outcome.status, Status::Warn, "77 alone would be WARN; the buyer's WARN holds");
+    assert_eq!(
+        out.outcome.status,
+        Status::Warn,
+        "77 alone would be WARN; the buyer's WARN holds"
+    );
 }
 
 #[test]
 fn shared_pan_and_links_fail_shared_mobile_and_domain_warn() {
     let b = party("AAAAA1111A", "9800000001", "cotton.in");
     let pan = party("AAAAA1111A", "9800000002", "");
-    let out = trade(&strong(), &b, &strong(), &pan, d("1000"), &[LinkReason::SharedPan]);
+    let out = trade(
+        &strong(),
+        &b,
+        &strong(),
+        &pan,
+        d("1000"),
+        &[LinkReason::SharedPan],
+    );
     assert_eq!(out.outcome.status, Status::Fail);
     let names: Vec<&str> = out.outcome.factors.iter().map(|f| f.factor.as_str()).collect();
     assert_eq!(names, ["shared_pan"], "named once, from the tax ids");
     assert!(out.outcome.recommendation.starts_with("Do not trade"));
 
     let group = party("CCCCC3333C", "9800000003", "");
-    let out = trade(&strong(), &b, &strong(), &group, d("1000"), &[LinkReason::CorporateGroup]);
+    let out = trade(
+        &strong(),
+        &b,
+        &strong(),
+        &group,
+        d("1000"),
+        &[LinkReason::CorporateGroup],
+    );
     assert_eq!(out.outcome.status, Status::Fail);
     assert_eq!(out.outcome.factors[0].factor, "corporate_group");
 
@@ -110,13 +131,19 @@ fn a_batch_answers_each_candidate_in_order() {
     let candidates: Vec<TradeCandidate> = (0..500)
         .map(|i| TradeCandidate {
             buyer: (strong(), b.clone()),
-            seller: (strong(), party(if i % 5 == 0 { "AAAAA1111A" } else { "ZZZZZ9999Z" }, "1", "")),
+            seller: (
+                strong(),
+                party(if i % 5 == 0 { "AAAAA1111A" } else { "ZZZZZ9999Z" }, "1", ""),
+            ),
             value: d("1000"),
             links: Vec::new(),
         })
         .collect();
     let answers = trades(&candidates);
     assert_eq!(answers.len(), 500);
-    let failed = answers.iter().filter(|a| a.outcome.status == Status::Fail).count();
+    let failed = answers
+        .iter()
+        .filter(|a| a.outcome.status == Status::Fail)
+        .count();
     assert_eq!(failed, 100);
 }

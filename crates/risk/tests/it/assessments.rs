@@ -2,8 +2,8 @@
 //! RiskAssessed per assessment, a partner's users kept to their own, every
 //! broken field named, trades failing on shared tax ids.
 
-use infra::testing::TestInfra;
 use infra::ServiceError;
+use infra::testing::TestInfra;
 use risk::assessments::{AssessmentService, CounterpartyAssessment, SideAssessment, TradeAssessment};
 use risk::precheck::Status;
 use risk::{RISK_ASSESS, RISK_READ};
@@ -32,8 +32,16 @@ async fn an_assessment_is_stored_read_back_and_announced(t: TestInfra) {
     let cotton = commodity(&t).await;
     let risk = service(&t);
     let desk = staff(&[RISK_ASSESS, RISK_READ]);
-    let a = risk.seller(&desk, side(seller, cotton, "100000")).await.unwrap().value;
-    assert_eq!((a.score, a.status), (60, Status::Warn), "over the limit after the trade: -40");
+    let a = risk
+        .seller(&desk, side(seller, cotton, "100000"))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (a.score, a.status),
+        (60, Status::Warn),
+        "over the limit after the trade: -40"
+    );
     assert_eq!(a.factors[0].factor, "exposure_over_limit");
     assert_eq!(a.factors[0].points, -40);
     assert_eq!(a.kind, "seller");
@@ -47,8 +55,16 @@ async fn an_assessment_is_stored_read_back_and_announced(t: TestInfra) {
     assert_eq!(announced[0].topic, risk::TOPIC);
     assert_eq!(announced[0].payload["assessment"]["score"], 60);
 
-    let b = risk.buyer(&desk, side(seller, cotton, "1000001")).await.unwrap().value;
-    assert_eq!((b.score, b.status), (50, Status::Warn), "the remaining limit is under the value: -50");
+    let b = risk
+        .buyer(&desk, side(seller, cotton, "1000001"))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (b.score, b.status),
+        (50, Status::Warn),
+        "the remaining limit is under the value: -50"
+    );
     let c = risk
         .counterparty(&desk, CounterpartyAssessment { partner_id: seller })
         .await
@@ -65,27 +81,49 @@ async fn partners_reach_only_their_own_and_inputs_are_checked(t: TestInfra) {
     let cotton = commodity(&t).await;
     let risk = service(&t);
     let desk = staff(&[RISK_ASSESS, RISK_READ]);
-    let theirs_assessed = risk.buyer(&desk, side(theirs, cotton, "100")).await.unwrap().value;
+    let theirs_assessed = risk
+        .buyer(&desk, side(theirs, cotton, "100"))
+        .await
+        .unwrap()
+        .value;
     let me = user_of(mine, &[RISK_ASSESS, RISK_READ]);
     let own = risk.buyer(&me, side(mine, cotton, "100")).await.unwrap().value;
     assert_eq!(risk.get(&me, own.id).await.unwrap().id, own.id);
-    assert!(matches!(risk.get(&me, theirs_assessed.id).await, Err(ServiceError::NotFound("assessment"))));
-    assert!(matches!(risk.buyer(&me, side(theirs, cotton, "100")).await, Err(ServiceError::NotFound("partner"))));
+    assert!(matches!(
+        risk.get(&me, theirs_assessed.id).await,
+        Err(ServiceError::NotFound("assessment"))
+    ));
+    assert!(matches!(
+        risk.buyer(&me, side(theirs, cotton, "100")).await,
+        Err(ServiceError::NotFound("partner"))
+    ));
     let trade = TradeAssessment {
         buyer_partner_id: theirs,
         seller_partner_id: theirs,
         value: "100".parse().unwrap(),
     };
-    assert!(matches!(risk.trade(&me, trade).await, Err(ServiceError::NotFound("partner"))));
+    assert!(matches!(
+        risk.trade(&me, trade).await,
+        Err(ServiceError::NotFound("partner"))
+    ));
     let reader = user_of(mine, &[RISK_READ]);
-    assert!(matches!(risk.buyer(&reader, side(mine, cotton, "100")).await, Err(ServiceError::Forbidden(_))));
+    assert!(matches!(
+        risk.buyer(&reader, side(mine, cotton, "100")).await,
+        Err(ServiceError::Forbidden(_))
+    ));
     let mut bad = side(mine, cotton, "0");
     bad.quantity = "0".parse().unwrap();
     let err = risk.seller(&desk, bad).await.unwrap_err();
     assert_eq!(fields(&err), ["quantity", "value"]);
-    let err = risk.seller(&desk, side(mine, uuid::Uuid::now_v7(), "5")).await.unwrap_err();
+    let err = risk
+        .seller(&desk, side(mine, uuid::Uuid::now_v7(), "5"))
+        .await
+        .unwrap_err();
     assert_eq!(fields(&err), ["commodity_id"]);
-    let err = risk.seller(&desk, side(uuid::Uuid::now_v7(), cotton, "5")).await.unwrap_err();
+    let err = risk
+        .seller(&desk, side(uuid::Uuid::now_v7(), cotton, "5"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound("partner")));
 }
 
@@ -121,7 +159,11 @@ async fn a_trade_fails_on_a_shared_pan_and_warns_on_a_shared_domain(t: TestInfra
     let names: Vec<&str> = warned.factors.iter().map(|f| f.factor.as_str()).collect();
     assert_eq!(names, ["shared_email_domain"]);
     let seller_user = user_of(other, &[RISK_READ]);
-    assert_eq!(risk.get(&seller_user, warned.id).await.unwrap().id, warned.id, "the seller reads it too");
+    assert_eq!(
+        risk.get(&seller_user, warned.id).await.unwrap().id,
+        warned.id,
+        "the seller reads it too"
+    );
 }
 
 infra::backend_tests!(

@@ -32,7 +32,10 @@ async fn facts_load_in_batch_with_neutral_defaults(t: TestInfra) {
     assert_eq!(f.utilised_buyer, Decimal::from(120_000));
     assert_eq!(f.utilised_seller, Decimal::from(7));
     assert_eq!(f.performance.rating, Decimal::new(42, 1));
-    assert_eq!((f.performance.delivery_score, f.performance.payment_score), (80, 90));
+    assert_eq!(
+        (f.performance.delivery_score, f.performance.payment_score),
+        (80, 90)
+    );
     assert_eq!((f.performance.disputes, f.performance.trade_count), (1, 12));
     assert_eq!(f.pan.as_deref(), Some("AAAPL1234C"));
     assert!(f.kyc_verified);
@@ -42,7 +45,10 @@ async fn facts_load_in_batch_with_neutral_defaults(t: TestInfra) {
     let plain = &facts[&ids[5]];
     assert_eq!(plain.performance, Performance::neutral());
     assert_eq!(plain.utilised_buyer, Decimal::ZERO);
-    assert!(facts[&gmail].email_domains.is_empty(), "public mail domains are ignored");
+    assert!(
+        facts[&gmail].email_domains.is_empty(),
+        "public mail domains are ignored"
+    );
 }
 
 infra::backend_tests!(facts_load_in_batch_with_neutral_defaults);

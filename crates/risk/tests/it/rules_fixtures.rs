@@ -26,13 +26,30 @@ pub async fn set(t: &TestInfra, id: Uuid, column: &str, value: SimpleExpr) {
 }
 
 /// Partner `id`'s performance row: rating in tenths, delivery and payment scores, disputes, trades.
-pub async fn performance(t: &TestInfra, id: Uuid, rating_tenths: i32, delivery: i32, payment: i32, disputes: i32, trades: i32) {
+pub async fn performance(
+    t: &TestInfra,
+    id: Uuid,
+    rating_tenths: i32,
+    delivery: i32,
+    payment: i32,
+    disputes: i32,
+    trades: i32,
+) {
     let now = chrono::Utc::now();
     let insert = Query::insert()
         .into_table(Alias::new("risk_performance"))
         .columns(
-            ["partner_id", "rating_tenths", "delivery_score", "payment_score", "disputes", "trade_count", "created_at", "updated_at"]
-                .map(Alias::new),
+            [
+                "partner_id",
+                "rating_tenths",
+                "delivery_score",
+                "payment_score",
+                "disputes",
+                "trade_count",
+                "created_at",
+                "updated_at",
+            ]
+            .map(Alias::new),
         )
         .values_panic([
             id.into(),
@@ -54,7 +71,13 @@ pub async fn exposure(t: &TestInfra, id: Uuid, side: &str, rupees: i64) {
     let insert = Query::insert()
         .into_table(Alias::new("risk_exposures"))
         .columns(["partner_id", "side", "utilised", "created_at", "updated_at"].map(Alias::new))
-        .values_panic([id.into(), side.into(), (rupees * 10_000).into(), now.into(), now.into()])
+        .values_panic([
+            id.into(),
+            side.into(),
+            (rupees * 10_000).into(),
+            now.into(),
+            now.into(),
+        ])
         .to_owned();
     t.db().execute(&insert).await.unwrap();
 }
@@ -80,14 +103,22 @@ pub async fn commodity(t: &TestInfra) -> Uuid {
 
 /// A user of partner `partner` holding `caps`.
 pub fn user_of(partner: Uuid, caps: &[&str]) -> Actor {
-    let mut actor = Actor::user(ActorKind::External, Uuid::now_v7(), caps.iter().map(|c| (*c).to_owned()));
+    let mut actor = Actor::user(
+        ActorKind::External,
+        Uuid::now_v7(),
+        caps.iter().map(|c| (*c).to_owned()),
+    );
     actor.partner_id = Some(partner);
     actor
 }
 
 /// Staff holding `caps`.
 pub fn staff(caps: &[&str]) -> Actor {
-    Actor::user(ActorKind::Internal, Uuid::now_v7(), caps.iter().map(|c| (*c).to_owned()))
+    Actor::user(
+        ActorKind::Internal,
+        Uuid::now_v7(),
+        caps.iter().map(|c| (*c).to_owned()),
+    )
 }
 
 /// The fields `e` names.

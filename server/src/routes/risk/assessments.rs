@@ -59,7 +59,11 @@ fn created(a: &Assessment) -> HttpResponse {
         (status = 404, description = "`partner`: no such partner visible to the caller"),
         (status = 422, description = "`errors` names `quantity`, `value` (above 0, at most 4 decimals) or `commodity_id`"),
         (status = 429, description = "Rate limited")))]
-pub async fn seller(state: web::Data<AppState>, caller: Caller, body: ApiJson<SideAssessment>) -> Result<HttpResponse, ApiError> {
+pub async fn seller(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<SideAssessment>,
+) -> Result<HttpResponse, ApiError> {
     Ok(created(&state.assessments.seller(&caller.0, body.0).await?.value))
 }
 
@@ -76,7 +80,11 @@ pub async fn seller(state: web::Data<AppState>, caller: Caller, body: ApiJson<Si
         (status = 404, description = "`partner`: no such partner visible to the caller"),
         (status = 422, description = "`errors` names `quantity`, `value` (above 0, at most 4 decimals) or `commodity_id`"),
         (status = 429, description = "Rate limited")))]
-pub async fn buyer(state: web::Data<AppState>, caller: Caller, body: ApiJson<SideAssessment>) -> Result<HttpResponse, ApiError> {
+pub async fn buyer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<SideAssessment>,
+) -> Result<HttpResponse, ApiError> {
     Ok(created(&state.assessments.buyer(&caller.0, body.0).await?.value))
 }
 
@@ -94,7 +102,11 @@ pub async fn buyer(state: web::Data<AppState>, caller: Caller, body: ApiJson<Sid
         (status = 404, description = "`partner`: a partner does not exist or is not visible to the caller"),
         (status = 422, description = "`errors` names `value` (above 0, at most 4 decimals)"),
         (status = 429, description = "Rate limited")))]
-pub async fn trade(state: web::Data<AppState>, caller: Caller, body: ApiJson<TradeAssessment>) -> Result<HttpResponse, ApiError> {
+pub async fn trade(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<TradeAssessment>,
+) -> Result<HttpResponse, ApiError> {
     Ok(created(&state.assessments.trade(&caller.0, body.0).await?.value))
 }
 
@@ -116,7 +128,9 @@ pub async fn counterparty(
     caller: Caller,
     body: ApiJson<CounterpartyAssessment>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(created(&state.assessments.counterparty(&caller.0, body.0).await?.value))
+    Ok(created(
+        &state.assessments.counterparty(&caller.0, body.0).await?.value,
+    ))
 }
 
 /// One stored assessment. Capability: RISK_READ (a partner's users: those
@@ -128,6 +142,10 @@ pub async fn counterparty(
         (status = 401, description = "No access token"),
         (status = 403, description = "Lacks RISK_READ"),
         (status = 404, description = "`assessment`: none visible to the caller")))]
-pub async fn get(state: web::Data<AppState>, caller: Caller, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.assessments.get(&caller.0, id.into_inner()).await?))
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 #[derive(OpenApi)]
 #[openapi(
     paths(party_links, role),
-    components(schemas(PartyLinksInput, PartyLinksAnswer, RoleInput, RoleAnswer, TradeSide)),
+    components(schemas(PartyLinksInput, PartyLinksAnswer, RoleInput, RoleAnswer, TradeSide))
 )]
 pub struct ValidationsDoc;
 
@@ -35,7 +35,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 404, description = "`partner`: neither partner is the caller's"),
         (status = 422, description = "`errors` names `partner_id` or `other_partner_id` (not a business partner)"),
         (status = 429, description = "Rate limited")))]
-pub async fn party_links(state: web::Data<AppState>, caller: Caller, body: ApiJson<PartyLinksInput>) -> Result<HttpResponse, ApiError> {
+pub async fn party_links(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<PartyLinksInput>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.risk_validations.party_links(&caller.0, body.0).await?))
 }
 
@@ -49,6 +53,10 @@ pub async fn party_links(state: web::Data<AppState>, caller: Caller, body: ApiJs
         (status = 403, description = "Lacks RISK_ASSESS"),
         (status = 404, description = "`partner`: no such partner visible to the caller"),
         (status = 429, description = "Rate limited")))]
-pub async fn role(state: web::Data<AppState>, caller: Caller, body: ApiJson<RoleInput>) -> Result<HttpResponse, ApiError> {
+pub async fn role(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<RoleInput>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(state.risk_validations.role(&caller.0, body.0).await?))
 }
