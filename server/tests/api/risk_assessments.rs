@@ -133,6 +133,18 @@ async fn trade_assessments_over_http(t: TestInfra) {
     );
     assert_eq!(clean["seller"]["score"], 70);
 
+    let again = |key: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/risk/assessments/trade", app.address))
+            .bearer_auth(&admin)
+            .header("idempotency-key", key)
+            .json(&trade(buyer, same_domain))
+            .send()
+    };
+    let first: Value = again("assess-1").await.unwrap().json().await.unwrap();
+    let replay: Value = again("assess-1").await.unwrap().json().await.unwrap();
+    assert_eq!(first["id"], replay["id"], "one key, one stored assessment");
+
     let r = app.get_with(&location, &admin).await;
     assert_eq!(r.status(), 200);
     let read: Value = r.json().await.unwrap();
