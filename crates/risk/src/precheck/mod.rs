@@ -11,7 +11,7 @@
 //!
 //! let standing = Standing::neutral(Decimal::from(1_000_000), Decimal::ZERO);
 //! let outcome = seller(&standing, Decimal::from(100_000));
-//! assert_eq!(outcome.score, 85); // neutral rating 3.0 costs 15
+//! assert_eq!(outcome.score, 70); // neutral: rating 3.0 and delivery 70 cost 15 each
 //! ```
 
 mod buyer;
