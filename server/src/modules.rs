@@ -77,6 +77,7 @@ pub const MODULES: &[Module] = &[
     crate::routes::auth::MODULE,
     crate::routes::settings::MODULE,
     crate::routes::partners::MODULE,
+    crate::routes::risk::MODULE,
     crate::routes::trade_desk::MODULE,
     crate::routes::realtime::MODULE,
 ];
@@ -123,6 +124,7 @@ mod tests {
             "/api/v1/settings/commodities/terms/trade-types/{term_id}",
             "/api/v1/partners/{partner_id}/capabilities",
             "/api/v1/trade-desk/requirements/{id}",
+            "/api/v1/risk/assessments/{id}",
             "/api/v1/ws",
         ] {
             assert!(document.paths.paths.contains_key(path), "{path}");
@@ -135,6 +137,7 @@ mod tests {
                 "auth",
                 "settings",
                 "partners",
+                "risk",
                 "trade-desk",
                 "realtime"
             ]

@@ -55,6 +55,10 @@ pub struct AppState {
     pub employees: partners::employees::EmployeeService<AppInfra>,
     /// What a partner's user sees of its partner.
     pub me: partners::me::MeService<AppInfra>,
+    /// Risk assessments (seller, buyer, trade, counterparty).
+    pub assessments: risk::assessments::AssessmentService<AppInfra>,
+    /// Risk validations (party links, roles).
+    pub risk_validations: risk::validations::ValidationService<AppInfra>,
     /// The generic child and term services of the settings module.
     pub children: Arc<children::Children>,
     /// Rate-limit policies.
@@ -103,6 +107,8 @@ impl AppState {
             partners: partners::PartnerService::new(infra.clone()),
             places: partners::places::PlaceService::new(infra.clone()),
             amendments: partners::amendments::AmendmentService::new(infra.clone()),
+            assessments: risk::assessments::AssessmentService::new(infra.clone()),
+            risk_validations: risk::validations::ValidationService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

@@ -15,6 +15,10 @@ pub const RISK_ASSESS: &str = "RISK_ASSESS";
 /// Adjust exposure and correct performance records.
 pub const RISK_MANAGE: &str = "RISK_MANAGE";
 
+pub mod assessments;
+pub mod facts;
+pub mod precheck;
 pub mod side;
+pub mod validations;
 
 pub use side::Side;

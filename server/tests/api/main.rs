@@ -22,5 +22,6 @@ mod partners_records;
 mod rate_limit;
 mod realtime;
 mod relay;
+mod risk_assessments;
 mod sessions;
 mod trade_desk_requirements;

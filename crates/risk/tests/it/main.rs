@@ -1,2 +1,7 @@
 //! Integration tests of the risk crate, each on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
+
+mod assessments;
+mod facts;
+mod rules_fixtures;
+mod validations;
