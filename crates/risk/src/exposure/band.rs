@@ -56,8 +56,9 @@ pub enum Severity {
     Critical,
 }
 
-/// Utilised credit as a percentage of `limit`, half-up to 2 places; a zero
-/// limit is 0 % with nothing utilised and 100 % with anything utilised.
+/// Utilised credit as a percentage of `limit`, cut to 2 places (never
+/// rounded up, so 49.999 % reads 49.99 % and stays in the band it is in); a
+/// zero limit is 0 % with nothing utilised and 100 % with anything utilised.
 pub fn utilisation(utilised: Decimal, limit: Decimal) -> Decimal {
     if limit <= Decimal::ZERO {
         return if utilised > Decimal::ZERO {
@@ -67,7 +68,7 @@ pub fn utilisation(utilised: Decimal, limit: Decimal) -> Decimal {
         };
     }
     (utilised * Decimal::ONE_HUNDRED / limit)
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(2, RoundingStrategy::ToZero)
 }
 
 /// The band and severity of a utilisation percentage.
