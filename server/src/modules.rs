@@ -77,6 +77,7 @@ pub const MODULES: &[Module] = &[
     crate::routes::auth::MODULE,
     crate::routes::settings::MODULE,
     crate::routes::partners::MODULE,
+    crate::routes::risk::MODULE,
     crate::routes::trade_desk::MODULE,
     crate::routes::realtime::MODULE,
 ];
@@ -123,6 +124,10 @@ mod tests {
             "/api/v1/settings/commodities/terms/trade-types/{term_id}",
             "/api/v1/partners/{partner_id}/capabilities",
             "/api/v1/trade-desk/requirements/{id}",
+            "/api/v1/risk/exposure",
+            "/api/v1/risk/partners/{id}",
+            "/api/v1/risk/partners/{id}/adjustments",
+            "/api/v1/risk/partners/{id}/performance",
             "/api/v1/ws",
         ] {
             assert!(document.paths.paths.contains_key(path), "{path}");
@@ -135,6 +140,7 @@ mod tests {
                 "auth",
                 "settings",
                 "partners",
+                "risk",
                 "trade-desk",
                 "realtime"
             ]
@@ -156,5 +162,7 @@ mod tests {
             areas.by_topic(partners::TOPIC).is_some(),
             "the partners module's area"
         );
+        let alerts = areas.named(risk::ALERTS_CHANNEL).map(|(area, _)| area.topic);
+        assert_eq!(alerts, Some(risk::TOPIC), "the risk module's alerts");
     }
 }

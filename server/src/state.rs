@@ -49,6 +49,8 @@ pub struct AppState {
     pub places: partners::places::PlaceService<AppInfra>,
     /// Amendments of partners' registered facts.
     pub amendments: partners::amendments::AmendmentService<AppInfra>,
+    /// The risk exposure ledger, performance records and exposure monitor.
+    pub ledger: risk::LedgerService<AppInfra>,
     /// Sub-users of partner users.
     pub sub_users: user_auth::sub_users::SubUserService<AppInfra>,
     /// The generic child and term services of the settings module.
@@ -96,6 +98,7 @@ impl AppState {
             partners: partners::PartnerService::new(infra.clone()),
             places: partners::places::PlaceService::new(infra.clone()),
             amendments: partners::amendments::AmendmentService::new(infra.clone()),
+            ledger: risk::LedgerService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

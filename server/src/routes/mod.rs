@@ -7,6 +7,7 @@ pub mod children;
 pub mod operations;
 pub mod partners;
 pub mod realtime;
+pub mod risk;
 pub mod settings;
 pub mod trade_desk;
 
