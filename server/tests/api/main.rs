@@ -19,6 +19,7 @@ mod partners_limits;
 mod partners_places;
 mod partners_records;
 mod rate_limit;
+mod risk_exposure;
 mod realtime;
 mod relay;
 mod sessions;

@@ -69,6 +69,7 @@ pub fn utilisation(utilised: Decimal, limit: Decimal) -> Decimal {
     }
     (utilised * Decimal::ONE_HUNDRED / limit)
         .round_dp_with_strategy(2, RoundingStrategy::ToZero)
+        .normalize()
 }
 
 /// The band and severity of a utilisation percentage.
