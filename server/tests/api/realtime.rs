@@ -563,7 +563,11 @@ async fn sub_streams_and_named_channels_carry_their_events(t: TestInfra) {
         "commodity:{}:availabilities",
         commodity.to_string().to_uppercase()
     );
-    let ack = socket.ask("subscribe", &stream).await;
+    // The answer names the canonical channel, not the one asked for.
+    socket
+        .send(json!({"action": "subscribe", "channel": stream}))
+        .await;
+    let ack = socket.next_reply().await;
     assert_eq!(ack["event"], "subscribed", "{ack}");
     assert_eq!(
         ack["channel"],
