@@ -108,7 +108,10 @@ fn sub_streams_and_named_channels_parse_to_canonical_names() {
     assert!(matches!(alerts, Channel::Named(a, _) if a.topic == "risk-events"));
     assert_eq!(alerts.name(), "risk:alerts");
     assert!(
-        matches!(parse("risk_exposure:7"), Ok(Channel::Entity(_, "risk_exposure", _))),
+        matches!(
+            parse("risk_exposure:7"),
+            Ok(Channel::Entity(_, "risk_exposure", _))
+        ),
         "other names stay entities"
     );
     // Who may follow them: the area's capability; partner users too on platform areas.

@@ -595,13 +595,25 @@ async fn sub_streams_and_named_channels_carry_their_events(t: TestInfra) {
     emit(&t, listing(uuid::Uuid::now_v7(), "elsewhere")).await;
     emit(
         &t,
-        new_event("risk-events", "ExposureAdjusted", "risk_exposure", "r1", json!({})),
+        new_event(
+            "risk-events",
+            "ExposureAdjusted",
+            "risk_exposure",
+            "r1",
+            json!({}),
+        ),
     )
     .await;
     emit(&t, listing(commodity, "here")).await;
     emit(
         &t,
-        new_event("risk-events", "ExposureBandChanged", "risk_exposure", "r2", json!({})),
+        new_event(
+            "risk-events",
+            "ExposureBandChanged",
+            "risk_exposure",
+            "r2",
+            json!({}),
+        ),
     )
     .await;
     let posted = socket.next_test_event().await;

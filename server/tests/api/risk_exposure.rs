@@ -102,7 +102,10 @@ async fn the_ledger_and_the_monitor_over_http(t: TestInfra) {
     let admin = login(&app, "root@example.com").await;
 
     let green = monitor_row(&app, &admin, "", mine).await.unwrap();
-    assert_eq!((green["band"].as_str(), green["severity"].as_str()), (Some("GREEN"), Some("none")));
+    assert_eq!(
+        (green["band"].as_str(), green["severity"].as_str()),
+        (Some("GREEN"), Some("none"))
+    );
     assert_eq!(green["credit_limit"], "100000");
     let first = adjust(&app, &admin, mine, "40000").await;
     assert_eq!(first.status(), 200);
@@ -113,7 +116,10 @@ async fn the_ledger_and_the_monitor_over_http(t: TestInfra) {
     let yellow: Value = adjust(&app, &admin, mine, "15000").await.json().await.unwrap();
     assert_eq!(yellow["band"], "YELLOW");
     let row = monitor_row(&app, &admin, "?band=YELLOW", mine).await.unwrap();
-    assert_eq!((row["utilisation"].as_str(), row["severity"].as_str()), (Some("55"), Some("low")));
+    assert_eq!(
+        (row["utilisation"].as_str(), row["severity"].as_str()),
+        (Some("55"), Some("low"))
+    );
     assert!(monitor_row(&app, &admin, "?band=GREEN", mine).await.is_none());
     assert_eq!(band_events(&t).await, 1, "exactly one ExposureBandChanged");
 
@@ -122,7 +128,15 @@ async fn the_ledger_and_the_monitor_over_http(t: TestInfra) {
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(problem["code"], "credit_limit_exceeded");
     assert_eq!(problem["remaining"], "45000");
-    let bad = send(&app, reqwest::Method::GET, "/api/v1/risk/exposure?band=PURPLE", &admin, None, None).await;
+    let bad = send(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/risk/exposure?band=PURPLE",
+        &admin,
+        None,
+        None,
+    )
+    .await;
     assert_eq!(bad.status(), 422);
     assert_eq!(bad.json::<Value>().await.unwrap()["errors"][0]["field"], "band");
 
@@ -138,9 +152,21 @@ async fn the_ledger_and_the_monitor_over_http(t: TestInfra) {
     let other = format!("/api/v1/risk/partners/{theirs}");
     let hidden = send(&app, reqwest::Method::GET, &other, &my_token, None, None).await;
     assert_eq!(hidden.status(), 404);
-    let listed = send(&app, reqwest::Method::GET, "/api/v1/risk/exposure", &my_token, None, None).await;
+    let listed = send(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/risk/exposure",
+        &my_token,
+        None,
+        None,
+    )
+    .await;
     let listed: Value = listed.json().await.unwrap();
-    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "its own partner only");
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "its own partner only"
+    );
     assert_eq!(adjust(&app, &my_token, mine, "1").await.status(), 403);
 }
 
@@ -155,12 +181,31 @@ async fn a_performance_correction_is_audited_over_http(t: TestInfra) {
     assert_eq!(neutral.headers()["etag"], "\"0\"");
     let body = json!({"rating": "4.5", "delivery_score": 92, "payment_score": 88, "disputes": 1,
                       "reason": "annual review"});
-    let put = send(&app, reqwest::Method::PUT, &path, &admin, Some(body.clone()), Some("\"0\"")).await;
+    let put = send(
+        &app,
+        reqwest::Method::PUT,
+        &path,
+        &admin,
+        Some(body.clone()),
+        Some("\"0\""),
+    )
+    .await;
     assert_eq!(put.status(), 200);
     assert_eq!(put.headers()["etag"], "\"1\"");
     let record: Value = put.json().await.unwrap();
-    assert_eq!((record["rating"].as_str(), record["delivery_score"].as_i64()), (Some("4.5"), Some(92)));
-    let stale = send(&app, reqwest::Method::PUT, &path, &admin, Some(body.clone()), Some("\"0\"")).await;
+    assert_eq!(
+        (record["rating"].as_str(), record["delivery_score"].as_i64()),
+        (Some("4.5"), Some(92))
+    );
+    let stale = send(
+        &app,
+        reqwest::Method::PUT,
+        &path,
+        &admin,
+        Some(body.clone()),
+        Some("\"0\""),
+    )
+    .await;
     assert_eq!(stale.status(), 412);
     let partner_put = send(&app, reqwest::Method::PUT, &path, &my_token, Some(body), None).await;
     assert_eq!(partner_put.status(), 403);
@@ -169,7 +214,10 @@ async fn a_performance_correction_is_audited_over_http(t: TestInfra) {
     let invalid = send(&app, reqwest::Method::PUT, &path, &admin, Some(invalid), None).await;
     assert_eq!(invalid.status(), 422);
     let audits = infra::audit::entity::Entity::find().all(t.db()).await.unwrap();
-    let audited: Vec<_> = audits.iter().filter(|a| a.action == "risk_performance.correct").collect();
+    let audited: Vec<_> = audits
+        .iter()
+        .filter(|a| a.action == "risk_performance.correct")
+        .collect();
     assert_eq!(audited.len(), 1);
     let details = audited[0].details.clone().unwrap();
     assert_eq!(details["old"]["rating"], "3.0");

@@ -173,9 +173,15 @@ pub async fn apply(tx: &WriteTx, change: ExposureMove) -> Result<Moved, RiskErro
         Side::Seller => previous_band,
     };
     let mut update = exposure::Entity::update_many()
-        .col_expr(exposure::Column::Utilised, Expr::col(exposure::Column::Utilised).add(amount))
+        .col_expr(
+            exposure::Column::Utilised,
+            Expr::col(exposure::Column::Utilised).add(amount),
+        )
         .col_expr(exposure::Column::Band, Expr::value(band.as_str()))
-        .col_expr(exposure::Column::Version, Expr::col(exposure::Column::Version).add(1))
+        .col_expr(
+            exposure::Column::Version,
+            Expr::col(exposure::Column::Version).add(1),
+        )
         .col_expr(exposure::Column::UpdatedAt, Expr::value(tx.now()))
         .filter(exposure::Column::PartnerId.eq(partner_id))
         .filter(exposure::Column::Side.eq(side.as_str()))
@@ -185,11 +191,9 @@ pub async fn apply(tx: &WriteTx, change: ExposureMove) -> Result<Moved, RiskErro
         update = update.filter(Expr::col(exposure::Column::Utilised).add(amount).lte(limit));
     }
     if update.exec(tx.db()).await?.rows_affected != 1 {
-        return Err(ServiceError::conflict(
-            "concurrent_change",
-            "the exposure moved concurrently; retry",
-        )
-        .into());
+        return Err(
+            ServiceError::conflict("concurrent_change", "the exposure moved concurrently; retry").into(),
+        );
     }
     let entry_id = Uuid::now_v7();
     entry::Entity::insert(entry::ActiveModel {

@@ -70,7 +70,9 @@ fn page_of(rows: Vec<MonitorRow>, page: PageRequest) -> Result<Page<MonitorRow>,
         Some(after) => {
             rows.iter()
                 .position(|r| r.exposure.partner_id == after)
-                .ok_or_else(|| ValidationError::field("cursor", "names no partner of this list; start again without it"))?
+                .ok_or_else(|| {
+                    ValidationError::field("cursor", "names no partner of this list; start again without it")
+                })?
                 + 1
         }
     };
@@ -105,7 +107,12 @@ impl<I: Infra> LedgerService<I> {
         let mut rows: Vec<MonitorRow> = partners
             .into_iter()
             .map(|p| MonitorRow {
-                exposure: PartnerExposure::of(p.id, p.credit_limit, utilised(p.id, "buyer"), utilised(p.id, "seller")),
+                exposure: PartnerExposure::of(
+                    p.id,
+                    p.credit_limit,
+                    utilised(p.id, "buyer"),
+                    utilised(p.id, "seller"),
+                ),
                 code: p.code,
                 legal_name: p.legal_name,
             })
@@ -137,7 +144,12 @@ impl<I: Infra> LedgerService<I> {
 
     /// Partner `id`'s risk picture, its entries paged by `entries`
     /// (RISK_READ; 404 for a partner not reached).
-    pub async fn partner(&self, actor: &Actor, id: Uuid, entries: PageRequest) -> Result<PartnerRisk, ServiceError> {
+    pub async fn partner(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        entries: PageRequest,
+    ) -> Result<PartnerRisk, ServiceError> {
         require(actor, RISK_READ)?;
         reach(actor, id)?;
         let db = self.infra.db();

@@ -60,7 +60,10 @@ pub struct AssessmentSummary {
 }
 
 /// The latest [`RECENT`] assessments naming `partner_id` on either side, newest first.
-pub async fn recent<D: ConnectionTrait>(db: &D, partner_id: Uuid) -> Result<Vec<AssessmentSummary>, ServiceError> {
+pub async fn recent<D: ConnectionTrait>(
+    db: &D,
+    partner_id: Uuid,
+) -> Result<Vec<AssessmentSummary>, ServiceError> {
     let rows = assessment::Entity::find()
         .select_only()
         .columns([

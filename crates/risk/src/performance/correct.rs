@@ -48,12 +48,28 @@ fn checked(input: &PerformanceCorrection) -> Result<(i32, String), ServiceError>
     let mut v = Validator::new();
     let rating = input.rating.normalize();
     let in_range = rating >= Decimal::ZERO && rating <= Decimal::from(5);
-    v.check(in_range && rating.scale() <= 1, "rating", "must be 0 to 5 with at most one decimal place");
-    v.check((0..=100).contains(&input.delivery_score), "delivery_score", "must be 0 to 100");
-    v.check((0..=100).contains(&input.payment_score), "payment_score", "must be 0 to 100");
+    v.check(
+        in_range && rating.scale() <= 1,
+        "rating",
+        "must be 0 to 5 with at most one decimal place",
+    );
+    v.check(
+        (0..=100).contains(&input.delivery_score),
+        "delivery_score",
+        "must be 0 to 100",
+    );
+    v.check(
+        (0..=100).contains(&input.payment_score),
+        "payment_score",
+        "must be 0 to 100",
+    );
     v.check(input.disputes >= 0, "disputes", "must be 0 or more");
     let reason = input.reason.trim().to_owned();
-    v.check((3..=500).contains(&reason.chars().count()), "reason", "is required: 3 to 500 characters");
+    v.check(
+        (3..=500).contains(&reason.chars().count()),
+        "reason",
+        "is required: 3 to 500 characters",
+    );
     v.finish()?;
     let tenths = (rating * Decimal::TEN).trunc().mantissa();
     Ok((i32::try_from(tenths).unwrap_or_default(), reason))
@@ -85,7 +101,9 @@ impl<I: Infra> LedgerService<I> {
                     .one(tx.db())
                     .await?;
                 check_version(sent, row.as_ref().map_or(0, |r| r.version), VersionRule::Optional)?;
-                let before = row.clone().map_or_else(|| Performance::neutral(partner_id), Performance::from);
+                let before = row
+                    .clone()
+                    .map_or_else(|| Performance::neutral(partner_id), Performance::from);
                 let apply = |mut m: entity::Model| {
                     m.rating_tenths = tenths;
                     m.delivery_score = input.delivery_score;

@@ -115,7 +115,11 @@ pub(crate) fn neutral_row(partner_id: Uuid, now: DateTime<Utc>) -> entity::Activ
 /// Counts one trade of `partner_id` done at `at`, inside the trade's
 /// transaction: the record is created with the neutral values on first use,
 /// `trade_count` moves by one and `last_trade_at` keeps the latest time.
-pub async fn record_trade(tx: &WriteTx, partner_id: Uuid, at: DateTime<Utc>) -> Result<Performance, ServiceError> {
+pub async fn record_trade(
+    tx: &WriteTx,
+    partner_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Performance, ServiceError> {
     entity::Entity::insert(neutral_row(partner_id, tx.now()))
         .on_conflict(
             OnConflict::column(entity::Column::PartnerId)

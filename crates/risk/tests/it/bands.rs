@@ -40,7 +40,10 @@ async fn the_monitor_shows_each_boundary(t: TestInfra) {
     for (utilised, percent, band, severity) in TABLE {
         let id = partner(&t, "100000").await;
         if *utilised != "0" {
-            ledger.adjust(&boss, id, adjustment(Side::Buyer, utilised)).await.unwrap();
+            ledger
+                .adjust(&boss, id, adjustment(Side::Buyer, utilised))
+                .await
+                .unwrap();
         }
         let seen = ledger.exposure(&boss, id).await.unwrap();
         assert_eq!(seen.utilisation, d(percent), "{utilised}");
@@ -52,7 +55,10 @@ async fn the_monitor_shows_each_boundary(t: TestInfra) {
     let mut sorted = order.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(order, sorted, "highest utilisation first");
-    let red = ledger.monitor(&boss, Some(Band::Red), PageRequest::default()).await.unwrap();
+    let red = ledger
+        .monitor(&boss, Some(Band::Red), PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(red.items.len(), 3);
     assert!(red.items.iter().all(|r| r.exposure.band == Band::Red));
     let first = ledger

@@ -25,7 +25,11 @@ async fn concurrent_moves_keep_the_total_exact_and_within_the_limit(t: TestInfra
                         partner_id: id,
                         side: Side::Buyer,
                         amount: d(amount),
-                        reason: if amount.starts_with('-') { Reason::Release } else { Reason::Reservation },
+                        reason: if amount.starts_with('-') {
+                            Reason::Release
+                        } else {
+                            Reason::Reservation
+                        },
                         reference_id: Some(Uuid::now_v7()),
                         note: None,
                     };

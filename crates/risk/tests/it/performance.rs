@@ -27,7 +27,10 @@ async fn a_partner_without_history_reads_neutral_values(t: TestInfra) {
     assert_eq!(record.last_trade_at, None);
     let theirs = partner(&t, "1").await;
     let me = user_of(id, &[risk::RISK_READ]);
-    assert_eq!(ledger(&t).performance(&me, theirs).await.unwrap_err().kind(), ErrorKind::NotFound);
+    assert_eq!(
+        ledger(&t).performance(&me, theirs).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
 }
 
 async fn trades_count_inside_the_trade_s_write(t: TestInfra) {
@@ -48,7 +51,11 @@ async fn trades_count_inside_the_trade_s_write(t: TestInfra) {
     let record = ledger(&t).performance(&manager(), id).await.unwrap();
     assert_eq!(record.trade_count, 2);
     let kept = record.last_trade_at.unwrap();
-    assert_eq!(kept.timestamp_micros(), late.timestamp_micros(), "the latest trade is kept");
+    assert_eq!(
+        kept.timestamp_micros(),
+        late.timestamp_micros(),
+        "the latest trade is kept"
+    );
     assert_eq!(record.rating, d("3.0"), "the neutral values otherwise");
 }
 
@@ -56,13 +63,34 @@ async fn corrections_are_audited_with_the_old_values(t: TestInfra) {
     let id = partner(&t, "100000").await;
     let ledger = ledger(&t);
     let boss = manager();
-    let first = ledger.correct_performance(&boss, id, correction("4.2"), Some(0)).await.unwrap().value;
-    assert_eq!((first.rating, first.delivery_score, first.version), (d("4.2"), 85, 1));
-    let stale = ledger.correct_performance(&boss, id, correction("4.5"), Some(0)).await.unwrap_err();
-    assert_eq!((stale.kind(), stale.code()), (ErrorKind::PreconditionFailed, "stale_version"));
-    let second = ledger.correct_performance(&boss, id, correction("1.5"), Some(1)).await.unwrap().value;
+    let first = ledger
+        .correct_performance(&boss, id, correction("4.2"), Some(0))
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (first.rating, first.delivery_score, first.version),
+        (d("4.2"), 85, 1)
+    );
+    let stale = ledger
+        .correct_performance(&boss, id, correction("4.5"), Some(0))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (stale.kind(), stale.code()),
+        (ErrorKind::PreconditionFailed, "stale_version")
+    );
+    let second = ledger
+        .correct_performance(&boss, id, correction("1.5"), Some(1))
+        .await
+        .unwrap()
+        .value;
     assert_eq!((second.rating, second.version), (d("1.5"), 2));
-    let same = ledger.correct_performance(&boss, id, correction("1.5"), None).await.unwrap().value;
+    let same = ledger
+        .correct_performance(&boss, id, correction("1.5"), None)
+        .await
+        .unwrap()
+        .value;
     assert_eq!(same.version, 2, "nothing changed");
     let audited = audits(&t, "risk_performance.correct").await;
     assert_eq!(audited.len(), 3);
@@ -76,16 +104,31 @@ async fn corrections_are_audited_with_the_old_values(t: TestInfra) {
     bad.payment_score = -1;
     bad.disputes = -1;
     bad.reason = "x".into();
-    let refused = ledger.correct_performance(&boss, id, bad, None).await.unwrap_err();
+    let refused = ledger
+        .correct_performance(&boss, id, bad, None)
+        .await
+        .unwrap_err();
     let fields: Vec<String> = refused.field_errors().into_iter().map(|f| f.field).collect();
-    assert_eq!(fields, ["rating", "delivery_score", "payment_score", "disputes", "reason"]);
-    let precise = ledger.correct_performance(&boss, id, correction("4.25"), None).await.unwrap_err();
+    assert_eq!(
+        fields,
+        ["rating", "delivery_score", "payment_score", "disputes", "reason"]
+    );
+    let precise = ledger
+        .correct_performance(&boss, id, correction("4.25"), None)
+        .await
+        .unwrap_err();
     assert_eq!(precise.field_errors()[0].field, "rating");
     for edge in ["0", "5", "5.0"] {
-        ledger.correct_performance(&boss, id, correction(edge), None).await.unwrap();
+        ledger
+            .correct_performance(&boss, id, correction(edge), None)
+            .await
+            .unwrap();
     }
     let reader = user_of(id, &[risk::RISK_READ]);
-    let refused = ledger.correct_performance(&reader, id, correction("4"), None).await.unwrap_err();
+    let refused = ledger
+        .correct_performance(&reader, id, correction("4"), None)
+        .await
+        .unwrap_err();
     assert_eq!(refused.code(), "capability_missing");
 }
 

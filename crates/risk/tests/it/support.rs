@@ -29,7 +29,10 @@ pub async fn partner(t: &TestInfra, limit: &str) -> Uuid {
 pub async fn set_limit(t: &TestInfra, id: Uuid, limit: &str) {
     let update = Query::update()
         .table(Alias::new("partners"))
-        .value(Alias::new("credit_limit"), infra::money::to_scaled(d(limit)).unwrap())
+        .value(
+            Alias::new("credit_limit"),
+            infra::money::to_scaled(d(limit)).unwrap(),
+        )
         .and_where(Expr::col(Alias::new("id")).eq(id))
         .to_owned();
     t.db().execute(&update).await.unwrap();

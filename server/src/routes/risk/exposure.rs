@@ -14,7 +14,10 @@ use crate::state::AppState;
 
 /// The exposure paths.
 #[derive(OpenApi)]
-#[openapi(paths(adjust), components(schemas(AdjustExposure, PartnerExposure, Utilised, risk::Side)))]
+#[openapi(
+    paths(adjust),
+    components(schemas(AdjustExposure, PartnerExposure, Utilised, risk::Side))
+)]
 pub struct ExposureDoc;
 
 /// Registers the exposure routes, relative to the `/risk` scope.

@@ -26,7 +26,10 @@ pub const MODULE: Module = Module {
 /// upward of the exposure monitor.
 const AREAS: &[Area] = &[Area::new(
     risk::TOPIC,
-    &[risk::events::EXPOSURE_AGGREGATE, risk::events::PERFORMANCE_AGGREGATE],
+    &[
+        risk::events::EXPOSURE_AGGREGATE,
+        risk::events::PERFORMANCE_AGGREGATE,
+    ],
     risk::RISK_READ,
     Scope::Platform,
 )

@@ -62,12 +62,13 @@ pub async fn exposure(
     query: ApiQuery<MonitorQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = query.0;
-    let band = match q.band.as_deref() {
-        None => None,
-        Some(name) => Some(Band::parse(name).ok_or_else(|| {
-            ApiError::from(ValidationError::field("band", "must be GREEN, YELLOW or RED"))
-        })?),
-    };
+    let band =
+        match q.band.as_deref() {
+            None => None,
+            Some(name) => Some(Band::parse(name).ok_or_else(|| {
+                ApiError::from(ValidationError::field("band", "must be GREEN, YELLOW or RED"))
+            })?),
+        };
     let page = PageRequest::parse(q.limit, q.cursor.as_deref()).map_err(ApiError::from)?;
     let page = ledger(&state).monitor(&caller.0, band, page).await?;
     Ok(HttpResponse::Ok().json(page))
