@@ -125,6 +125,10 @@ mod tests {
             "/api/v1/partners/{partner_id}/capabilities",
             "/api/v1/trade-desk/requirements/{id}",
             "/api/v1/risk/assessments/{id}",
+            "/api/v1/risk/exposure",
+            "/api/v1/risk/partners/{id}",
+            "/api/v1/risk/partners/{id}/adjustments",
+            "/api/v1/risk/partners/{id}/performance",
             "/api/v1/ws",
         ] {
             assert!(document.paths.paths.contains_key(path), "{path}");
@@ -159,5 +163,7 @@ mod tests {
             areas.by_topic(partners::TOPIC).is_some(),
             "the partners module's area"
         );
+        let alerts = areas.named(risk::ALERTS_CHANNEL).map(|(area, _)| area.topic);
+        assert_eq!(alerts, Some(risk::TOPIC), "the risk module's alerts");
     }
 }

@@ -59,6 +59,8 @@ pub struct AppState {
     pub assessments: risk::assessments::AssessmentService<AppInfra>,
     /// Risk validations (party links, roles).
     pub risk_validations: risk::validations::ValidationService<AppInfra>,
+    /// The risk exposure ledger, performance records and exposure monitor.
+    pub ledger: risk::LedgerService<AppInfra>,
     /// The generic child and term services of the settings module.
     pub children: Arc<children::Children>,
     /// Rate-limit policies.
@@ -109,6 +111,7 @@ impl AppState {
             amendments: partners::amendments::AmendmentService::new(infra.clone()),
             assessments: risk::assessments::AssessmentService::new(infra.clone()),
             risk_validations: risk::validations::ValidationService::new(infra.clone()),
+            ledger: risk::LedgerService::new(infra.clone()),
             children: Arc::new(children::Children::new(&infra)),
             limits: config.limits()?,
             hub: crate::realtime::Hub::new(infra.clone(), areas),

@@ -65,6 +65,11 @@ pub trait DomainError: std::error::Error + Send + Sync + 'static {
     fn retry_after_secs(&self) -> Option<u64> {
         None
     }
+    /// Extra members of the problem answer that name facts of this failure,
+    /// such as the `remaining` credit of a refused exposure move.
+    fn members(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::new()
+    }
 }
 
 /// Input that failed validation, with every offending field.

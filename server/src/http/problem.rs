@@ -195,6 +195,7 @@ impl<E: DomainError> From<E> for ApiError {
         }
         let mut error = Self::new(status, e.code(), e.to_string()).with_errors(e.field_errors());
         error.retry_after = e.retry_after_secs().or(error.retry_after);
+        error.extensions.extend(e.members());
         error
     }
 }

@@ -4,7 +4,7 @@ use infra::outbox::Audience;
 use infra::{Actor, ActorKind};
 use uuid::Uuid;
 
-use super::areas::{Area, Areas, Named, Scope, SubStream};
+use super::areas::{Area, Areas, Scope, SubStream};
 use super::channels::{Channel, for_event};
 use super::delivery::Tenant;
 use crate::consumers::Delivered;
@@ -22,10 +22,6 @@ const TRADE_DESK: &[Area] = &[
         parent: "commodity",
         key: "commodity_id",
         name: "availabilities",
-    }]),
-    Area::new("risk-events", &["risk"], "RISK_READ", Scope::Platform).with_named(&[Named {
-        name: "risk:alerts",
-        events: &["RiskAlertRaised"],
     }]),
 ];
 
@@ -112,7 +108,10 @@ fn sub_streams_and_named_channels_parse_to_canonical_names() {
     assert!(matches!(alerts, Channel::Named(a, _) if a.topic == "risk-events"));
     assert_eq!(alerts.name(), "risk:alerts");
     assert!(
-        matches!(parse("risk:7"), Ok(Channel::Entity(_, "risk", _))),
+        matches!(
+            parse("risk_exposure:7"),
+            Ok(Channel::Entity(_, "risk_exposure", _))
+        ),
         "other names stay entities"
     );
     // Who may follow them: the area's capability; partner users too on platform areas.
@@ -238,10 +237,10 @@ fn events_go_to_their_topic_entity_streams_and_user() {
         ]
     );
     let commodity = Uuid::now_v7();
-    let mut alert = event("risk-events", "risk", "r1", serde_json::json!({}));
-    alert.event_type = "RiskAlertRaised".into();
+    let mut alert = event("risk-events", "risk_exposure", "r1", serde_json::json!({}));
+    alert.event_type = "ExposureBandChanged".into();
     assert!(for_event(&areas, &alert).contains(&"risk:alerts".to_owned()));
-    alert.event_type = "RiskReviewed".into();
+    alert.event_type = "ExposureAdjusted".into();
     assert!(!for_event(&areas, &alert).contains(&"risk:alerts".to_owned()));
     let listing = event(
         "availability-events",

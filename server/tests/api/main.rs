@@ -23,5 +23,6 @@ mod rate_limit;
 mod realtime;
 mod relay;
 mod risk_assessments;
+mod risk_exposure;
 mod sessions;
 mod trade_desk_requirements;
