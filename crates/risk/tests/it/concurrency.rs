@@ -12,7 +12,8 @@ use crate::support::{buyer_sums, d, partner};
 
 async fn concurrent_moves_keep_the_total_exact_and_within_the_limit(t: TestInfra) {
     let n = if t.backend() == Backend::Postgres { 200 } else { 50 };
-    let id = partner(&t, "100000").await;
+    // A limit both counts pass: 30,000 INR against up to 160 or 40 increases of 1,000.
+    let id = partner(&t, "30000").await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..n {
         let infra = t.infra().clone();
@@ -56,7 +57,7 @@ async fn concurrent_moves_keep_the_total_exact_and_within_the_limit(t: TestInfra
     }
     let (sum, total) = buyer_sums(&t, id).await;
     assert_eq!(sum, total, "the total is the sum of its entries");
-    assert!(total <= 1_000_000_000, "never past the limit: {total}");
+    assert!(total <= 300_000_000, "never past the limit: {total}");
     assert!(refused > 0, "the limit refused some moves");
     assert!(t.db().ping().await.is_ok());
 }

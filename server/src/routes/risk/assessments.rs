@@ -18,8 +18,15 @@ use crate::state::AppState;
 #[derive(OpenApi)]
 #[openapi(
     paths(seller, buyer, trade, counterparty, get),
-    components(schemas(SideAssessment, TradeAssessment, CounterpartyAssessment, Assessment, Outcome, Factor, Status)),
-    tags((name = "risk", description = "Risk assessments, validations, exposure and performance")),
+    components(schemas(
+        SideAssessment,
+        TradeAssessment,
+        CounterpartyAssessment,
+        Assessment,
+        Outcome,
+        Factor,
+        Status
+    ))
 )]
 pub struct AssessmentsDoc;
 

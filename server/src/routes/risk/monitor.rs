@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[openapi(
     paths(exposure, partner),
     components(schemas(MonitorRow, PartnerRisk, EntryPage, Entry, AssessmentSummary, Band, Severity)),
-    tags((name = "risk", description = "Credit exposure, performance records and the exposure monitor")),
+    tags((name = "risk", description = "Credit exposure, performance records, the exposure monitor, assessments and validations")),
 )]
 pub struct MonitorDoc;
 
