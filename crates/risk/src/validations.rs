@@ -87,14 +87,37 @@ fn describe(reason: LinkReason) -> &'static str {
     }
 }
 
+/// Whether a partner of `partner_type` takes `side`, domestic or
+/// `cross_border`: a seller only sells, a buyer only buys, a trader both, an
+/// importer buys and an exporter sells across the border, service providers
+/// nothing.
+pub fn takes_side(partner_type: &str, side: TradeSide, cross_border: bool) -> bool {
+    match (partner_type, side) {
+        ("trader", _) | ("buyer", TradeSide::Buy) | ("seller", TradeSide::Sell) => true,
+        ("importer", TradeSide::Buy) | ("exporter", TradeSide::Sell) => cross_border,
+        _ => false,
+    }
+}
+
+/// The trade capability a partner in `country` needs to take `side`:
+/// cross-border `import_allowed` or `export_allowed`; domestic in India
+/// `domestic_buy_india` or `domestic_sell_india`; a foreign partner trading
+/// at home `domestic_buy_home` or `domestic_sell_home`.
+pub fn needed_capability(side: TradeSide, cross_border: bool, country: &str) -> &'static str {
+    match (side, cross_border, country == "IN") {
+        (TradeSide::Buy, true, _) => "import_allowed",
+        (TradeSide::Sell, true, _) => "export_allowed",
+        (TradeSide::Buy, false, true) => "domestic_buy_india",
+        (TradeSide::Sell, false, true) => "domestic_sell_india",
+        (TradeSide::Buy, false, false) => "domestic_buy_home",
+        (TradeSide::Sell, false, false) => "domestic_sell_home",
+    }
+}
+
 /// Whether a partner of `partner_type` in `country` holding `capabilities`
 /// may take `side`, domestic or `cross_border`: the type must take that side
-/// (a seller only sells, a buyer only buys, a trader both, an importer buys
-/// and an exporter sells across the border, service providers nothing) and
-/// the capability must be held (cross-border: `import_allowed` or
-/// `export_allowed`; domestic in India: `domestic_buy_india` or
-/// `domestic_sell_india`; a foreign partner trades at home:
-/// `domestic_buy_home` or `domestic_sell_home`). The error says why not.
+/// ([`takes_side`]) and the capability ([`needed_capability`]) must be held.
+/// `Ok` names the capability that allows it; the error says why not.
 pub fn may_take(
     partner_type: &str,
     country: &str,
@@ -102,31 +125,19 @@ pub fn may_take(
     side: TradeSide,
     cross_border: bool,
 ) -> Result<&'static str, String> {
-    let takes = match (partner_type, side) {
-        ("trader", _) | ("buyer", TradeSide::Buy) | ("seller", TradeSide::Sell) => true,
-        ("importer", TradeSide::Buy) | ("exporter", TradeSide::Sell) => cross_border,
-        _ => false,
-    };
-    let verb = match side {
-        TradeSide::Buy => "buy",
-        TradeSide::Sell => "sell",
-    };
-    let scope = if cross_border {
-        "across the border"
-    } else {
-        "domestically"
-    };
-    if !takes {
+    if !takes_side(partner_type, side, cross_border) {
+        let verb = match side {
+            TradeSide::Buy => "buy",
+            TradeSide::Sell => "sell",
+        };
+        let scope = if cross_border {
+            "across the border"
+        } else {
+            "domestically"
+        };
         return Err(format!("a {partner_type} does not {verb} {scope}"));
     }
-    let needed = match (side, cross_border, country == "IN") {
-        (TradeSide::Buy, true, _) => "import_allowed",
-        (TradeSide::Sell, true, _) => "export_allowed",
-        (TradeSide::Buy, false, true) => "domestic_buy_india",
-        (TradeSide::Sell, false, true) => "domestic_sell_india",
-        (TradeSide::Buy, false, false) => "domestic_buy_home",
-        (TradeSide::Sell, false, false) => "domestic_sell_home",
-    };
+    let needed = needed_capability(side, cross_border, country);
     if capabilities.iter().any(|c| c == needed) {
         Ok(needed)
     } else {

@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use partners::entity::partner;
+use risk::validations::{TradeSide, needed_capability, takes_side};
 
 /// The partner `actor` acts for: its own, or the one staff named in
 /// `field`. A partner's user naming another partner is 403
@@ -26,14 +27,35 @@ pub fn acting_for(actor: &Actor, named: Option<Uuid>, field: &str) -> Result<Uui
     }
 }
 
-/// The buyer `id`, able to buy now: approved (422 naming `field` when
-/// there is no such partner), not suspended (403 `partner_suspended`), KYC
-/// verified (403 `kyc_not_verified`), of a type that buys (buyer, trader,
-/// importer) and holding a buy capability (`domestic_buy_india`,
-/// `domestic_buy_home` or, for importers, `import_allowed`; 403 naming it).
+/// The buyer `id`, able to buy now ([`able_party`] on the buy side).
 pub async fn able_buyer<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
+    field: &str,
+) -> Result<partner::Model, ServiceError> {
+    able_party(db, id, TradeSide::Buy, field).await
+}
+
+/// The seller `id`, able to sell now ([`able_party`] on the sell side).
+pub async fn able_seller<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    field: &str,
+) -> Result<partner::Model, ServiceError> {
+    able_party(db, id, TradeSide::Sell, field).await
+}
+
+/// The partner `id`, able to take `side` now: approved (422 naming `field`
+/// when there is no such partner), not suspended (403 `partner_suspended`),
+/// KYC verified (403 `kyc_not_verified`), of a type that takes the side
+/// (403 `side_not_allowed`; importers buy and exporters sell across the
+/// border) and holding the capability for it (`domestic_buy_india`,
+/// `export_allowed`, ...: 403 naming it). The rule is risk's
+/// [`risk::validations::may_take`].
+pub async fn able_party<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    side: TradeSide,
     field: &str,
 ) -> Result<partner::Model, ServiceError> {
     let row = partner::Entity::find_by_id(id)
@@ -55,26 +77,21 @@ pub async fn able_buyer<C: ConnectionTrait>(
             "the partner's KYC is not verified; renew it first",
         ));
     }
-    let buys = matches!(row.partner_type.as_str(), "buyer" | "trader" | "importer");
-    if !buys {
+    let cross_border = matches!(row.partner_type.as_str(), "importer" | "exporter");
+    if !takes_side(&row.partner_type, side, cross_border) {
+        let (verb, who) = match side {
+            TradeSide::Buy => ("buy", "buyers, traders and importers do"),
+            TradeSide::Sell => ("sell", "sellers, traders and exporters do"),
+        };
         return Err(ServiceError::refused(
             "side_not_allowed",
-            format!(
-                "a {} does not buy; buyers, traders and importers do",
-                row.partner_type
-            ),
+            format!("a {} does not {verb}; {who}", row.partner_type),
         ));
     }
     let held: Vec<String> = serde_json::from_value(row.capabilities.clone()).unwrap_or_default();
-    let wanted: &[&str] = if row.partner_type == "importer" {
-        &["import_allowed"]
-    } else if row.country == "IN" {
-        &["domestic_buy_india"]
-    } else {
-        &["domestic_buy_home"]
-    };
-    if !wanted.iter().any(|w| held.iter().any(|h| h == w)) {
-        return Err(ServiceError::Forbidden(wanted[0].into()));
+    let needed = needed_capability(side, cross_border, &row.country);
+    if !held.iter().any(|h| h == needed) {
+        return Err(ServiceError::Forbidden(needed.into()));
     }
     Ok(row)
 }
