@@ -106,7 +106,8 @@ impl AppState {
                     "requirements' delivery locations",
                 )),
             commodities: CommodityService::new(infra.clone()),
-            partners: partners::PartnerService::new(infra.clone()),
+            partners: partners::PartnerService::new(infra.clone())
+                .with_credit_limit_hook(Arc::new(risk::exposure::Rebanding)),
             places: partners::places::PlaceService::new(infra.clone()),
             amendments: partners::amendments::AmendmentService::new(infra.clone()),
             assessments: risk::assessments::AssessmentService::new(infra.clone()),

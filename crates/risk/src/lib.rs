@@ -49,6 +49,7 @@ pub mod events {
 
 pub mod error;
 pub mod exposure;
+pub mod me;
 pub mod monitor;
 pub mod performance;
 pub mod service;

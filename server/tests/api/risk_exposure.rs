@@ -170,6 +170,74 @@ async fn the_ledger_and_the_monitor_over_http(t: TestInfra) {
     assert_eq!(adjust(&app, &my_token, mine, "1").await.status(), 403);
 }
 
+/// A cut credit limit moves the stored band upward with one
+/// ExposureBandChanged; a raised one moves it back without another; the
+/// partner's users see their credit on `/partners/me`.
+async fn a_new_credit_limit_rebands_the_partner(t: TestInfra) {
+    let (mine, my_token) = partner(&t, 4).await;
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let admin = login(&app, "root@example.com").await;
+    assert_eq!(adjust(&app, &admin, mine, "40000").await.status(), 200);
+    let me = send(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/partners/me",
+        &my_token,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(me.status(), 200);
+    let me: Value = me.json().await.unwrap();
+    assert_eq!(me["partner"]["id"], json!(mine));
+    assert_eq!(
+        (&me["credit"]["credit_limit"], &me["credit"]["utilised"]["buyer"]),
+        (&json!("100000"), &json!("40000"))
+    );
+    assert_eq!(
+        (&me["credit"]["available"], &me["credit"]["band"]),
+        (&json!("60000"), &json!("GREEN"))
+    );
+    assert_eq!(band_events(&t).await, 0);
+
+    let limit = format!("/api/v1/partners/{mine}/credit-limit");
+    let cut = json!({"credit_limit": "50000", "reason": "overdue invoices"});
+    let cut = send(&app, reqwest::Method::PUT, &limit, &admin, Some(cut), None).await;
+    assert_eq!(cut.status(), 200);
+    assert_eq!(band_events(&t).await, 1, "80 % of the new limit is YELLOW");
+    let row = monitor_row(&app, &admin, "?band=YELLOW", mine).await.unwrap();
+    assert_eq!(row["utilisation"], "80");
+    let me: Value = send(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/partners/me",
+        &my_token,
+        None,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(
+        (&me["credit"]["available"], &me["credit"]["band"]),
+        (&json!("10000"), &json!("YELLOW"))
+    );
+    let raise = json!({"credit_limit": "1000000", "reason": "guarantee received"});
+    let raise = send(&app, reqwest::Method::PUT, &limit, &admin, Some(raise), None).await;
+    assert_eq!(raise.status(), 200);
+    assert!(monitor_row(&app, &admin, "?band=GREEN", mine).await.is_some());
+    assert_eq!(band_events(&t).await, 1, "a band moving down is not an alert");
+    let again = adjust(&app, &admin, mine, "460000").await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        band_events(&t).await,
+        2,
+        "the stored band followed the raise: GREEN to YELLOW again"
+    );
+}
+
 async fn a_performance_correction_is_audited_over_http(t: TestInfra) {
     let (mine, my_token) = partner(&t, 3).await;
     create_admin(t.infra(), "root@example.com").await;
@@ -227,6 +295,7 @@ async fn a_performance_correction_is_audited_over_http(t: TestInfra) {
 }
 
 infra::backend_tests!(
+    a_new_credit_limit_rebands_the_partner,
     the_ledger_and_the_monitor_over_http,
     a_performance_correction_is_audited_over_http,
 );

@@ -104,7 +104,8 @@ impl<I: Infra> PartnerService<I> {
     }
 
     /// Sets the credit limit (0 or more) with a reason. Capability: PARTNER_APPROVE.
-    /// Emits PartnerCreditLimitChanged with the old and new limit.
+    /// Emits PartnerCreditLimitChanged with the old and new limit, and calls
+    /// the [`CreditLimitHook`](super::CreditLimitHook) when it changed.
     pub async fn set_credit_limit(
         &self,
         actor: &Actor,
@@ -118,7 +119,9 @@ impl<I: Infra> PartnerService<I> {
             return Err(ServiceError::field("credit_limit", "must be 0 or more"));
         }
         let limit = input.credit_limit.scaled();
+        let hook = self.limit_hook.clone();
         write(&self.infra, actor, move |tx| {
+            let hook = hook.clone();
             Box::pin(async move {
                 let before = for_change(tx, id).await?;
                 let old = infra::Money::from_scaled(before.credit_limit);
@@ -136,6 +139,10 @@ impl<I: Infra> PartnerService<I> {
                 );
                 if changed {
                     tx.record(event, payload).await?;
+                    if let Some(hook) = &hook {
+                        hook.credit_limit_changed(tx, id, before.credit_limit, limit)
+                            .await?;
+                    }
                 } else {
                     infra::change::record_unchanged(tx, event, payload).await?;
                 }

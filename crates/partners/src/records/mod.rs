@@ -29,6 +29,7 @@ pub mod csv;
 mod export;
 mod filter;
 mod input;
+mod limit_hook;
 pub mod mask;
 mod state;
 mod stats;
@@ -42,6 +43,7 @@ use uuid::Uuid;
 pub use capabilities::{Capabilities, SetCapabilities, TRADE_CAPABILITIES};
 pub use filter::PartnerFilter;
 pub use input::{SetCreditLimit, UpdatePartner};
+pub use limit_hook::CreditLimitHook;
 pub use stats::PartnerStats;
 
 use crate::entity::partner;
@@ -95,6 +97,7 @@ pub const KYC_STATUSES: &[&str] = &["pending", "verified", "expired", "renewal_r
 #[derive(Clone)]
 pub struct PartnerService<I: Infra> {
     infra: I,
+    limit_hook: Option<std::sync::Arc<dyn CreditLimitHook>>,
 }
 
 /// The change of `partner` for its event and audit row.
@@ -114,7 +117,17 @@ fn require_read(actor: &Actor) -> Result<(), ServiceError> {
 impl<I: Infra> PartnerService<I> {
     /// A service over `infra`.
     pub fn new(infra: I) -> Self {
-        Self { infra }
+        Self {
+            infra,
+            limit_hook: None,
+        }
+    }
+
+    /// The same service calling `hook` inside every transaction that
+    /// changes a credit limit.
+    pub fn with_credit_limit_hook(mut self, hook: std::sync::Arc<dyn CreditLimitHook>) -> Self {
+        self.limit_hook = Some(hook);
+        self
     }
 
     /// One partner, unmasked. Staff need PARTNER_READ; a partner's users see

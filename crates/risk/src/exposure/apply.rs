@@ -92,7 +92,36 @@ pub struct Moved {
     pub version: i64,
 }
 
-fn stored_band(name: &str) -> Band {
+/// Emits ExposureBandChanged for `partner_id`'s `side` moving up from
+/// `previous` to the band of `(utilised, limit)` (scaled INR) at row `version`.
+pub(crate) async fn emit_band_change(
+    tx: &WriteTx,
+    partner_id: Uuid,
+    side: Side,
+    previous: Band,
+    (utilised, limit): (i64, i64),
+    version: i64,
+) -> Result<(), ServiceError> {
+    let percent = utilisation(from_scaled(utilised), from_scaled(limit));
+    let (band, severity) = classify(percent);
+    let payload = serde_json::json!({
+        "partner_id": partner_id, "side": side, "previous_band": previous, "band": band,
+        "severity": severity, "utilisation": percent.to_string(),
+        "utilised": Money::from_scaled(utilised), "credit_limit": Money::from_scaled(limit),
+    });
+    let event = NewEvent::new(
+        TOPIC,
+        events::EXPOSURE_BAND_CHANGED,
+        events::EXPOSURE_AGGREGATE,
+        partner_id,
+        version,
+        &payload,
+    )?;
+    tx.emit(event).await?;
+    Ok(())
+}
+
+pub(crate) fn stored_band(name: &str) -> Band {
     Band::parse(name).unwrap_or(Band::Green)
 }
 
@@ -211,22 +240,7 @@ pub async fn apply(tx: &WriteTx, change: ExposureMove) -> Result<Moved, RiskErro
     .await?;
     let version = row.version + 1;
     if band > previous_band {
-        let percent = utilisation(from_scaled(next), from_scaled(limit));
-        let (_, severity) = classify(percent);
-        let payload = serde_json::json!({
-            "partner_id": partner_id, "side": side, "previous_band": previous_band, "band": band,
-            "severity": severity, "utilisation": percent.to_string(),
-            "utilised": Money::from_scaled(next), "credit_limit": Money::from_scaled(limit),
-        });
-        let event = NewEvent::new(
-            TOPIC,
-            events::EXPOSURE_BAND_CHANGED,
-            events::EXPOSURE_AGGREGATE,
-            partner_id,
-            version,
-            &payload,
-        )?;
-        tx.emit(event).await?;
+        emit_band_change(tx, partner_id, side, previous_band, (next, limit), version).await?;
     }
     Ok(Moved {
         entry_id,

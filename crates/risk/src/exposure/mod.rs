@@ -25,9 +25,11 @@ pub mod adjust;
 pub mod apply;
 pub mod band;
 pub mod entity;
+pub mod reband;
 pub mod view;
 
 pub use adjust::AdjustExposure;
 pub use apply::{ExposureMove, Moved, Reason, apply};
 pub use band::{Band, Severity, classify, utilisation};
+pub use reband::{Rebanding, reband};
 pub use view::{Entry, PartnerExposure, Utilised};

@@ -6,7 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use partners::employees::{Employee, NewEmployee, RoleChange};
-use partners::me::MeView;
+use risk::me::PartnerMe;
 use utoipa::OpenApi;
 use uuid::Uuid;
 
@@ -39,20 +39,28 @@ impl Tagged for Employee {
 #[derive(OpenApi)]
 #[openapi(
     paths(me, invite, list, set_role, disable, enable),
-    components(schemas(Employee, NewEmployee, RoleChange, MeView, partners::me::KycView))
+    components(schemas(
+        Employee,
+        NewEmployee,
+        RoleChange,
+        PartnerMe,
+        partners::me::MeView,
+        partners::me::KycView
+    ))
 )]
 pub struct EmployeesDoc;
 
 /// The calling partner user's partner: the partner, its capabilities, KYC
-/// status and days left, employees, active places and pending amendments.
+/// status and days left, employees, active places and pending amendments,
+/// and its `credit` (limit, utilised per side, available, band).
 /// For a partner's users; staff have no partner (403 `not_a_partner_user`).
 #[utoipa::path(get, path = "/api/v1/partners/me", operation_id = "partners.me", tag = "partners", security(("bearer" = [])),
-    responses((status = 200, description = "The partner and what belongs to it", body = MeView),
+    responses((status = 200, description = "The partner, what belongs to it and its credit", body = PartnerMe),
         (status = 401, description = "No valid access token"),
         (status = 403, description = "`not_a_partner_user`: the caller is staff, with no partner"),
         (status = 404, description = "The caller's partner no longer exists")))]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(state.me.view(&caller.0).await?))
+    Ok(HttpResponse::Ok().json(state.ledger.me(&state.me, &caller.0).await?))
 }
 
 /// Invites an employee (`full_name`, `mobile`, `email`?, `role` admin or
