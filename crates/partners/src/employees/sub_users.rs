@@ -1,12 +1,13 @@
 //! Sub-users: an EXTERNAL user (not itself a sub-user) invites employees of
-//! its partner who log in by OTP; it lists, disables, enables and deletes
-//! those it created. They are employees like any other (same rows, same
+//! its partner who log in by OTP; it lists, disables, enables and removes
+//! those it created (removed: disabled and detached, never deleted). They are employees like any other (same rows, same
 //! limit: 409 `employee_limit`), with `parent_user_id` naming their creator.
-//! Disabling or deleting ends their sessions at once.
+//! Disabling or removing ends their sessions at once.
 
 use infra::change::Change;
 use infra::write::{WriteTx, write};
 use infra::{Actor, ActorKind, Infra, ServiceError};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 use settings::users::User;
@@ -117,19 +118,31 @@ impl<I: Infra> SubUserService<I> {
         self.user(id).await
     }
 
-    /// Deletes one of the caller's sub-users, ending its sessions first.
+    /// Removes one of the caller's sub-users. Employees are never deleted:
+    /// it is disabled (its sessions end at once, PartnerEmployeeDisabled)
+    /// and no longer the caller's sub-user (`parent_user_id` cleared,
+    /// SubUserDeleted), so it leaves the caller's list and stays in the
+    /// partner's employees as disabled, with its history.
     pub async fn delete(&self, actor: &Actor, id: Uuid) -> Result<(), ServiceError> {
-        let (parent, _) = parent_of(actor)?;
+        let (parent, partner_id) = parent_of(actor)?;
         let written = write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                let before = owned(tx, parent, id).await?;
-                let ended = user_auth::sessions::revoke_all_for_user(tx, id, "user_deleted")
-                    .await
-                    .map_err(super::service_error)?;
-                super::entity::Entity::delete_by_id(id).exec(tx.db()).await?;
-                user::Entity::delete_by_id(id).exec(tx.db()).await?;
+                owned(tx, parent, id).await?;
+                let partner = locked(tx, partner_id).await?;
+                not_suspended(&partner)?;
+                let (_, ended) = set_enabled_in(tx, &partner, id, false).await?;
+                user::Entity::update_many()
+                    .col_expr(user::Column::ParentUserId, Expr::value(Option::<Uuid>::None))
+                    .col_expr(user::Column::Version, Expr::col(user::Column::Version).add(1))
+                    .col_expr(user::Column::UpdatedAt, Expr::value(tx.now()))
+                    .filter(user::Column::Id.eq(id))
+                    .exec(tx.db())
+                    .await?;
+                let after = settings::users::find(tx.db(), id)
+                    .await?
+                    .ok_or(ServiceError::NotFound("sub-user"))?;
                 let deleted = ("SubUserDeleted", "sub_user.delete");
-                record(tx, deleted, id, before.version + 1, parent).await?;
+                record(tx, deleted, id, after.version, parent).await?;
                 Ok::<_, ServiceError>(ended)
             })
         })

@@ -132,6 +132,9 @@ async fn a_disabled_sub_user_loses_its_open_session(t: TestInfra) {
         Err(AuthError::Revoked)
     ));
     assert!(p.subs.list(&parent.actor).await.unwrap().is_empty());
+    let kept = settings::users::find(t.db(), child.id).await.unwrap().unwrap();
+    assert!(!kept.is_active, "removed means disabled, never deleted");
+    assert_eq!(kept.parent_user_id, None);
 }
 
 infra::backend_tests!(

@@ -61,7 +61,8 @@ pub async fn sub_user_enable(
     ))
 }
 
-/// Deletes one of the caller's sub-users, ending its sessions.
+/// Removes one of the caller's sub-users: it is disabled (its sessions
+/// end) and leaves the caller's list; the employee row and its history stay.
 #[utoipa::path(delete, path = "/api/v1/auth/sub-users/{user_id}", operation_id = "auth.sub_users.delete", tag = "auth", security(("bearer" = [])),
     responses((status = 403, description = "The caller is not a partner user, or is a sub-user"), (status = 204), (status = 404, description = "Not the caller's sub-user")))]
 pub async fn sub_user_delete(
