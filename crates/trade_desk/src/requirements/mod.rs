@@ -32,6 +32,7 @@ pub mod entity;
 pub mod expiry;
 pub mod input;
 pub mod model;
+pub mod precheck;
 pub mod reads;
 pub mod rules;
 mod store;
@@ -155,7 +156,8 @@ impl<I: Infra> RequirementService<I> {
                 let year = business_date.year();
                 let n = infra::numbering::next(tx, &format!("requirement:{year}")).await?;
                 let number = format!("REQ-{year}-{n:06}");
-                let row = store::insert(tx, buyer, number, business_date, &draft, checked).await?;
+                let derived = store::derive(tx.db(), buyer, &units, &draft, &checked).await?;
+                let row = store::insert(tx, buyer, number, business_date, &draft, checked, derived).await?;
                 let view = store::view(tx.db(), row.clone()).await?;
                 tx.record(
                     change(events::REQUIREMENT_CREATED, "requirement.create", &row),
