@@ -35,6 +35,8 @@ pub mod model;
 pub mod precheck;
 pub mod reads;
 pub mod rules;
+pub mod search;
+pub mod search_input;
 mod store;
 
 use chrono::{Datelike, Duration};
@@ -48,6 +50,7 @@ use settings::commodities::units::Units;
 
 pub use input::{CancelRequirement, NewRequirement, RequirementChanges};
 pub use model::{Negotiation, Requirement};
+pub use search_input::{RequirementHit, RequirementHits, RequirementSearch};
 
 use self::rules::{Draft, check};
 use crate::acting::{able_buyer, acting_for};
