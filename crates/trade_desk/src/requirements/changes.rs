@@ -185,11 +185,9 @@ impl<I: Infra> RequirementService<I> {
                 }
                 let after = store::view(tx.db(), next.clone()).await?;
                 let changes = diff(&view, &after);
-                tx.record(
-                    change(events::REQUIREMENT_UPDATED, "requirement.update", &next),
-                    json!({ "id": id, "changes": changes }),
-                )
-                .await?;
+                let updated = change(events::REQUIREMENT_UPDATED, "requirement.update", &next);
+                let payload = json!({ "id": id, "changes": changes });
+                super::audience::record(tx, updated, &next, &after.invited_seller_ids, payload).await?;
                 Ok(after)
             })
         })
@@ -287,6 +285,6 @@ pub(super) async fn transition(
         map.extend(extra);
     }
     let change: Change<'_> = change(event, action, row);
-    tx.record(change, payload).await?;
-    Ok(())
+    let (_, invited) = store::joins(tx.db(), row.id).await?;
+    super::audience::record(tx, change, row, &invited, payload).await
 }

@@ -27,9 +27,11 @@
 //! # Ok(()) }
 //! ```
 
+pub mod audience;
 pub mod changes;
 pub mod entity;
 pub mod expiry;
+pub mod history;
 pub mod input;
 pub mod model;
 pub mod precheck;
@@ -37,6 +39,7 @@ pub mod reads;
 pub mod rules;
 pub mod search;
 pub mod search_input;
+pub mod statistics;
 mod store;
 
 use chrono::{Datelike, Duration};
@@ -162,11 +165,9 @@ impl<I: Infra> RequirementService<I> {
                 let derived = store::derive(tx.db(), buyer, &units, &draft, &checked).await?;
                 let row = store::insert(tx, buyer, number, business_date, &draft, checked, derived).await?;
                 let view = store::view(tx.db(), row.clone()).await?;
-                tx.record(
-                    change(events::REQUIREMENT_CREATED, "requirement.create", &row),
-                    serde_json::json!({ "id": row.id, "requirement": &view }),
-                )
-                .await?;
+                let payload = serde_json::json!({ "id": row.id, "requirement": &view });
+                let created = change(events::REQUIREMENT_CREATED, "requirement.create", &row);
+                audience::record(tx, created, &row, &view.invited_seller_ids, payload).await?;
                 Ok(view)
             })
         })
