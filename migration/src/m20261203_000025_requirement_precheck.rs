@@ -51,7 +51,9 @@ const INDEX_NAMES: &[&str] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.alter_table(add(col("precheck_score").integer().null())).await?;
+        manager
+            .alter_table(add(col("precheck_score").integer().null()))
+            .await?;
         manager
             .alter_table(add(col("precheck_status").string_len(4).null()))
             .await?;
@@ -77,7 +79,9 @@ impl MigrationTrait for Migration {
         for name in INDEX_NAMES {
             db.execute_unprepared(&format!("DROP INDEX {name}")).await?;
         }
-        manager.alter_table(add(col("precheck").json_binary().null())).await?;
+        manager
+            .alter_table(add(col("precheck").json_binary().null()))
+            .await?;
         for column in [
             "base_max_price",
             "precheck_value",

@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
+use infra::Infra;
 use infra::sea_orm::ConnectionTrait;
 use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use infra::testing::TestInfra;
-use infra::Infra;
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -25,7 +25,10 @@ struct Socket(WebSocketStream<MaybeTlsStream<TcpStream>>);
 
 impl Socket {
     async fn open(app: &TestApp, token: &str, channel: &str) -> Self {
-        let url = format!("{}/api/v1/ws?access_token={token}", app.address.replacen("http", "ws", 1));
+        let url = format!(
+            "{}/api/v1/ws?access_token={token}",
+            app.address.replacen("http", "ws", 1)
+        );
         let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("a WebSocket");
         let mut socket = Self(ws);
         assert_eq!(socket.next().await["event"], "connected");
@@ -63,7 +66,10 @@ impl Socket {
                 continue;
             }
             let got = (
-                message["data"]["aggregate_id"].as_str().unwrap_or_default().to_owned(),
+                message["data"]["aggregate_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
                 message["event"].as_str().unwrap_or_default().to_owned(),
             );
             seen.push(got.clone());
@@ -90,7 +96,9 @@ async fn json_of(response: reqwest::Response) -> Value {
 }
 
 async fn posted(app: &TestApp, token: &str, body: Value) -> String {
-    let created = app.post("/api/v1/trade-desk/requirements", Some(token), &body).await;
+    let created = app
+        .post("/api/v1/trade-desk/requirements", Some(token), &body)
+        .await;
     assert_eq!(created.status(), 201);
     let id = json_of(created).await["id"].as_str().unwrap().to_owned();
     let publish = format!("/api/v1/trade-desk/requirements/{id}/publish");
@@ -99,7 +107,9 @@ async fn posted(app: &TestApp, token: &str, body: Value) -> String {
 }
 
 async fn found(app: &TestApp, token: &str, body: Value) -> Vec<String> {
-    let response = app.post("/api/v1/trade-desk/requirements/search", Some(token), &body).await;
+    let response = app
+        .post("/api/v1/trade-desk/requirements/search", Some(token), &body)
+        .await;
     assert_eq!(response.status(), 200);
     let body = json_of(response).await;
     body["items"]
@@ -189,28 +199,46 @@ async fn restricted_and_linked_requirements_stay_out_of_sight(t: TestInfra) {
 
     let search = "/api/v1/trade-desk/requirements/search";
     let bad = app
-        .post(search, Some(&seller_token), &json!({"commodity_id": commodity, "lat": 22.3, "radius_km": 10, "limit": 500}))
+        .post(
+            search,
+            Some(&seller_token),
+            &json!({"commodity_id": commodity, "lat": 22.3, "radius_km": 10, "limit": 500}),
+        )
         .await;
     assert_eq!(bad.status(), 422);
     let bad = json_of(bad).await;
     assert_eq!(bad["errors"][0]["field"], "limit", "{bad}");
     let ranked = json_of(
-        app.post(search, Some(&seller_token), &json!({"commodity_id": commodity, "preferred_price": "62000",
-            "lat": 22.3, "lng": 70.8, "radius_km": 10, "limit": 1}))
+        app.post(
+            search,
+            Some(&seller_token),
+            &json!({"commodity_id": commodity, "preferred_price": "62000",
+            "lat": 22.3, "lng": 70.8, "radius_km": 10, "limit": 1}),
+        )
         .await,
     )
     .await;
     assert_eq!(ranked["items"][0]["score"], 1.0, "{ranked}");
-    assert_eq!(ranked["items"][0]["parts"], json!({"quality": 1.0, "price": 1.0, "proximity": 1.0}));
+    assert_eq!(
+        ranked["items"][0]["parts"],
+        json!({"quality": 1.0, "price": 1.0, "proximity": 1.0})
+    );
     assert!(ranked["next_cursor"].is_string(), "{ranked}");
     let rest = json_of(
-        app.post(search, Some(&seller_token), &json!({"commodity_id": commodity, "preferred_price": "62000",
-            "lat": 22.3, "lng": 70.8, "radius_km": 10, "cursor": ranked["next_cursor"]}))
+        app.post(
+            search,
+            Some(&seller_token),
+            &json!({"commodity_id": commodity, "preferred_price": "62000",
+            "lat": 22.3, "lng": 70.8, "radius_km": 10, "cursor": ranked["next_cursor"]}),
+        )
         .await,
     )
     .await;
     assert_eq!(rest["items"].as_array().unwrap().len(), 1, "{rest}");
-    assert_ne!(rest["items"][0]["requirement"]["id"], ranked["items"][0]["requirement"]["id"]);
+    assert_ne!(
+        rest["items"][0]["requirement"]["id"],
+        ranked["items"][0]["requirement"]["id"]
+    );
 
     let demand = format!("/api/v1/trade-desk/requirements/statistics/demand/{commodity}");
     let stats = json_of(app.get_with(&format!("{demand}?days=7"), &stranger_token).await).await;

@@ -7,10 +7,10 @@
 //! `commodity_id` (the `commodity:{id}:requirements` stream), the
 //! `buyer_partner_id`, the `visibility` and the `status`.
 
+use infra::ServiceError;
 use infra::change::{Change, record_unchanged};
 use infra::outbox::NewEvent;
 use infra::write::WriteTx;
-use infra::ServiceError;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -20,7 +20,11 @@ use super::entity::requirement;
 pub fn partners(row: &requirement::Model, invited: &[Uuid]) -> Option<Vec<Uuid>> {
     match (row.status.as_str(), row.visibility.as_str()) {
         ("DRAFT", _) | (_, "PRIVATE") => Some(vec![row.buyer_partner_id]),
-        (_, "RESTRICTED") => Some(std::iter::once(row.buyer_partner_id).chain(invited.iter().copied()).collect()),
+        (_, "RESTRICTED") => Some(
+            std::iter::once(row.buyer_partner_id)
+                .chain(invited.iter().copied())
+                .collect(),
+        ),
         _ => None,
     }
 }

@@ -94,7 +94,11 @@ fn merged(view: &Requirement, changes: RequirementChanges) -> Draft {
 
 /// Whether `draft` changes what the precheck values: the base maximum, the
 /// prices or the budget of `row`.
-fn priced_differently(row: &requirement::Model, draft: &Draft, checked: &super::rules::Checked) -> Result<bool, ServiceError> {
+fn priced_differently(
+    row: &requirement::Model,
+    draft: &Draft,
+    checked: &super::rules::Checked,
+) -> Result<bool, ServiceError> {
     let opt = |v: Option<rust_decimal::Decimal>| v.map(scaled).transpose();
     Ok(scaled(checked.base_max_quantity)? != row.base_max_quantity
         || opt(draft.max_price)? != row.max_price
@@ -153,7 +157,8 @@ impl<I: Infra> RequirementService<I> {
                 let checked = check(tx.db(), &units, &draft, tx.now()).await?;
                 let mut next = row.clone();
                 if priced_differently(&row, &draft, &checked)? {
-                    let derived = store::derive(tx.db(), row.buyer_partner_id, &units, &draft, &checked).await?;
+                    let derived =
+                        store::derive(tx.db(), row.buyer_partner_id, &units, &draft, &checked).await?;
                     next.base_max_price = derived.base_max_price.map(scaled).transpose()?;
                     super::precheck::store(&mut next, &derived.outcome, derived.value)?;
                 }

@@ -59,8 +59,13 @@ impl<I: Infra> RequirementService<I> {
     pub async fn history(&self, actor: &Actor, id: Uuid) -> Result<RequirementHistory, ServiceError> {
         let requirement = self.get(actor, id).await?;
         require(actor, REQUIREMENT_READ)?;
-        if actor.partner_id.is_some_and(|p| p != requirement.buyer_partner_id) {
-            return Err(ServiceError::OutOfScope("a requirement's history is its buyer's and staff's"));
+        if actor
+            .partner_id
+            .is_some_and(|p| p != requirement.buyer_partner_id)
+        {
+            return Err(ServiceError::OutOfScope(
+                "a requirement's history is its buyer's and staff's",
+            ));
         }
         let db = self.infra.db();
         let key = id.to_string();

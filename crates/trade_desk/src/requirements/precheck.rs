@@ -62,7 +62,10 @@ pub fn per_base_unit(units: &Units, price: Decimal, price_unit: &str) -> Option<
     if unit.factor.is_zero() {
         return None;
     }
-    Some((price / unit.factor).round_dp_with_strategy(infra::money::SCALE, RoundingStrategy::MidpointAwayFromZero))
+    Some(
+        (price / unit.factor)
+            .round_dp_with_strategy(infra::money::SCALE, RoundingStrategy::MidpointAwayFromZero),
+    )
 }
 
 /// The highest price per base unit of `draft` (`max_price`, else `preferred_price`).
@@ -81,7 +84,11 @@ pub fn value(units: &Units, draft: &Draft, base_max_quantity: Decimal) -> Decima
 }
 
 /// The precheck of `buyer` for a trade worth `value`, read on `db`.
-pub async fn assess<C: ConnectionTrait>(db: &C, buyer: Uuid, value: Decimal) -> Result<risk::precheck::Outcome, ServiceError> {
+pub async fn assess<C: ConnectionTrait>(
+    db: &C,
+    buyer: Uuid,
+    value: Decimal,
+) -> Result<risk::precheck::Outcome, ServiceError> {
     let facts = risk::facts::load(db, &[buyer]).await?;
     let standing = match facts.get(&buyer) {
         Some(f) => f.standing(risk::Side::Buyer),
@@ -91,7 +98,11 @@ pub async fn assess<C: ConnectionTrait>(db: &C, buyer: Uuid, value: Decimal) -> 
 }
 
 /// Writes `outcome` for `value` onto `row` (scores, verdict, findings, value).
-pub fn store(row: &mut requirement::Model, outcome: &risk::precheck::Outcome, value: Decimal) -> Result<(), ServiceError> {
+pub fn store(
+    row: &mut requirement::Model,
+    outcome: &risk::precheck::Outcome,
+    value: Decimal,
+) -> Result<(), ServiceError> {
     row.precheck_score = Some(outcome.score);
     row.precheck_status = Some(outcome.status.as_str().to_owned());
     row.precheck_factors = Some(serde_json::to_value(&outcome.factors)?);
@@ -111,7 +122,11 @@ mod tests {
             factor: factor.parse().unwrap_or_default(),
             category: "WEIGHT".into(),
         };
-        Units(vec![unit("KG", "1"), unit("QUINTAL", "100"), unit("CANDY", "355.6222")])
+        Units(vec![
+            unit("KG", "1"),
+            unit("QUINTAL", "100"),
+            unit("CANDY", "355.6222"),
+        ])
     }
 
     #[test]

@@ -69,7 +69,11 @@ impl Candidate for Found {
 }
 
 /// The quality ranges of `input`, each code a parameter of the commodity (422 naming `quality.<code>`).
-fn ranges(v: &mut Validator, codes: &[String], input: &serde_json::Map<String, Value>) -> BTreeMap<String, Range> {
+fn ranges(
+    v: &mut Validator,
+    codes: &[String],
+    input: &serde_json::Map<String, Value>,
+) -> BTreeMap<String, Range> {
     let mut out = BTreeMap::new();
     for (code, asked) in input {
         let field = format!("quality.{code}");
@@ -84,7 +88,11 @@ fn ranges(v: &mut Validator, codes: &[String], input: &serde_json::Map<String, V
         let mut range = Range::default();
         for (key, value) in asked {
             let n = crate::quality::number(value);
-            v.check(n.is_some(), &format!("{field}.{key}"), "must be a number, at most 4 places");
+            v.check(
+                n.is_some(),
+                &format!("{field}.{key}"),
+                "must be a number, at most 4 places",
+            );
             match key.as_str() {
                 "min" => range.min = n,
                 "max" => range.max = n,
@@ -103,11 +111,21 @@ fn ranges(v: &mut Validator, codes: &[String], input: &serde_json::Map<String, V
 }
 
 /// Unit `unit` when it measures `base` (422 naming `field` otherwise).
-fn converted(v: &mut Validator, units: &Units, base: &str, field: &str, unit: &str) -> Option<settings::commodities::units::Unit> {
+fn converted(
+    v: &mut Validator,
+    units: &Units,
+    base: &str,
+    field: &str,
+    unit: &str,
+) -> Option<settings::commodities::units::Unit> {
     match units.find(unit) {
         Some(u) if u.base_unit == base => Some(u.clone()),
         _ => {
-            v.check(false, field, &format!("must be a unit of the commodity's base {base}"));
+            v.check(
+                false,
+                field,
+                &format!("must be a unit of the commodity's base {base}"),
+            );
             None
         }
     }
@@ -120,7 +138,10 @@ async fn places<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid
         return Ok(out);
     }
     let select = Query::select()
-        .column((delivery_location::Entity, delivery_location::Column::RequirementId))
+        .column((
+            delivery_location::Entity,
+            delivery_location::Column::RequirementId,
+        ))
         .columns([
             (location::Entity, location::Column::Latitude),
             (location::Entity, location::Column::Longitude),
@@ -131,7 +152,13 @@ async fn places<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid
             Expr::col((location::Entity, location::Column::Id))
                 .equals((delivery_location::Entity, delivery_location::Column::LocationId)),
         )
-        .and_where(Expr::col((delivery_location::Entity, delivery_location::Column::RequirementId)).is_in(ids.iter().copied()))
+        .and_where(
+            Expr::col((
+                delivery_location::Entity,
+                delivery_location::Column::RequirementId,
+            ))
+            .is_in(ids.iter().copied()),
+        )
         .to_owned();
     for row in db.query_all_raw(db.get_database_backend().build(&select)).await? {
         let id: Uuid = row.try_get("", "requirement_id")?;
@@ -147,7 +174,11 @@ async fn places<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid
 impl<I: Infra> RequirementService<I> {
     /// Searches requirements (see the module documentation), best first.
     /// Capability: REQUIREMENT_READ. Every bad filter is a 422 naming it.
-    pub async fn search(&self, actor: &Actor, input: RequirementSearch) -> Result<RequirementHits, ServiceError> {
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        input: RequirementSearch,
+    ) -> Result<RequirementHits, ServiceError> {
         require(actor, REQUIREMENT_READ)?;
         let db = self.infra.db();
         let units = Units::load(&self.infra).await?;
@@ -186,11 +217,19 @@ impl<I: Infra> RequirementService<I> {
         };
         let urgency = upper(input.urgency);
         if let Some(u) = &urgency {
-            v.check(super::rules::URGENCIES.contains(&u.as_str()), "urgency", "must be URGENT, NORMAL or PLANNING");
+            v.check(
+                super::rules::URGENCIES.contains(&u.as_str()),
+                "urgency",
+                "must be URGENT, NORMAL or PLANNING",
+            );
         }
         let region = upper(input.region);
         if let Some(r) = &region {
-            v.check(Region::parse(r).is_some(), "region", "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST");
+            v.check(
+                Region::parse(r).is_some(),
+                "region",
+                "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST",
+            );
         }
         v.finish()?;
 
@@ -213,7 +252,11 @@ impl<I: Infra> RequirementService<I> {
                 .add(requirement::Column::Id.in_subquery(invited));
             query = query
                 .filter(requirement::Column::BuyerPartnerId.ne(partner))
-                .filter(Condition::any().add(requirement::Column::Visibility.eq("PUBLIC")).add(restricted));
+                .filter(
+                    Condition::any()
+                        .add(requirement::Column::Visibility.eq("PUBLIC"))
+                        .add(restricted),
+                );
         }
         if let Some(u) = urgency {
             query = query.filter(requirement::Column::Urgency.eq(u));
@@ -230,7 +273,10 @@ impl<I: Infra> RequirementService<I> {
         let state = upper(input.state).map(|s| canonical(&s));
         if state.is_some() || region.is_some() || circle.is_some() {
             let mut delivered = Query::select()
-                .column((delivery_location::Entity, delivery_location::Column::RequirementId))
+                .column((
+                    delivery_location::Entity,
+                    delivery_location::Column::RequirementId,
+                ))
                 .from(delivery_location::Entity)
                 .inner_join(
                     location::Entity,
@@ -239,8 +285,16 @@ impl<I: Infra> RequirementService<I> {
                 )
                 .to_owned();
             if let Some(s) = state {
-                let by_name = Expr::expr(Func::upper(Expr::col((location::Entity, location::Column::State)))).eq(s.clone());
-                delivered.and_where(Expr::col((location::Entity, location::Column::StateCode)).eq(s).or(by_name));
+                let by_name = Expr::expr(Func::upper(Expr::col((
+                    location::Entity,
+                    location::Column::State,
+                ))))
+                .eq(s.clone());
+                delivered.and_where(
+                    Expr::col((location::Entity, location::Column::StateCode))
+                        .eq(s)
+                        .or(by_name),
+                );
             }
             if let Some(r) = region {
                 delivered.and_where(Expr::col((location::Entity, location::Column::Region)).eq(r));
@@ -248,8 +302,14 @@ impl<I: Infra> RequirementService<I> {
             if let Some(c) = circle {
                 let b = BoundingBox::around(c.point, c.radius_km);
                 delivered
-                    .and_where(Expr::col((location::Entity, location::Column::Latitude)).between(b.min_lat, b.max_lat))
-                    .and_where(Expr::col((location::Entity, location::Column::Longitude)).between(b.min_lng, b.max_lng));
+                    .and_where(
+                        Expr::col((location::Entity, location::Column::Latitude))
+                            .between(b.min_lat, b.max_lat),
+                    )
+                    .and_where(
+                        Expr::col((location::Entity, location::Column::Longitude))
+                            .between(b.min_lng, b.max_lng),
+                    );
             }
             query = query.filter(requirement::Column::Id.in_subquery(delivered));
         }

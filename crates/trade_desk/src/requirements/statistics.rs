@@ -69,6 +69,9 @@ fn mean(sum: Decimal, n: i64) -> Option<String> {
     })
 }
 
+/// One urgency's row: urgency, count, quantity sum, price sum, priced count.
+type Group = (String, i64, Option<i64>, Option<i64>, i64);
+
 #[derive(Default)]
 struct Sums {
     count: i64,
@@ -92,7 +95,12 @@ impl Sums {
 impl<I: Infra> RequirementService<I> {
     /// The demand for `commodity_id` over the last `days` (1 to 365,
     /// default 30; 422 naming `days`). Capability: REQUIREMENT_READ.
-    pub async fn demand(&self, actor: &Actor, commodity_id: Uuid, days: Option<i64>) -> Result<DemandStatistics, ServiceError> {
+    pub async fn demand(
+        &self,
+        actor: &Actor,
+        commodity_id: Uuid,
+        days: Option<i64>,
+    ) -> Result<DemandStatistics, ServiceError> {
         require(actor, REQUIREMENT_READ)?;
         let days = days.unwrap_or(DEFAULT_DAYS);
         if !(1..=MAX_DAYS).contains(&days) {
@@ -105,7 +113,7 @@ impl<I: Infra> RequirementService<I> {
             .filter(|c| c.deleted_at.is_none())
             .ok_or(ServiceError::NotFound("commodity"))?;
         let since = self.infra.clock().now() - Duration::days(days);
-        let groups: Vec<(String, i64, Option<i64>, Option<i64>, i64)> = requirement::Entity::find()
+        let groups: Vec<Group> = requirement::Entity::find()
             .select_only()
             .column(requirement::Column::Urgency)
             .column_as(Expr::cust("COUNT(*)"), "n")

@@ -42,8 +42,13 @@ impl Cursor {
 
     /// The cursor `text` names (422 naming `cursor` when it is not one this API gave).
     pub fn decode(text: &str) -> Result<Self, ServiceError> {
-        let bad = || ServiceError::field("cursor", "is not a cursor this search returned; search again without it");
-        if text.len() % 2 != 0 || text.len() > 200 {
+        let bad = || {
+            ServiceError::field(
+                "cursor",
+                "is not a cursor this search returned; search again without it",
+            )
+        };
+        if !text.len().is_multiple_of(2) || text.len() > 200 {
             return Err(bad());
         }
         let bytes: Option<Vec<u8>> = (0..text.len())
@@ -54,7 +59,10 @@ impl Cursor {
         let mut parts = plain.split(':');
         let score = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
         let created_micros = parts.next().and_then(|s| s.parse().ok()).ok_or_else(bad)?;
-        let id = parts.next().and_then(|s| Uuid::parse_str(s).ok()).ok_or_else(bad)?;
+        let id = parts
+            .next()
+            .and_then(|s| Uuid::parse_str(s).ok())
+            .ok_or_else(bad)?;
         if parts.next().is_some() {
             return Err(bad());
         }
@@ -80,7 +88,10 @@ mod tests {
         assert!(c.precedes(&lower));
         assert!(!lower.precedes(&c));
         assert!(!c.precedes(&c), "strictly after");
-        let older = Cursor { created_micros: c.created_micros - 1, ..c };
+        let older = Cursor {
+            created_micros: c.created_micros - 1,
+            ..c
+        };
         assert!(c.precedes(&older), "ties by newest");
     }
 }

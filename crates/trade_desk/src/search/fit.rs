@@ -102,16 +102,25 @@ mod tests {
 
     #[test]
     fn quality_is_one_at_the_preferred_and_half_at_a_bound() {
-        let r = Range { min: Some(d("28")), max: Some(d("32")), preferred: Some(d("30")) };
+        let r = Range {
+            min: Some(d("28")),
+            max: Some(d("32")),
+            preferred: Some(d("30")),
+        };
         assert_eq!(parameter(&r, Some(d("30"))), 1.0);
         assert_eq!(parameter(&r, Some(d("32"))), 0.5);
         assert_eq!(parameter(&r, Some(d("29"))), 0.75);
         assert_eq!(parameter(&r, Some(d("32.1"))), 0.0, "outside");
         assert_eq!(parameter(&r, None), 0.0, "missing");
-        let open = Range { min: Some(d("28")), ..Range::default() };
+        let open = Range {
+            min: Some(d("28")),
+            ..Range::default()
+        };
         assert_eq!(parameter(&open, Some(d("40"))), 1.0, "no preferred: 1 inside");
         let ranges = [("a".to_owned(), r.clone()), ("b".to_owned(), open)];
-        let q = quality(ranges.iter().map(|(c, r)| (c, r)), |c| (c == "a").then(|| d("32")));
+        let q = quality(ranges.iter().map(|(c, r)| (c, r)), |c| {
+            (c == "a").then(|| d("32"))
+        });
         assert_eq!(q, 0.25, "mean of 0.5 and a missing 0");
         assert_eq!(quality(std::iter::empty(), |_| None), 1.0);
     }

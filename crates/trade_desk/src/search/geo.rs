@@ -74,8 +74,14 @@ pub fn distance_km(a: Point, b: Point) -> f64 {
 mod tests {
     use super::*;
 
-    const RAJKOT: Point = Point { lat: 22.3039, lng: 70.8022 };
-    const AHMEDABAD: Point = Point { lat: 23.0225, lng: 72.5714 };
+    const RAJKOT: Point = Point {
+        lat: 22.3039,
+        lng: 70.8022,
+    };
+    const AHMEDABAD: Point = Point {
+        lat: 23.0225,
+        lng: 72.5714,
+    };
 
     #[test]
     fn haversine_matches_a_known_distance() {
@@ -97,7 +103,10 @@ mod tests {
             let lat = (lat1.sin() * d.cos() + lat1.cos() * d.sin() * bearing.cos()).asin();
             let lng = RAJKOT.lng.to_radians()
                 + (bearing.sin() * d.sin() * lat1.cos()).atan2(d.cos() - lat1.sin() * lat.sin());
-            let p = Point { lat: lat.to_degrees(), lng: lng.to_degrees() };
+            let p = Point {
+                lat: lat.to_degrees(),
+                lng: lng.to_degrees(),
+            };
             assert!(b.contains(p), "{p:?}");
         }
         let polar = BoundingBox::around(Point { lat: 89.95, lng: 0.0 }, 50.0);

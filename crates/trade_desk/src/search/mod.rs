@@ -156,14 +156,22 @@ pub fn page_size(limit: Option<i64>) -> Result<usize, ServiceError> {
 }
 
 /// The circle of `lat`, `lng` and `radius_km`: all three or none (422 naming the field).
-pub fn near(lat: Option<f64>, lng: Option<f64>, radius_km: Option<f64>) -> Result<Option<Near>, ServiceError> {
+pub fn near(
+    lat: Option<f64>,
+    lng: Option<f64>,
+    radius_km: Option<f64>,
+) -> Result<Option<Near>, ServiceError> {
     match (lat, lng, radius_km) {
         (None, None, None) => Ok(None),
         (Some(lat), Some(lng), Some(r)) => {
             let mut v = infra::Validator::new();
             v.check((-90.0..=90.0).contains(&lat), "lat", "must be -90 to 90");
             v.check((-180.0..=180.0).contains(&lng), "lng", "must be -180 to 180");
-            v.check(r > 0.0 && r <= MAX_RADIUS_KM, "radius_km", "must be above 0 and at most 2000");
+            v.check(
+                r > 0.0 && r <= MAX_RADIUS_KM,
+                "radius_km",
+                "must be above 0 and at most 2000",
+            );
             v.finish()?;
             Ok(Some(Near {
                 point: Point { lat, lng },
@@ -206,7 +214,12 @@ pub async fn exclude_linked<C: ConnectionTrait, T: Candidate>(
 
 /// Ranks `candidates` by `criteria` and answers the `limit` after `after`
 /// (see the module documentation).
-pub fn rank<T: Candidate>(candidates: Vec<T>, criteria: &Criteria, after: Option<&Cursor>, limit: usize) -> Ranked<T> {
+pub fn rank<T: Candidate>(
+    candidates: Vec<T>,
+    criteria: &Criteria,
+    after: Option<&Cursor>,
+    limit: usize,
+) -> Ranked<T> {
     let lowest = criteria.max_price.and_then(|max| {
         candidates
             .iter()
@@ -254,9 +267,7 @@ pub fn rank<T: Candidate>(candidates: Vec<T>, criteria: &Criteria, after: Option
     scored.sort_by(|(a, _), (b, _)| b.cmp(a));
     let more = scored.len() > limit;
     scored.truncate(limit);
-    let next_cursor = more
-        .then(|| scored.last().map(|(key, _)| key.encode()))
-        .flatten();
+    let next_cursor = more.then(|| scored.last().map(|(key, _)| key.encode())).flatten();
     Ranked {
         items: scored.into_iter().map(|(_, s)| s).collect(),
         next_cursor,

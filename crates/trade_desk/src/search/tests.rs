@@ -33,8 +33,14 @@ impl Candidate for Item {
     }
 }
 
-const RAJKOT: Point = Point { lat: 22.3039, lng: 70.8022 };
-const AHMEDABAD: Point = Point { lat: 23.0225, lng: 72.5714 };
+const RAJKOT: Point = Point {
+    lat: 22.3039,
+    lng: 70.8022,
+};
+const AHMEDABAD: Point = Point {
+    lat: 23.0225,
+    lng: 72.5714,
+};
 
 fn item(minutes: i64, staple: &str, price: i64, place: Point) -> Item {
     Item {
@@ -71,14 +77,35 @@ fn ranks_by_score_then_newest_and_drops_what_is_out_of_reach() {
     let far = item(4, "30", 100, Point { lat: 28.6, lng: 77.2 });
     let dear = item(5, "30", 201, RAJKOT);
     let away = item(6, "30", 100, AHMEDABAD);
-    let all = vec![tie_old.clone(), far, best.clone(), dear, tie_new.clone(), away.clone()];
+    let all = vec![
+        tie_old.clone(),
+        far,
+        best.clone(),
+        dear,
+        tie_new.clone(),
+        away.clone(),
+    ];
     let page = rank(all, &criteria(), None, 10);
     let ids: Vec<Uuid> = page.items.iter().map(|s| s.item.id).collect();
-    assert_eq!(ids, [best.id, away.id, tie_new.id, tie_old.id], "Delhi is beyond 250 km, 201 above the max");
+    assert_eq!(
+        ids,
+        [best.id, away.id, tie_new.id, tie_old.id],
+        "Delhi is beyond 250 km, 201 above the max"
+    );
     assert_eq!(page.items[0].score, 1.0);
     let second = &page.items[1];
-    assert!(second.parts.proximity > 0.2 && second.parts.proximity < 0.22, "{second:?}");
-    assert_eq!(page.items[2].parts, Parts { quality: 0.5, price: 0.5, proximity: 1.0 });
+    assert!(
+        second.parts.proximity > 0.2 && second.parts.proximity < 0.22,
+        "{second:?}"
+    );
+    assert_eq!(
+        page.items[2].parts,
+        Parts {
+            quality: 0.5,
+            price: 0.5,
+            proximity: 1.0
+        }
+    );
     assert_eq!(page.items[2].score, 0.6);
     assert_eq!(page.next_cursor, None);
 }

@@ -21,8 +21,16 @@ use crate::state::AppState;
 #[derive(OpenApi)]
 #[openapi(
     paths(search, demand, history),
-    components(schemas(RequirementSearch, RequirementHits, RequirementHit, Parts, DemandStatistics, Figures,
-        RequirementHistory, HistoryEntry)),
+    components(schemas(
+        RequirementSearch,
+        RequirementHits,
+        RequirementHit,
+        Parts,
+        DemandStatistics,
+        Figures,
+        RequirementHistory,
+        HistoryEntry
+    ))
 )]
 pub struct RequirementReadsDoc;
 
