@@ -57,23 +57,37 @@ impl Socket {
         }
     }
 
-    /// The requirement events of the socket's channels until `id`'s `kind`, as `(aggregate id, type)`.
-    async fn until(&mut self, id: &str, kind: &str) -> Vec<(String, String)> {
+    /// Subscribes to `channel` as well.
+    async fn also(&mut self, channel: &str) {
+        let ask = json!({"action": "subscribe", "channel": channel});
+        self.0.send(Message::text(ask.to_string())).await.unwrap();
+        loop {
+            let reply = self.next().await;
+            if reply["event"] == "subscribed" && reply["channel"] == channel {
+                return;
+            }
+            assert_ne!(reply["event"], "error", "{reply}");
+        }
+    }
+
+    /// The requirement events of the socket's channels until `id`'s `kind`
+    /// (on any channel), as `(aggregate id, type, channel)`.
+    async fn until(&mut self, id: &str, kind: &str) -> Vec<(String, String, String)> {
         let mut seen = Vec::new();
         loop {
             let message = self.next().await;
             if message["data"]["topic"] != "requirement-events" {
                 continue;
             }
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
             let got = (
-                message["data"]["aggregate_id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned(),
-                message["event"].as_str().unwrap_or_default().to_owned(),
+                text(&message["data"]["aggregate_id"]),
+                text(&message["event"]),
+                text(&message["channel"]),
             );
-            seen.push(got.clone());
-            if got == (id.to_owned(), kind.to_owned()) {
+            let done = got.0 == id && got.1 == kind;
+            seen.push(got);
+            if done {
                 return seen;
             }
         }
@@ -95,14 +109,22 @@ async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-async fn posted(app: &TestApp, token: &str, body: Value) -> String {
+async fn drafted(app: &TestApp, token: &str, body: &Value) -> String {
     let created = app
-        .post("/api/v1/trade-desk/requirements", Some(token), &body)
+        .post("/api/v1/trade-desk/requirements", Some(token), body)
         .await;
     assert_eq!(created.status(), 201);
-    let id = json_of(created).await["id"].as_str().unwrap().to_owned();
+    json_of(created).await["id"].as_str().unwrap().to_owned()
+}
+
+async fn publish(app: &TestApp, token: &str, id: &str) {
     let publish = format!("/api/v1/trade-desk/requirements/{id}/publish");
     assert_eq!(app.post(&publish, Some(token), &json!({})).await.status(), 200);
+}
+
+async fn posted(app: &TestApp, token: &str, body: Value) -> String {
+    let id = drafted(app, token, &body).await;
+    publish(app, token, &id).await;
     id
 }
 
@@ -163,22 +185,28 @@ async fn restricted_and_linked_requirements_stay_out_of_sight(t: TestInfra) {
         }
         body
     };
-    let restricted = posted(&app, &buyer_token, need("RESTRICTED", vec![seller])).await;
+    let restricted = drafted(&app, &buyer_token, &need("RESTRICTED", vec![seller])).await;
+    let entity = format!("requirement:{restricted}");
+    invited_socket.also(&entity).await;
+    stranger_socket.also(&entity).await;
+    publish(&app, &buyer_token, &restricted).await;
     let open = posted(&app, &buyer_token, need("PUBLIC", vec![])).await;
     let theirs = posted(&app, &linked_token, need("PUBLIC", vec![])).await;
 
     let invited_saw = invited_socket.until(&open, "RequirementPublished").await;
-    assert_eq!(
-        invited_saw,
-        [
-            (restricted.clone(), "RequirementPublished".to_owned()),
-            (open.clone(), "RequirementPublished".to_owned())
-        ],
-        "drafts reach their buyer only"
-    );
+    let published = "RequirementPublished".to_owned();
+    let mut expected = vec![
+        (restricted.clone(), published.clone(), stream.clone()),
+        (restricted.clone(), published.clone(), entity.clone()),
+    ];
+    expected.sort();
+    let (mut first, rest) = (invited_saw[..2].to_vec(), &invited_saw[2..]);
+    first.sort();
+    assert_eq!(first, expected, "on both channels; drafts reach their buyer only");
+    assert_eq!(rest, [(open.clone(), published, stream.clone())]);
     let stranger_saw = stranger_socket.until(&theirs, "RequirementPublished").await;
     assert!(
-        stranger_saw.iter().all(|(id, _)| *id != restricted),
+        stranger_saw.iter().all(|(id, ..)| *id != restricted),
         "RESTRICTED, not invited: {stranger_saw:?}"
     );
     assert_eq!(stranger_saw.len(), 2, "{stranger_saw:?}");
@@ -262,4 +290,61 @@ async fn restricted_and_linked_requirements_stay_out_of_sight(t: TestInfra) {
     assert_eq!(staff.status(), 200);
 }
 
-infra::backend_tests!(restricted_and_linked_requirements_stay_out_of_sight);
+/// Concurrent creates over HTTP from two buyers: 50 on PostgreSQL (20
+/// embedded, whose writes queue on one file), numbered without a gap.
+async fn concurrent_creates_are_numbered_without_gaps(t: TestInfra) {
+    let n = if t.backend() == infra::testing::Backend::Postgres {
+        50
+    } else {
+        20
+    };
+    let buyers = [buyer(&t, 21).await.1, buyer(&t, 22).await.1];
+    create_admin(t.infra(), "root@example.com").await;
+    let app = spawn_app(t.infra().clone()).await;
+    let admin = login(&app, "root@example.com").await;
+    let cotton = json_of(
+        app.post(
+            "/api/v1/settings/commodities",
+            Some(&admin),
+            &json!({"name": "Shankar-6", "category": "COTTON", "hsn_code": "5201", "gst_rate": "5",
+                    "base_unit": "KG", "trade_unit": "CANDY", "rate_unit": "CANDY"}),
+        )
+        .await,
+    )
+    .await;
+    let yard = json_of(
+        app.post(
+            "/api/v1/settings/locations",
+            Some(&admin),
+            &json!({"name": "Rajkot yard", "place_id": "place-rajkot", "state_code": "GJ", "city": "Rajkot",
+                    "pincode": "360001", "latitude": 22.3, "longitude": 70.8}),
+        )
+        .await,
+    )
+    .await;
+    let body = json!({"commodity_id": cotton["id"], "min_quantity": "100", "max_quantity": "300",
+        "delivery_location_ids": [yard["id"]]});
+    let creates = (0..n).map(|i| {
+        let (app, body, token) = (&app, &body, &buyers[i % 2]);
+        async move {
+            let created = app
+                .post("/api/v1/trade-desk/requirements", Some(token), body)
+                .await;
+            assert_eq!(created.status(), 201);
+            json_of(created).await["number"].as_str().unwrap().to_owned()
+        }
+    });
+    let mut numbers: Vec<u32> = futures::future::join_all(creates)
+        .await
+        .iter()
+        .map(|n| n.rsplit('-').next().unwrap().parse().unwrap())
+        .collect();
+    numbers.sort_unstable();
+    let expected: Vec<u32> = (1..=n as u32).collect();
+    assert_eq!(numbers, expected, "distinct and gap-free");
+}
+
+infra::backend_tests!(
+    restricted_and_linked_requirements_stay_out_of_sight,
+    concurrent_creates_are_numbered_without_gaps,
+);
