@@ -158,11 +158,12 @@ impl<I: Infra> RequirementService<I> {
                         .unwrap_or(valid_from + Duration::days(DEFAULT_VALID_DAYS)),
                 };
                 let checked = check(tx.db(), &units, &draft, now).await?;
+                // Before the number: the counter's row stays locked until the commit.
+                let derived = store::derive(tx.db(), buyer, &units, &draft, &checked).await?;
                 let business_date = now.with_timezone(&zone).date_naive();
                 let year = business_date.year();
                 let n = infra::numbering::next(tx, &format!("requirement:{year}")).await?;
                 let number = format!("REQ-{year}-{n:06}");
-                let derived = store::derive(tx.db(), buyer, &units, &draft, &checked).await?;
                 let row = store::insert(tx, buyer, number, business_date, &draft, checked, derived).await?;
                 let view = store::view(tx.db(), row.clone()).await?;
                 let payload = serde_json::json!({ "id": row.id, "requirement": &view });
