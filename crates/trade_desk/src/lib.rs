@@ -7,6 +7,7 @@
 pub mod acting;
 pub mod quality;
 pub mod requirements;
+pub mod search;
 
 /// The outbox topic of availability changes.
 pub const AVAILABILITY_TOPIC: &str = "availability-events";

@@ -19,6 +19,11 @@ pub enum Scope {
     Platform,
     /// Public master data (the catalogue): every user holding the capability.
     Public,
+    /// Listings (the trade desk's requirements): an event without an
+    /// audience reaches every user holding the capability, as in a public
+    /// area; one with an audience reaches its parties and INTERNAL staff
+    /// holding the capability, as in a platform-wide area.
+    Listing,
     /// Only the event's audience, on each audience user's `user:{id}` channel;
     /// no shared channel exists.
     Audience,

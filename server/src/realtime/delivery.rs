@@ -6,8 +6,9 @@
 //!   and the users of the partner concerned; organization areas reach the
 //!   users of the organization or partner concerned.
 //! - With an audience: its users and its partners' users; in a platform-wide
-//!   area, INTERNAL staff as well (they see everything there); nobody else,
-//!   whatever they hold.
+//!   or listing area, INTERNAL staff as well (they see everything there);
+//!   nobody else, whatever they hold.
+//! - Listing areas without an audience reach everyone subscribed, as public ones.
 //! - SUPER_ADMIN and system actors receive every event of the channels they follow.
 //!
 //! A user's own `user:{id}` channel is delivered without this check.
@@ -66,12 +67,13 @@ impl Tenant {
         }
         if let Some(audience) = &self.audience {
             return audience.includes(actor.user_id, actor.partner_id)
-                || (self.scope == Scope::Platform && actor.kind == ActorKind::Internal);
+                || (matches!(self.scope, Scope::Platform | Scope::Listing)
+                    && actor.kind == ActorKind::Internal);
         }
         let own_partner = self.partner_id.is_some() && self.partner_id == actor.partner_id;
         match (self.scope, actor.kind) {
             (Scope::Audience, _) | (_, ActorKind::Anonymous) => false,
-            (Scope::Public, _) => true,
+            (Scope::Public | Scope::Listing, _) => true,
             (Scope::Platform, ActorKind::Internal) => true,
             (Scope::Organization, ActorKind::Internal) => {
                 self.organization_id.is_some() && self.organization_id == actor.organization_id

@@ -369,3 +369,26 @@ fn tenants_admit_their_own_and_scopes_widen_or_narrow_that() {
         "same organization, same capability, not in the audience"
     );
 }
+
+#[test]
+fn a_listing_reaches_every_reader_or_its_audience_and_staff() {
+    let (seller, stranger) = (Uuid::now_v7(), Uuid::now_v7());
+    let partner = |p: Uuid| Actor {
+        partner_id: Some(p),
+        ..actor(ActorKind::External, &[])
+    };
+    let open = Tenant {
+        scope: Scope::Listing,
+        ..Tenant::default()
+    };
+    assert!(open.admits(&partner(stranger)) && open.admits(&actor(ActorKind::Internal, &[])));
+    let restricted = Tenant {
+        audience: Some(Audience {
+            partners: vec![seller],
+            users: vec![],
+        }),
+        ..open
+    };
+    assert!(restricted.admits(&partner(seller)) && restricted.admits(&actor(ActorKind::Internal, &[])));
+    assert!(!restricted.admits(&partner(stranger)));
+}

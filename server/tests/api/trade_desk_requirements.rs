@@ -16,7 +16,7 @@ use crate::helpers::{TestApp, create_admin, login, spawn_app};
 
 /// An approved trader able to buy in India (ENTERPRISE tier: this test's
 /// burst of writes stays within its rate), and its admin's access token.
-async fn buyer(t: &TestInfra, n: u32) -> (Uuid, String) {
+pub(crate) async fn buyer(t: &TestInfra, n: u32) -> (Uuid, String) {
     let id = t.partner_row().await;
     let update = Query::update()
         .table(Alias::new("partners"))

@@ -92,6 +92,20 @@ fn merged(view: &Requirement, changes: RequirementChanges) -> Draft {
     }
 }
 
+/// Whether `draft` changes what the precheck values: the base maximum, the
+/// prices or the budget of `row`.
+fn priced_differently(
+    row: &requirement::Model,
+    draft: &Draft,
+    checked: &super::rules::Checked,
+) -> Result<bool, ServiceError> {
+    let opt = |v: Option<rust_decimal::Decimal>| v.map(scaled).transpose();
+    Ok(scaled(checked.base_max_quantity)? != row.base_max_quantity
+        || opt(draft.max_price)? != row.max_price
+        || opt(draft.preferred_price)? != row.preferred_price
+        || opt(draft.total_budget)? != row.total_budget)
+}
+
 /// The fields of `before` and `after` that differ, old and new.
 fn diff(before: &Requirement, after: &Requirement) -> serde_json::Map<String, serde_json::Value> {
     let (old, new) = (json!(before), json!(after));
@@ -142,6 +156,12 @@ impl<I: Infra> RequirementService<I> {
                 let draft = merged(&view, changes);
                 let checked = check(tx.db(), &units, &draft, tx.now()).await?;
                 let mut next = row.clone();
+                if priced_differently(&row, &draft, &checked)? {
+                    let derived =
+                        store::derive(tx.db(), row.buyer_partner_id, &units, &draft, &checked).await?;
+                    next.base_max_price = derived.base_max_price.map(scaled).transpose()?;
+                    super::precheck::store(&mut next, &derived.outcome, derived.value)?;
+                }
                 next.min_quantity = scaled(draft.min_quantity)?;
                 next.preferred_quantity = scaled(draft.preferred_quantity)?;
                 next.max_quantity = scaled(draft.max_quantity)?;
@@ -170,11 +190,9 @@ impl<I: Infra> RequirementService<I> {
                 }
                 let after = store::view(tx.db(), next.clone()).await?;
                 let changes = diff(&view, &after);
-                tx.record(
-                    change(events::REQUIREMENT_UPDATED, "requirement.update", &next),
-                    json!({ "id": id, "changes": changes }),
-                )
-                .await?;
+                let updated = change(events::REQUIREMENT_UPDATED, "requirement.update", &next);
+                let payload = json!({ "id": id, "changes": changes });
+                super::audience::record(tx, updated, &next, &after.invited_seller_ids, payload).await?;
                 Ok(after)
             })
         })
@@ -272,6 +290,6 @@ pub(super) async fn transition(
         map.extend(extra);
     }
     let change: Change<'_> = change(event, action, row);
-    tx.record(change, payload).await?;
-    Ok(())
+    let (_, invited) = store::joins(tx.db(), row.id).await?;
+    super::audience::record(tx, change, row, &invited, payload).await
 }

@@ -70,8 +70,16 @@ pub mod requirement {
         pub purchased_quantity: i64,
         /// Spent so far, INR.
         pub spent_amount: i64,
-        /// The buyer precheck at creation.
-        pub precheck: Option<Json>,
+        /// The buyer precheck's score, 0..=100.
+        pub precheck_score: Option<i32>,
+        /// The buyer precheck's verdict: PASS, WARN or FAIL.
+        pub precheck_status: Option<String>,
+        /// The buyer precheck's findings (`[{factor, points, reason}]`).
+        pub precheck_factors: Option<Json>,
+        /// The trade value the precheck was made for, INR.
+        pub precheck_value: Option<i64>,
+        /// `max_price` (else `preferred_price`) per base unit, for the search.
+        pub base_max_price: Option<i64>,
         /// Why it was cancelled.
         pub cancel_reason: Option<String>,
         /// The business date it was created on.

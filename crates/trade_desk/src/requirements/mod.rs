@@ -27,13 +27,19 @@
 //! # Ok(()) }
 //! ```
 
+pub mod audience;
 pub mod changes;
 pub mod entity;
 pub mod expiry;
+pub mod history;
 pub mod input;
 pub mod model;
+pub mod precheck;
 pub mod reads;
 pub mod rules;
+pub mod search;
+pub mod search_input;
+pub mod statistics;
 mod store;
 
 use chrono::{Datelike, Duration};
@@ -47,6 +53,7 @@ use settings::commodities::units::Units;
 
 pub use input::{CancelRequirement, NewRequirement, RequirementChanges};
 pub use model::{Negotiation, Requirement};
+pub use search_input::{RequirementHit, RequirementHits, RequirementSearch};
 
 use self::rules::{Draft, check};
 use crate::acting::{able_buyer, acting_for};
@@ -151,17 +158,17 @@ impl<I: Infra> RequirementService<I> {
                         .unwrap_or(valid_from + Duration::days(DEFAULT_VALID_DAYS)),
                 };
                 let checked = check(tx.db(), &units, &draft, now).await?;
+                // Before the number: the counter's row stays locked until the commit.
+                let derived = store::derive(tx.db(), buyer, &units, &draft, &checked).await?;
                 let business_date = now.with_timezone(&zone).date_naive();
                 let year = business_date.year();
                 let n = infra::numbering::next(tx, &format!("requirement:{year}")).await?;
                 let number = format!("REQ-{year}-{n:06}");
-                let row = store::insert(tx, buyer, number, business_date, &draft, checked).await?;
+                let row = store::insert(tx, buyer, number, business_date, &draft, checked, derived).await?;
                 let view = store::view(tx.db(), row.clone()).await?;
-                tx.record(
-                    change(events::REQUIREMENT_CREATED, "requirement.create", &row),
-                    serde_json::json!({ "id": row.id, "requirement": &view }),
-                )
-                .await?;
+                let payload = serde_json::json!({ "id": row.id, "requirement": &view });
+                let created = change(events::REQUIREMENT_CREATED, "requirement.create", &row);
+                audience::record(tx, created, &row, &view.invited_seller_ids, payload).await?;
                 Ok(view)
             })
         })

@@ -8,6 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::entity::requirement;
+use super::precheck::Precheck;
 
 /// The negotiation defaults stored on a requirement by its urgency: rounds
 /// 3 / 5 / 7, price tolerance 5 / 3 / 2 %, quantity tolerance 15 / 10 / 5 %,
@@ -125,9 +126,9 @@ pub struct Requirement {
     /// Spent so far, INR.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub spent_amount: Money,
-    /// The buyer precheck made at creation.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub precheck: Option<Value>,
+    /// The buyer precheck, made at create and again when the quantities,
+    /// prices or budget change (stored, not enforced).
+    pub precheck: Option<Precheck>,
     /// Why it was cancelled.
     pub cancel_reason: Option<String>,
     /// Version (ETag).
@@ -143,6 +144,7 @@ impl Requirement {
     pub fn of(row: requirement::Model, locations: Vec<Uuid>, sellers: Vec<Uuid>) -> Self {
         let negotiation =
             serde_json::from_value(row.negotiation.clone()).unwrap_or_else(|_| Negotiation::of(&row.urgency));
+        let precheck = Precheck::of(&row);
         Self {
             id: row.id,
             number: row.number,
@@ -176,7 +178,7 @@ impl Requirement {
             status: row.status,
             purchased_quantity: Quantity::from_scaled(row.purchased_quantity),
             spent_amount: Money::from_scaled(row.spent_amount),
-            precheck: row.precheck,
+            precheck,
             cancel_reason: row.cancel_reason,
             version: row.version,
             created_at: row.created_at,

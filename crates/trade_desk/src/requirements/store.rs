@@ -18,6 +18,17 @@ fn scaled_opt(value: Option<rust_decimal::Decimal>) -> Result<Option<i64>, Servi
     value.map(scaled).transpose()
 }
 
+/// The derived values stored besides the draft's: the buyer precheck and
+/// its value, the highest price per base unit.
+pub(super) struct Derived {
+    /// The buyer precheck.
+    pub outcome: risk::precheck::Outcome,
+    /// The trade value it checked.
+    pub value: rust_decimal::Decimal,
+    /// `max_price` (else `preferred_price`) per base unit.
+    pub base_max_price: Option<rust_decimal::Decimal>,
+}
+
 /// Inserts requirement `number` of `buyer` from `draft` as DRAFT, with its join rows.
 pub(super) async fn insert(
     tx: &WriteTx,
@@ -26,9 +37,10 @@ pub(super) async fn insert(
     business_date: NaiveDate,
     draft: &Draft,
     checked: Checked,
+    derived: Derived,
 ) -> Result<requirement::Model, ServiceError> {
     let now = tx.now();
-    let row = requirement::Model {
+    let mut row = requirement::Model {
         id: infra::ids::new_id(),
         number,
         buyer_partner_id: buyer,
@@ -59,18 +71,20 @@ pub(super) async fn insert(
         status: "DRAFT".into(),
         purchased_quantity: 0,
         spent_amount: 0,
-        precheck: None,
+        precheck_score: None,
+        precheck_status: None,
+        precheck_factors: None,
+        precheck_value: None,
+        base_max_price: scaled_opt(derived.base_max_price)?,
         cancel_reason: None,
         business_date,
         created_by: tx.actor().user_id,
         version: 1,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .reset_all()
-    .insert(tx.db())
-    .await?;
+    };
+    super::precheck::store(&mut row, &derived.outcome, derived.value)?;
+    let row = row.into_active_model().reset_all().insert(tx.db()).await?;
     replace_joins(
         tx,
         row.id,
@@ -178,4 +192,22 @@ pub(super) async fn views<C: ConnectionTrait>(
             Requirement::of(row, of_row.collect(), invited.collect())
         })
         .collect())
+}
+
+/// The derived values of `draft` (checked as `checked`) of `buyer`, the
+/// precheck read on `db`.
+pub(super) async fn derive<C: ConnectionTrait>(
+    db: &C,
+    buyer: Uuid,
+    units: &settings::commodities::units::Units,
+    draft: &Draft,
+    checked: &Checked,
+) -> Result<Derived, ServiceError> {
+    let value = super::precheck::value(units, draft, checked.base_max_quantity);
+    let outcome = super::precheck::assess(db, buyer, value).await?;
+    Ok(Derived {
+        outcome,
+        value,
+        base_max_price: super::precheck::base_max_price(units, draft),
+    })
 }

@@ -1,0 +1,363 @@
+//! The requirement search: ACTIVE and PARTIALLY_FULFILLED requirements
+//! (both still want quantity), unexpired, visible to the caller (a
+//! partner's users: PUBLIC, or RESTRICTED inviting their partner; staff:
+//! all), of buyers not linked to the caller's partner (its own left out
+//! too), cut down in SQL by the indexes (commodity + status + validity,
+//! price per base unit, delivery location state / region / bounding box),
+//! the newest [`crate::search::WINDOW`] ranked by [`crate::search`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use infra::service_error::require;
+use infra::{Actor, Infra, ServiceError, Validator};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::Value;
+use settings::commodities::entity::{commodity, parameter};
+use settings::commodities::units::Units;
+use settings::locations::entity::location;
+use settings::locations::regions::{Region, canonical};
+use uuid::Uuid;
+
+use super::entity::{delivery_location, invited_seller, requirement};
+use super::precheck::per_base_unit;
+use super::search_input::{RequirementHit, RequirementHits, RequirementSearch};
+use super::{RequirementService, store, upper};
+use crate::REQUIREMENT_READ;
+use crate::search::cursor::Cursor;
+use crate::search::fit::Range;
+use crate::search::geo::{BoundingBox, Point};
+use crate::search::{Candidate, Criteria, exclude_linked, near, page_size, rank};
+
+/// The statuses a search finds.
+pub const SEARCHED: [&str; 2] = ["ACTIVE", "PARTIALLY_FULFILLED"];
+
+/// A requirement as a search candidate.
+struct Found {
+    row: requirement::Model,
+    places: Vec<Point>,
+}
+
+impl Candidate for Found {
+    fn id(&self) -> Uuid {
+        self.row.id
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    fn owner(&self) -> Uuid {
+        self.row.buyer_partner_id
+    }
+    /// The preferred value asked, else the middle of the range, else its one bound.
+    fn quality_value(&self, code: &str) -> Option<Decimal> {
+        let asked = self.row.quality.get(code)?;
+        let read = |key: &str| asked.get(key).and_then(crate::quality::number);
+        match (read("preferred"), read("min"), read("max")) {
+            (Some(p), _, _) => Some(p),
+            (None, Some(lo), Some(hi)) => Some((lo + hi) / Decimal::TWO),
+            (None, lo, hi) => lo.or(hi),
+        }
+    }
+    fn base_price(&self) -> Option<Decimal> {
+        self.row.base_max_price.map(infra::money::from_scaled)
+    }
+    fn places(&self) -> &[Point] {
+        &self.places
+    }
+}
+
+/// The quality ranges of `input`, each code a parameter of the commodity (422 naming `quality.<code>`).
+fn ranges(
+    v: &mut Validator,
+    codes: &[String],
+    input: &serde_json::Map<String, Value>,
+) -> BTreeMap<String, Range> {
+    let mut out = BTreeMap::new();
+    for (code, asked) in input {
+        let field = format!("quality.{code}");
+        if !codes.contains(code) {
+            v.check(false, &field, "is not a quality parameter of this commodity");
+            continue;
+        }
+        let Some(asked) = asked.as_object() else {
+            v.check(false, &field, "must be an object {min, max, preferred}");
+            continue;
+        };
+        let mut range = Range::default();
+        for (key, value) in asked {
+            let n = crate::quality::number(value);
+            v.check(
+                n.is_some(),
+                &format!("{field}.{key}"),
+                "must be a number, at most 4 places",
+            );
+            match key.as_str() {
+                "min" => range.min = n,
+                "max" => range.max = n,
+                "preferred" => range.preferred = n,
+                _ => {
+                    v.check(false, &format!("{field}.{key}"), "is not min, max or preferred");
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (range.min, range.max) {
+            v.check(lo <= hi, &format!("{field}.max"), "must not be below min");
+        }
+        out.insert(code.clone(), range);
+    }
+    out
+}
+
+/// Unit `unit` when it measures `base` (422 naming `field` otherwise).
+fn converted(
+    v: &mut Validator,
+    units: &Units,
+    base: &str,
+    field: &str,
+    unit: &str,
+) -> Option<settings::commodities::units::Unit> {
+    match units.find(unit) {
+        Some(u) if u.base_unit == base => Some(u.clone()),
+        _ => {
+            v.check(
+                false,
+                field,
+                &format!("must be a unit of the commodity's base {base}"),
+            );
+            None
+        }
+    }
+}
+
+/// The coordinates of the delivery locations of requirements `ids`, one query.
+async fn places<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Point>>, ServiceError> {
+    let mut out: HashMap<Uuid, Vec<Point>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let select = Query::select()
+        .column((
+            delivery_location::Entity,
+            delivery_location::Column::RequirementId,
+        ))
+        .columns([
+            (location::Entity, location::Column::Latitude),
+            (location::Entity, location::Column::Longitude),
+        ])
+        .from(delivery_location::Entity)
+        .inner_join(
+            location::Entity,
+            Expr::col((location::Entity, location::Column::Id))
+                .equals((delivery_location::Entity, delivery_location::Column::LocationId)),
+        )
+        .and_where(
+            Expr::col((
+                delivery_location::Entity,
+                delivery_location::Column::RequirementId,
+            ))
+            .is_in(ids.iter().copied()),
+        )
+        .to_owned();
+    for row in db.query_all_raw(db.get_database_backend().build(&select)).await? {
+        let id: Uuid = row.try_get("", "requirement_id")?;
+        let lat: Option<f64> = row.try_get("", "latitude")?;
+        let lng: Option<f64> = row.try_get("", "longitude")?;
+        if let (Some(lat), Some(lng)) = (lat, lng) {
+            out.entry(id).or_default().push(Point { lat, lng });
+        }
+    }
+    Ok(out)
+}
+
+impl<I: Infra> RequirementService<I> {
+    /// Searches requirements (see the module documentation), best first.
+    /// Capability: REQUIREMENT_READ. Every bad filter is a 422 naming it.
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        input: RequirementSearch,
+    ) -> Result<RequirementHits, ServiceError> {
+        require(actor, REQUIREMENT_READ)?;
+        let db = self.infra.db();
+        let units = Units::load(&self.infra).await?;
+        let mut v = Validator::new();
+        let limit = page_size(input.limit);
+        let after = input.cursor.as_deref().map(Cursor::decode).transpose();
+        let circle = near(input.lat, input.lng, input.radius_km);
+        let found = commodity::Entity::find_by_id(input.commodity_id).one(db).await?;
+        let Some(commodity) = found.filter(|c| c.is_active && c.deleted_at.is_none()) else {
+            return Err(ServiceError::field("commodity_id", "is not an active commodity"));
+        };
+        let (limit, after, circle) = (limit?, after?, circle?);
+        let codes: Vec<String> = parameter::Entity::find()
+            .filter(parameter::Column::CommodityId.eq(commodity.id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|p| crate::quality::Spec::from(p).code)
+            .collect();
+        let quality = ranges(&mut v, &codes, &input.quality.unwrap_or_default());
+        let price_unit = upper(input.price_unit).unwrap_or(commodity.rate_unit.clone());
+        let price_unit = converted(&mut v, &units, &commodity.base_unit, "price_unit", &price_unit);
+        let per_base = |p: Option<infra::Money>| {
+            let unit = price_unit.as_ref()?;
+            per_base_unit(&units, p?.value(), &unit.code)
+        };
+        let (preferred_price, max_price) = (per_base(input.preferred_price), per_base(input.max_price));
+        if let (Some(p), Some(m)) = (preferred_price, max_price) {
+            v.check(p <= m, "preferred_price", "must not be above max_price");
+        }
+        let unit = upper(input.unit).unwrap_or(commodity.trade_unit.clone());
+        let unit = converted(&mut v, &units, &commodity.base_unit, "unit", &unit);
+        let min_base = match (input.min_quantity, &unit) {
+            (Some(q), Some(u)) => Some(super::rules::to_base(q.value(), u.factor)),
+            _ => None,
+        };
+        let urgency = upper(input.urgency);
+        if let Some(u) = &urgency {
+            v.check(
+                super::rules::URGENCIES.contains(&u.as_str()),
+                "urgency",
+                "must be URGENT, NORMAL or PLANNING",
+            );
+        }
+        let region = upper(input.region);
+        if let Some(r) = &region {
+            v.check(
+                Region::parse(r).is_some(),
+                "region",
+                "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST",
+            );
+        }
+        v.finish()?;
+
+        let now = self.infra.clock().now();
+        let mut query = requirement::Entity::find()
+            .filter(requirement::Column::CommodityId.eq(commodity.id))
+            .filter(requirement::Column::Status.is_in(SEARCHED))
+            .filter(requirement::Column::ValidUntil.gt(now));
+        if let Some(variety) = input.variety_id {
+            query = query.filter(requirement::Column::VarietyId.eq(variety));
+        }
+        if let Some(partner) = actor.partner_id {
+            let invited = Query::select()
+                .column(invited_seller::Column::RequirementId)
+                .from(invited_seller::Entity)
+                .and_where(invited_seller::Column::PartnerId.eq(partner))
+                .to_owned();
+            let restricted = Condition::all()
+                .add(requirement::Column::Visibility.eq("RESTRICTED"))
+                .add(requirement::Column::Id.in_subquery(invited));
+            query = query
+                .filter(requirement::Column::BuyerPartnerId.ne(partner))
+                .filter(
+                    Condition::any()
+                        .add(requirement::Column::Visibility.eq("PUBLIC"))
+                        .add(restricted),
+                );
+        }
+        if let Some(u) = urgency {
+            query = query.filter(requirement::Column::Urgency.eq(u));
+        }
+        if let Some(q) = min_base {
+            query = query.filter(requirement::Column::BaseMaxQuantity.gte(super::scaled(q)?));
+        }
+        if let Some(m) = max_price {
+            let within = Condition::any()
+                .add(requirement::Column::BaseMaxPrice.is_null())
+                .add(requirement::Column::BaseMaxPrice.lte(super::scaled(m)?));
+            query = query.filter(within);
+        }
+        let state = upper(input.state).map(|s| canonical(&s));
+        if state.is_some() || region.is_some() || circle.is_some() {
+            let mut delivered = Query::select()
+                .column((
+                    delivery_location::Entity,
+                    delivery_location::Column::RequirementId,
+                ))
+                .from(delivery_location::Entity)
+                .inner_join(
+                    location::Entity,
+                    Expr::col((location::Entity, location::Column::Id))
+                        .equals((delivery_location::Entity, delivery_location::Column::LocationId)),
+                )
+                .to_owned();
+            if let Some(s) = state {
+                let by_name = Expr::expr(Func::upper(Expr::col((
+                    location::Entity,
+                    location::Column::State,
+                ))))
+                .eq(s.clone());
+                delivered.and_where(
+                    Expr::col((location::Entity, location::Column::StateCode))
+                        .eq(s)
+                        .or(by_name),
+                );
+            }
+            if let Some(r) = region {
+                delivered.and_where(Expr::col((location::Entity, location::Column::Region)).eq(r));
+            }
+            if let Some(c) = circle {
+                let b = BoundingBox::around(c.point, c.radius_km);
+                delivered
+                    .and_where(
+                        Expr::col((location::Entity, location::Column::Latitude))
+                            .between(b.min_lat, b.max_lat),
+                    )
+                    .and_where(
+                        Expr::col((location::Entity, location::Column::Longitude))
+                            .between(b.min_lng, b.max_lng),
+                    );
+            }
+            query = query.filter(requirement::Column::Id.in_subquery(delivered));
+        }
+        let rows = query
+            .order_by_desc(requirement::Column::CreatedAt)
+            .order_by_desc(requirement::Column::Id)
+            .limit(crate::search::WINDOW)
+            .all(db)
+            .await?;
+
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut coordinates = places(db, &ids).await?;
+        let mut candidates: Vec<Found> = rows
+            .into_iter()
+            .map(|row| {
+                let places = coordinates.remove(&row.id).unwrap_or_default();
+                Found { row, places }
+            })
+            .collect();
+        if let Some(partner) = actor.partner_id {
+            candidates = exclude_linked(db, partner, candidates).await?;
+        }
+        let criteria = Criteria {
+            quality,
+            preferred_price,
+            max_price,
+            near: circle,
+        };
+        let ranked = rank(candidates, &criteria, after.as_ref(), limit);
+        let (scores, rows): (Vec<_>, Vec<_>) = ranked
+            .items
+            .into_iter()
+            .map(|s| ((s.score, s.parts, s.distance_km), s.item.row))
+            .unzip();
+        let views = store::views(db, rows).await?;
+        let items = views
+            .into_iter()
+            .zip(scores)
+            .map(|(requirement, (score, parts, distance_km))| RequirementHit {
+                requirement,
+                score,
+                parts,
+                distance_km,
+            })
+            .collect();
+        Ok(RequirementHits {
+            items,
+            next_cursor: ranked.next_cursor,
+        })
+    }
+}
