@@ -6,8 +6,9 @@
 //!   and the users of the partner concerned; organization areas reach the
 //!   users of the organization or partner concerned.
 //! - With an audience: its users and its partners' users; in a platform-wide
-//!   area, INTERNAL staff as well (they see everything there); nobody else,
-//!   whatever they hold.
+//!   or public area, INTERNAL staff as well (they see everything there); nobody
+//!   else, whatever they hold. (A public area's event with an audience is one
+//!   the module keeps from the public, such as a PRIVATE availability's.)
 //! - SUPER_ADMIN and system actors receive every event of the channels they follow.
 //!
 //! A user's own `user:{id}` channel is delivered without this check.
@@ -66,7 +67,7 @@ impl Tenant {
         }
         if let Some(audience) = &self.audience {
             return audience.includes(actor.user_id, actor.partner_id)
-                || (self.scope == Scope::Platform && actor.kind == ActorKind::Internal);
+                || (matches!(self.scope, Scope::Platform | Scope::Public) && actor.kind == ActorKind::Internal);
         }
         let own_partner = self.partner_id.is_some() && self.partner_id == actor.partner_id;
         match (self.scope, actor.kind) {

@@ -1,6 +1,10 @@
-//! The trade desk module: buyer requirements under
-//! `/api/v1/trade-desk/requirements`, and their expiry job.
+//! The trade desk module: seller availabilities under
+//! `/api/v1/trade-desk/availabilities`, buyer requirements under
+//! `/api/v1/trade-desk/requirements`, the circular trading validation,
+//! their expiry jobs and the real-time area `availability-events`.
 
+pub mod availabilities;
+pub mod insights;
 pub mod requirements;
 
 use actix_web::web;
@@ -8,6 +12,7 @@ use utoipa::OpenApi;
 
 use crate::jobs::Job;
 use crate::modules::Module;
+use crate::realtime::{Area, Scope, SubStream};
 use crate::state::AppState;
 
 /// The entry of the trade desk module.
@@ -15,28 +20,64 @@ pub const MODULE: Module = Module {
     api: configure,
     openapi,
     jobs,
+    areas: AREAS,
     ..Module::new("trade-desk")
 };
 
-/// Requirements past their validity expire within five minutes.
+/// Availability events on `availability:{id}` and
+/// `commodity:{id}:availabilities`, for holders of AVAILABILITY_READ: an
+/// approved PUBLIC availability's events reach every partner (no audience);
+/// any other's carry an audience (the seller, and a RESTRICTED one's listed
+/// buyers), which staff pass too.
+const AREAS: &[Area] = &[Area::new(
+    trade_desk::AVAILABILITY_TOPIC,
+    &["availability"],
+    trade_desk::AVAILABILITY_READ,
+    Scope::Public,
+)
+.with_streams(&[SubStream {
+    parent: "commodity",
+    key: "commodity_id",
+    name: "availabilities",
+}])];
+
+/// Requirements and availabilities past their validity expire within five minutes.
 fn jobs(state: &AppState) -> Vec<Job> {
-    let state = state.clone();
-    vec![Job::every(
-        "trade_desk.requirement_expiry",
-        std::time::Duration::from_secs(300),
-        move |_| {
-            let state = state.clone();
-            Box::pin(async move { requirements::expire(&state).await })
-        },
-    )]
+    let (first, second) = (state.clone(), state.clone());
+    vec![
+        Job::every(
+            "trade_desk.requirement_expiry",
+            std::time::Duration::from_secs(300),
+            move |_| {
+                let state = first.clone();
+                Box::pin(async move { requirements::expire(&state).await })
+            },
+        ),
+        Job::every(
+            "trade_desk.availability_expiry",
+            std::time::Duration::from_secs(300),
+            move |_| {
+                let state = second.clone();
+                Box::pin(async move { availabilities::expire(&state).await })
+            },
+        ),
+    ]
 }
 
 /// The trade desk paths.
 fn openapi() -> utoipa::openapi::OpenApi {
-    <requirements::RequirementsDoc as OpenApi>::openapi()
+    let mut document = <requirements::RequirementsDoc as OpenApi>::openapi();
+    document.merge(<availabilities::AvailabilitiesDoc as OpenApi>::openapi());
+    document.merge(<insights::InsightsDoc as OpenApi>::openapi());
+    document
 }
 
 /// Registers the trade desk routes under `/api/v1/trade-desk`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::scope("/trade-desk").configure(requirements::configure));
+    cfg.service(
+        web::scope("/trade-desk")
+            .configure(requirements::configure)
+            .configure(availabilities::configure)
+            .configure(insights::configure),
+    );
 }
