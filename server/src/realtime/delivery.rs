@@ -67,7 +67,8 @@ impl Tenant {
         }
         if let Some(audience) = &self.audience {
             return audience.includes(actor.user_id, actor.partner_id)
-                || (matches!(self.scope, Scope::Platform | Scope::Public) && actor.kind == ActorKind::Internal);
+                || (matches!(self.scope, Scope::Platform | Scope::Public)
+                    && actor.kind == ActorKind::Internal);
         }
         let own_partner = self.partner_id.is_some() && self.partner_id == actor.partner_id;
         match (self.scope, actor.kind) {

@@ -1,5 +1,7 @@
 //! Integration tests of the trade desk crate, each on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
+mod availabilities;
+mod availability_reads;
 mod requirements;
 mod support;

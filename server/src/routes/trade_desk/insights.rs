@@ -40,10 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(readiness),
     )
     .route("/availabilities/{id}/similar", web::get().to(similar))
-    .route(
-        "/validations/circular-trading",
-        web::post().to(circular_trading),
-    );
+    .route("/validations/circular-trading", web::post().to(circular_trading));
 }
 
 /// How ready an availability is to be negotiated, 0..1: quality
