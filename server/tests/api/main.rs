@@ -25,4 +25,5 @@ mod relay;
 mod risk_assessments;
 mod risk_exposure;
 mod sessions;
+mod trade_desk_availabilities;
 mod trade_desk_requirements;
