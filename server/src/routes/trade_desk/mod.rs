@@ -81,3 +81,62 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(insights::configure),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use infra::outbox::Audience;
+    use infra::{Actor, ActorKind};
+    use uuid::Uuid;
+
+    use crate::realtime::delivery::Tenant;
+
+    fn listing(audience: Option<&Audience>) -> crate::consumers::Delivered {
+        let mut metadata = serde_json::json!({});
+        if let Some(a) = audience {
+            metadata = serde_json::json!({ "audience": a });
+        }
+        crate::consumers::Delivered {
+            event_id: Uuid::now_v7(),
+            topic: trade_desk::AVAILABILITY_TOPIC.into(),
+            event_type: "AvailabilityApproved".into(),
+            aggregate_type: "availability".into(),
+            aggregate_id: Uuid::now_v7().to_string(),
+            payload: serde_json::json!({ "commodity_id": Uuid::now_v7().to_string() }),
+            version: 2,
+            metadata,
+            idempotency_key: None,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    fn partner_user(partner: Uuid) -> Actor {
+        let mut actor = Actor::user(
+            ActorKind::External,
+            Uuid::now_v7(),
+            ["AVAILABILITY_READ".to_owned()],
+        );
+        actor.partner_id = Some(partner);
+        actor
+    }
+
+    #[test]
+    fn a_listing_reaches_every_partner_or_only_its_audience_and_staff() {
+        let areas = crate::modules::areas(crate::modules::MODULES);
+        let (seller, listed, stranger) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let staff = Actor::user(
+            ActorKind::Internal,
+            Uuid::now_v7(),
+            ["AVAILABILITY_READ".to_owned()],
+        );
+        let public = Tenant::of(&areas, &listing(None));
+        assert!(public.admits(&partner_user(stranger)) && public.admits(&staff));
+        let audience = Audience {
+            partners: vec![seller, listed],
+            users: Vec::new(),
+        };
+        let restricted = Tenant::of(&areas, &listing(Some(&audience)));
+        assert!(restricted.admits(&partner_user(seller)) && restricted.admits(&partner_user(listed)));
+        assert!(restricted.admits(&staff), "staff see every listing");
+        assert!(!restricted.admits(&partner_user(stranger)), "an unlisted partner");
+    }
+}
