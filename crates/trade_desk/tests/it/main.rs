@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
 mod availabilities;
+mod availability_market;
 mod availability_reads;
 mod requirements;
 mod support;
