@@ -69,9 +69,16 @@ fn staff_only(actor: &Actor) -> Result<(), ServiceError> {
     Ok(())
 }
 
-/// The draft of `view` with `changes` applied.
+/// The draft of `view` with `changes` applied (a visibility other than
+/// RESTRICTED sent without buyers clears the listed buyers).
 fn merged(view: &Availability, changes: &AvailabilityChanges) -> Draft {
     let quantity = changes.quantity.unwrap_or(view.quantity).value();
+    let visibility = upper(changes.visibility.clone()).unwrap_or_else(|| view.visibility.clone());
+    let buyers = match &changes.allowed_buyer_ids {
+        Some(ids) => ids.clone(),
+        None if visibility != "RESTRICTED" => Vec::new(),
+        None => view.allowed_buyer_ids.clone(),
+    };
     Draft {
         seller: view.seller_partner_id,
         commodity_id: view.commodity_id,
@@ -92,11 +99,8 @@ fn merged(view: &Availability, changes: &AvailabilityChanges) -> Draft {
         payment_term_id: view.payment_term_id,
         delivery_from: changes.delivery_from.or(view.delivery_from),
         delivery_to: changes.delivery_to.or(view.delivery_to),
-        visibility: upper(changes.visibility.clone()).unwrap_or_else(|| view.visibility.clone()),
-        allowed_buyer_ids: changes
-            .allowed_buyer_ids
-            .clone()
-            .unwrap_or_else(|| view.allowed_buyer_ids.clone()),
+        visibility,
+        allowed_buyer_ids: buyers,
         expires_at: changes.expires_at.unwrap_or(view.expires_at),
         test_report_document_id: view.test_report_document_id,
     }

@@ -131,6 +131,15 @@ async fn an_availability_is_created_approved_changed_and_cancelled(t: TestInfra)
         quantity: Some("120".parse().unwrap()),
         ..AvailabilityChanges::default()
     };
+    let private = AvailabilityChanges {
+        visibility: Some("restricted".into()),
+        ..AvailabilityChanges::default()
+    };
+    let e = availabilities
+        .update(&me, created.id, private, None)
+        .await
+        .unwrap_err();
+    assert_eq!(fields(&e), ["allowed_buyer_ids"], "RESTRICTED names its buyers");
     let grown = availabilities
         .update(&me, created.id, more.clone(), None)
         .await

@@ -5,7 +5,7 @@ use chrono::Duration;
 use infra::testing::TestInfra;
 use infra::{DomainError, ErrorKind, Infra};
 use serde_json::json;
-use trade_desk::availabilities::AvailabilityService;
+use trade_desk::availabilities::{AdHocAddress, AvailabilityService};
 use trade_desk::circular::CircularInput;
 use trade_desk::requirements::{NewRequirement, RequirementService};
 use uuid::Uuid;
@@ -43,6 +43,29 @@ async fn duplicates_and_circular_trading_are_refused(t: TestInfra) {
         .create(&me, offer(cotton.id, yard))
         .await
         .expect("a cancelled listing is no duplicate");
+
+    let adhoc = || {
+        let mut input = offer(cotton.id, yard);
+        input.location_id = None;
+        input.address = Some(AdHocAddress {
+            text: "Plot 4, GIDC Shapar".into(),
+            latitude: 22.19,
+            longitude: 70.78,
+            state_code: "gj".into(),
+        });
+        input
+    };
+    let field = availabilities.create(&me, adhoc()).await.unwrap().value;
+    assert_eq!(
+        (field.state_code.as_deref(), field.latitude),
+        (Some("GJ"), Some(22.19))
+    );
+    let e = availabilities.create(&me, adhoc()).await.unwrap_err();
+    assert_eq!(e.code(), "duplicate_availability", "the same point twice");
+    availabilities
+        .cancel(&me, field.id, reason("moved"))
+        .await
+        .unwrap();
 
     // The seller now has open availabilities of cotton today: it may not ask to buy it.
     let buying = user_of(seller, &["REQUIREMENT_CREATE"]);
