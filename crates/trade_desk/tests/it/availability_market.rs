@@ -160,7 +160,45 @@ async fn expiry_changes_each_availability_once(t: TestInfra) {
     }
 }
 
+async fn the_table_keeps_its_quantities_consistent(t: TestInfra) {
+    use infra::sea_orm::ConnectionTrait;
+    use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+    let seller = trader(&t).await;
+    let cotton = cotton(&t, "Shankar-6").await;
+    let yard = place(&t, "Rajkot", "GJ").await;
+    let made = service(&t)
+        .create(&user_of(seller, SELL), offer(cotton.id, yard))
+        .await
+        .unwrap()
+        .value;
+    for (column, value) in [
+        ("reserved_quantity", 10_000i64),
+        ("available_quantity", -1),
+        ("sold_quantity", -5),
+    ] {
+        let update = Query::update()
+            .table(Alias::new("availabilities"))
+            .value(Alias::new(column), value)
+            .and_where(Expr::col(Alias::new("id")).eq(made.id))
+            .to_owned();
+        assert!(
+            t.db().execute(&update).await.is_err(),
+            "{column} = {value} is refused"
+        );
+    }
+    crate::support::hold(&t, made.id, 10_000).await;
+    let held = service(&t).get(&staff(DESK), made.id).await.unwrap();
+    assert_eq!(
+        (
+            held.available_quantity.to_string(),
+            held.reserved_quantity.to_string()
+        ),
+        ("99".into(), "1".into())
+    );
+}
+
 infra::backend_tests!(
+    the_table_keeps_its_quantities_consistent,
     duplicates_and_circular_trading_are_refused,
     expiry_changes_each_availability_once,
 );
