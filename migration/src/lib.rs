@@ -35,6 +35,7 @@ mod m20261202_000019_partner_employees;
 mod m20261202_000021_partner_document_lapse;
 mod m20261202_000022_parameter_codes;
 mod m20261202_000023_requirements;
+mod m20261203_000024_availabilities;
 mod m20261203_000025_requirement_precheck;
 
 /// Every migration of the project, in the order they apply.
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_partner_document_lapse::Migration),
             Box::new(m20261202_000022_parameter_codes::Migration),
             Box::new(m20261202_000023_requirements::Migration),
+            Box::new(m20261203_000024_availabilities::Migration),
             Box::new(m20261203_000025_requirement_precheck::Migration),
         ]
     }

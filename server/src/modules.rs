@@ -124,6 +124,9 @@ mod tests {
             "/api/v1/settings/commodities/terms/trade-types/{term_id}",
             "/api/v1/partners/{partner_id}/capabilities",
             "/api/v1/trade-desk/requirements/{id}",
+            "/api/v1/trade-desk/availabilities/{id}",
+            "/api/v1/trade-desk/availabilities/{id}/similar",
+            "/api/v1/trade-desk/validations/circular-trading",
             "/api/v1/risk/assessments/{id}",
             "/api/v1/risk/exposure",
             "/api/v1/risk/partners/{id}",
@@ -165,5 +168,13 @@ mod tests {
         );
         let alerts = areas.named(risk::ALERTS_CHANNEL).map(|(area, _)| area.topic);
         assert_eq!(alerts, Some(risk::TOPIC), "the risk module's alerts");
+        let listings = areas
+            .stream("commodity", "availabilities")
+            .map(|(area, _)| area.topic);
+        assert_eq!(
+            listings,
+            Some(trade_desk::AVAILABILITY_TOPIC),
+            "the trade desk's listings"
+        );
     }
 }

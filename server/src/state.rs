@@ -104,6 +104,11 @@ impl AppState {
                     "requirement_delivery_locations",
                     "location_id",
                     "requirements' delivery locations",
+                ))
+                .with_reference(infra::references::Reference::new(
+                    "availabilities",
+                    "location_id",
+                    "availabilities",
                 )),
             commodities: CommodityService::new(infra.clone()),
             partners: partners::PartnerService::new(infra.clone())

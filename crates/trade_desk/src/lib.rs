@@ -5,6 +5,8 @@
 //! server maps these services to `/api/v1/trade-desk`.
 
 pub mod acting;
+pub mod availabilities;
+pub mod circular;
 pub mod quality;
 pub mod requirements;
 pub mod search;
@@ -24,8 +26,21 @@ pub const REQUIREMENT_CREATE: &str = "REQUIREMENT_CREATE";
 /// Read requirements.
 pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";
 
-/// The event types on [`REQUIREMENT_TOPIC`] (aggregate `requirement`).
+/// The event types on [`AVAILABILITY_TOPIC`] (aggregate `availability`) and
+/// [`REQUIREMENT_TOPIC`] (aggregate `requirement`).
 pub mod events {
+    /// An availability was created (ACTIVE when auto-approved, else DRAFT and PENDING).
+    pub const AVAILABILITY_CREATED: &str = "AvailabilityCreated";
+    /// An availability was approved (by staff, or `auto` at creation).
+    pub const AVAILABILITY_APPROVED: &str = "AvailabilityApproved";
+    /// An availability was rejected (`reason`).
+    pub const AVAILABILITY_REJECTED: &str = "AvailabilityRejected";
+    /// An availability's fields changed (`changes`).
+    pub const AVAILABILITY_UPDATED: &str = "AvailabilityUpdated";
+    /// An availability was cancelled (`reason`).
+    pub const AVAILABILITY_CANCELLED: &str = "AvailabilityCancelled";
+    /// An availability's expiry passed (`previous` status).
+    pub const AVAILABILITY_EXPIRED: &str = "AvailabilityExpired";
     /// A requirement was created (DRAFT, with its number).
     pub const REQUIREMENT_CREATED: &str = "RequirementCreated";
     /// A requirement was published (ACTIVE).

@@ -9,7 +9,8 @@ use super::channels::{Channel, for_event};
 use super::delivery::Tenant;
 use crate::consumers::Delivered;
 
-/// Areas of modules still to come, declared here as they will be.
+/// Areas standing in for the trade desk's (whose own are tested with it),
+/// so these tests read the hub's rules for each scope.
 const TRADE_DESK: &[Area] = &[
     Area::new("partner-events", &["partner"], "PARTNER_READ", Scope::Platform),
     Area::new(
@@ -29,6 +30,7 @@ fn areas() -> Areas {
     Areas::new(
         crate::modules::MODULES
             .iter()
+            .filter(|m| m.name != "trade-desk")
             .flat_map(|m| m.areas.iter())
             .chain(TRADE_DESK),
     )

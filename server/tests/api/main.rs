@@ -26,4 +26,5 @@ mod risk_assessments;
 mod risk_exposure;
 mod sessions;
 mod trade_desk_requirement_reads;
+mod trade_desk_availabilities;
 mod trade_desk_requirements;

@@ -47,6 +47,7 @@ use infra::change::Change;
 use infra::service_error::require;
 use infra::write::write;
 use infra::{Actor, Infra, ServiceError, Written};
+use risk::validations::TradeSide;
 use rust_decimal::Decimal;
 use settings::commodities::entity::commodity;
 use settings::commodities::units::Units;
@@ -108,8 +109,10 @@ impl<I: Infra> RequirementService<I> {
 
     /// Creates a DRAFT requirement for the caller's partner (staff name
     /// `buyer_partner_id`). Capability: REQUIREMENT_CREATE. The buyer must
-    /// be able to buy (see [`able_buyer`]); every broken field rule is a
-    /// 422 naming it. Emits RequirementCreated.
+    /// be able to buy (see [`able_buyer`]); an open availability of the
+    /// buyer for the commodity today is 409 `circular_trading` (see
+    /// [`crate::circular`]); every broken field rule is a 422 naming it.
+    /// Emits RequirementCreated.
     pub async fn create(
         &self,
         actor: &Actor,
@@ -123,6 +126,8 @@ impl<I: Infra> RequirementService<I> {
             Box::pin(async move {
                 able_buyer(tx.db(), buyer, "buyer_partner_id").await?;
                 let now = tx.now();
+                let today = now.with_timezone(&zone).date_naive();
+                crate::circular::refuse(tx, buyer, input.commodity_id, TradeSide::Buy, today).await?;
                 let commodity = commodity::Entity::find_by_id(input.commodity_id)
                     .one(tx.db())
                     .await?;

@@ -4,5 +4,8 @@
 mod reads_support;
 mod requirement_reads;
 mod requirement_search;
+mod availabilities;
+mod availability_market;
+mod availability_reads;
 mod requirements;
 mod support;

@@ -110,3 +110,53 @@ pub async fn events(t: &TestInfra, kind: &str) -> Vec<serde_json::Value> {
         .map(|e| e.payload)
         .collect()
 }
+
+/// Gives partner `id` a record that passes the seller precheck: a credit
+/// limit of 10 crore and a performance row rated 4.5, delivery 90.
+pub async fn seasoned(t: &TestInfra, id: Uuid) {
+    let limit = Query::update()
+        .table(Alias::new("partners"))
+        .value(Alias::new("credit_limit"), 1_000_000_000_000i64)
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    t.db().execute(&limit).await.unwrap();
+    let now = chrono::Utc::now();
+    let performance = Query::insert()
+        .into_table(Alias::new("risk_performance"))
+        .columns(
+            [
+                "partner_id",
+                "rating_tenths",
+                "delivery_score",
+                "payment_score",
+                "created_at",
+                "updated_at",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            id.into(),
+            45i32.into(),
+            90i32.into(),
+            90i32.into(),
+            now.into(),
+            now.into(),
+        ])
+        .to_owned();
+    t.db().execute(&performance).await.unwrap();
+}
+
+/// Makes availability `id` hold `reserved` (scaled by 10^4) for
+/// reservations, as they will leave the row (they are not built yet).
+pub async fn hold(t: &TestInfra, id: Uuid, reserved: i64) {
+    let update = Query::update()
+        .table(Alias::new("availabilities"))
+        .value(Alias::new("reserved_quantity"), reserved)
+        .value(
+            Alias::new("available_quantity"),
+            Expr::cust(format!("total_quantity - {reserved}")),
+        )
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    t.db().execute(&update).await.unwrap();
+}

@@ -1,8 +1,11 @@
-//! The trade desk module: buyer requirements under
+//! The trade desk module: seller availabilities under
+//! `/api/v1/trade-desk/availabilities`, buyer requirements under
 //! `/api/v1/trade-desk/requirements` (their search, demand statistics and
-//! history too), their expiry job, and the real-time area
-//! `requirement-events`.
+//! history too), the circular trading validation, their expiry jobs and the
+//! real-time areas `availability-events` and `requirement-events`.
 
+pub mod availabilities;
+pub mod insights;
 pub mod requirement_reads;
 pub mod requirements;
 
@@ -23,39 +26,69 @@ pub const MODULE: Module = Module {
     ..Module::new("trade-desk")
 };
 
-/// Requirements are listings: channels `requirement:{id}` and
-/// `commodity:{id}:requirements`; each event reaches the partners the
-/// requirement is visible to (its audience, see
+/// Availabilities and requirements are listings (`Scope::Listing`).
+/// Availability events travel on `availability:{id}` and
+/// `commodity:{id}:availabilities`, for holders of AVAILABILITY_READ: an
+/// approved PUBLIC availability's events reach every partner (no audience);
+/// any other's carry an audience (the seller, and a RESTRICTED one's listed
+/// buyers), which staff pass too. Requirement events travel on
+/// `requirement:{id}` and `commodity:{id}:requirements`; each reaches the
+/// partners the requirement is visible to (its audience, see
 /// `trade_desk::requirements::audience`) and staff with REQUIREMENT_READ.
-const AREAS: &[Area] = &[Area::new(
-    trade_desk::REQUIREMENT_TOPIC,
-    &["requirement"],
-    trade_desk::REQUIREMENT_READ,
-    Scope::Listing,
-)
-.with_streams(&[SubStream {
-    parent: "commodity",
-    key: "commodity_id",
-    name: "requirements",
-}])];
+const AREAS: &[Area] = &[
+    Area::new(
+        trade_desk::AVAILABILITY_TOPIC,
+        &["availability"],
+        trade_desk::AVAILABILITY_READ,
+        Scope::Listing,
+    )
+    .with_streams(&[SubStream {
+        parent: "commodity",
+        key: "commodity_id",
+        name: "availabilities",
+    }]),
+    Area::new(
+        trade_desk::REQUIREMENT_TOPIC,
+        &["requirement"],
+        trade_desk::REQUIREMENT_READ,
+        Scope::Listing,
+    )
+    .with_streams(&[SubStream {
+        parent: "commodity",
+        key: "commodity_id",
+        name: "requirements",
+    }]),
+];
 
-/// Requirements past their validity expire within five minutes.
+/// Requirements and availabilities past their validity expire within five minutes.
 fn jobs(state: &AppState) -> Vec<Job> {
-    let state = state.clone();
-    vec![Job::every(
-        "trade_desk.requirement_expiry",
-        std::time::Duration::from_secs(300),
-        move |_| {
-            let state = state.clone();
-            Box::pin(async move { requirements::expire(&state).await })
-        },
-    )]
+    let (first, second) = (state.clone(), state.clone());
+    vec![
+        Job::every(
+            "trade_desk.requirement_expiry",
+            std::time::Duration::from_secs(300),
+            move |_| {
+                let state = first.clone();
+                Box::pin(async move { requirements::expire(&state).await })
+            },
+        ),
+        Job::every(
+            "trade_desk.availability_expiry",
+            std::time::Duration::from_secs(300),
+            move |_| {
+                let state = second.clone();
+                Box::pin(async move { availabilities::expire(&state).await })
+            },
+        ),
+    ]
 }
 
 /// The trade desk paths.
 fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = <requirements::RequirementsDoc as OpenApi>::openapi();
     document.merge(<requirement_reads::RequirementReadsDoc as OpenApi>::openapi());
+    document.merge(<availabilities::AvailabilitiesDoc as OpenApi>::openapi());
+    document.merge(<insights::InsightsDoc as OpenApi>::openapi());
     document
 }
 
@@ -64,6 +97,67 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/trade-desk")
             .configure(requirement_reads::configure)
-            .configure(requirements::configure),
+            .configure(requirements::configure)
+            .configure(availabilities::configure)
+            .configure(insights::configure),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use infra::outbox::Audience;
+    use infra::{Actor, ActorKind};
+    use uuid::Uuid;
+
+    use crate::realtime::delivery::Tenant;
+
+    fn listing(audience: Option<&Audience>) -> crate::consumers::Delivered {
+        let mut metadata = serde_json::json!({});
+        if let Some(a) = audience {
+            metadata = serde_json::json!({ "audience": a });
+        }
+        crate::consumers::Delivered {
+            event_id: Uuid::now_v7(),
+            topic: trade_desk::AVAILABILITY_TOPIC.into(),
+            event_type: "AvailabilityApproved".into(),
+            aggregate_type: "availability".into(),
+            aggregate_id: Uuid::now_v7().to_string(),
+            payload: serde_json::json!({ "commodity_id": Uuid::now_v7().to_string() }),
+            version: 2,
+            metadata,
+            idempotency_key: None,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    fn partner_user(partner: Uuid) -> Actor {
+        let mut actor = Actor::user(
+            ActorKind::External,
+            Uuid::now_v7(),
+            ["AVAILABILITY_READ".to_owned()],
+        );
+        actor.partner_id = Some(partner);
+        actor
+    }
+
+    #[test]
+    fn a_listing_reaches_every_partner_or_only_its_audience_and_staff() {
+        let areas = crate::modules::areas(crate::modules::MODULES);
+        let (seller, listed, stranger) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let staff = Actor::user(
+            ActorKind::Internal,
+            Uuid::now_v7(),
+            ["AVAILABILITY_READ".to_owned()],
+        );
+        let public = Tenant::of(&areas, &listing(None));
+        assert!(public.admits(&partner_user(stranger)) && public.admits(&staff));
+        let audience = Audience {
+            partners: vec![seller, listed],
+            users: Vec::new(),
+        };
+        let restricted = Tenant::of(&areas, &listing(Some(&audience)));
+        assert!(restricted.admits(&partner_user(seller)) && restricted.admits(&partner_user(listed)));
+        assert!(restricted.admits(&staff), "staff see every listing");
+        assert!(!restricted.admits(&partner_user(stranger)), "an unlisted partner");
+    }
 }
