@@ -27,4 +27,5 @@ mod risk_exposure;
 mod sessions;
 mod trade_desk_availabilities;
 mod trade_desk_requirement_reads;
+mod trade_desk_requirement_states;
 mod trade_desk_requirements;
