@@ -181,8 +181,17 @@ pub async fn clear_flag<E: EntityTrait>(
 /// `query` locking its rows for the rest of `tx` on PostgreSQL (`FOR UPDATE`);
 /// SQLite runs one writer at a time, so its query is left as it is.
 pub fn for_update<E: EntityTrait>(tx: &WriteTx, query: sea_orm::Select<E>) -> sea_orm::Select<E> {
+    for_update_on(tx.db(), query)
+}
+
+/// [`for_update`] over any connection `db` (a transaction the caller holds):
+/// `FOR UPDATE` on PostgreSQL, the query as it is on SQLite.
+pub fn for_update_on<C: sea_orm::ConnectionTrait, E: EntityTrait>(
+    db: &C,
+    query: sea_orm::Select<E>,
+) -> sea_orm::Select<E> {
     use sea_orm::QuerySelect;
-    if tx.db().get_database_backend() == sea_orm::DbBackend::Postgres {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         query.lock_exclusive()
     } else {
         query

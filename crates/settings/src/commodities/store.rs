@@ -3,9 +3,7 @@
 //! changed fields, each with its event and audit row.
 
 use infra::write::WriteTx;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -29,8 +27,8 @@ pub(crate) async fn live<C: ConnectionTrait>(
     lock: bool,
 ) -> Result<commodity::Model, SettingsError> {
     let mut query = commodity::Entity::find_by_id(id);
-    if lock && db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_exclusive();
+    if lock {
+        query = infra::rows::for_update_on(db, query);
     }
     query
         .one(db)

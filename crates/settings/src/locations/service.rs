@@ -6,8 +6,7 @@ use infra::write::write;
 use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -292,8 +291,8 @@ fn change<'a>(event: &'a str, action: &'a str, location: &Location) -> Change<'a
 /// The live location `id`, its row locked on PostgreSQL when `lock`.
 async fn live<C: ConnectionTrait>(db: &C, id: Uuid, lock: bool) -> Result<location::Model, SettingsError> {
     let mut query = location::Entity::find_by_id(id);
-    if lock && db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_exclusive();
+    if lock {
+        query = infra::rows::for_update_on(db, query);
     }
     query
         .one(db)

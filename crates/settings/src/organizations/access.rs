@@ -2,7 +2,7 @@
 
 use infra::write::WriteTx;
 use infra::{Actor, ActorKind};
-use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use super::entity::organization;
@@ -42,8 +42,8 @@ pub(crate) async fn live<C: ConnectionTrait>(
     lock: bool,
 ) -> Result<organization::Model, SettingsError> {
     let mut query = organization::Entity::find_by_id(org_id);
-    if lock && db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_exclusive();
+    if lock {
+        query = infra::rows::for_update_on(db, query);
     }
     query
         .one(db)

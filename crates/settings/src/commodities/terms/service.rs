@@ -4,10 +4,7 @@ use std::marker::PhantomData;
 
 use infra::write::{WriteTx, write};
 use infra::{Actor, Cache, Infra, Page, PageRequest, Written};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -49,11 +46,7 @@ pub(super) fn term_change<'a>(event: &'a str, action: &'a str, term: &TradeTerm)
 /// commits, so concurrent changes apply one after the other and a version
 /// check sees the version the change is based on.
 pub(super) async fn find<K: TermKind>(tx: &WriteTx, id: Uuid) -> Result<trade_term::Model, SettingsError> {
-    let mut query = trade_term::Entity::find_by_id(id);
-    if tx.db().get_database_backend() == DbBackend::Postgres {
-        query = query.lock_exclusive();
-    }
-    query
+    infra::rows::for_update(tx, trade_term::Entity::find_by_id(id))
         .one(tx.db())
         .await?
         .filter(|t| t.kind == K::KIND)
