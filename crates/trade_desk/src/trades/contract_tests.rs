@@ -85,6 +85,8 @@ fn the_note_carries_number_parties_total_and_words_as_text() {
     let note = note("24AAACR5055K1Z5", "27AAGCB7383J1Z4", "100 % against delivery documents.");
     let pdf = contract_pdf(&note).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
+    // Only the glyphs used are embedded, not the 740 KB font.
+    assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
     let (pages, text) = text_of(&pdf);
     assert_eq!(pages, 1);
     for wanted in [
