@@ -70,9 +70,9 @@ fn broken(what: &'static str) -> ServiceError {
 /// The tier holding `value`: `from_amount <= value < to_amount`, or above
 /// `from_amount` for the open-ended last tier.
 pub fn tier_for(value: Decimal, tiers: &[Tier]) -> Option<&Tier> {
-    tiers.iter().find(|tier| {
-        value >= tier.from_amount.value() && tier.to_amount.is_none_or(|to| value < to.value())
-    })
+    tiers
+        .iter()
+        .find(|tier| value >= tier.from_amount.value() && tier.to_amount.is_none_or(|to| value < to.value()))
 }
 
 fn clamp(value: Decimal, min: Option<Money>, max: Option<Money>) -> Decimal {
@@ -82,7 +82,10 @@ fn clamp(value: Decimal, min: Option<Money>, max: Option<Money>) -> Decimal {
 
 /// The percent applied (if any) and the commission one paying party owes
 /// under `structure` on a trade of `value` (the taxable amount).
-pub fn commission_of(value: Decimal, structure: &CommissionStructure) -> Result<(Option<Decimal>, Decimal), ServiceError> {
+pub fn commission_of(
+    value: Decimal,
+    structure: &CommissionStructure,
+) -> Result<(Option<Decimal>, Decimal), ServiceError> {
     let percent = |rate: Decimal| value * rate / Decimal::ONE_HUNDRED;
     let (rate, raw) = match structure.commission_type.as_str() {
         "PERCENTAGE" => {
@@ -112,7 +115,10 @@ pub fn commission_of(value: Decimal, structure: &CommissionStructure) -> Result<
         _ => return Err(broken("a commission structure has an unknown commission type")),
     };
     let rate = rate.map(|r| r.normalize());
-    Ok((rate, money(clamp(raw, structure.min_amount, structure.max_amount))))
+    Ok((
+        rate,
+        money(clamp(raw, structure.min_amount, structure.max_amount)),
+    ))
 }
 
 /// Who pays under `applies_to`: BUYER, SELLER, or both of them for BOTH.
@@ -121,14 +127,19 @@ fn payers(applies_to: &str) -> Result<&'static [&'static str], ServiceError> {
         "BUYER" => Ok(&["BUYER"]),
         "SELLER" => Ok(&["SELLER"]),
         "BOTH" => Ok(&["BUYER", "SELLER"]),
-        _ => Err(broken("a commission structure applies to neither BUYER, SELLER nor BOTH")),
+        _ => Err(broken(
+            "a commission structure applies to neither BUYER, SELLER nor BOTH",
+        )),
     }
 }
 
 /// The commission lines of a trade of `value` (the taxable amount): one
 /// per active structure and paying party, in the structures' order, BUYER
 /// before SELLER.
-pub fn commission_lines(value: Decimal, structures: &[CommissionStructure]) -> Result<Vec<CommissionLine>, ServiceError> {
+pub fn commission_lines(
+    value: Decimal,
+    structures: &[CommissionStructure],
+) -> Result<Vec<CommissionLine>, ServiceError> {
     let mut lines = Vec::new();
     for structure in structures.iter().filter(|s| s.is_active) {
         let (rate, amount) = commission_of(value, structure)?;

@@ -150,7 +150,11 @@ fn party_block(w: &mut Writer, x: f32, role: &str, party: &NoteParty) -> f32 {
 
 fn parties(w: &mut Writer, note: &TradeNote) {
     w.down(LINE * 2.0);
-    let height = 3.0 * LINE + w.wrap(&note.seller.address, COLUMN, BODY).len().max(w.wrap(&note.buyer.address, COLUMN, BODY).len()) as f32 * LINE;
+    let height = 3.0 * LINE
+        + w.wrap(&note.seller.address, COLUMN, BODY)
+            .len()
+            .max(w.wrap(&note.buyer.address, COLUMN, BODY).len()) as f32
+            * LINE;
     w.room(height);
     let seller = party_block(w, MARGIN, "Seller", &note.seller);
     let buyer = party_block(w, MARGIN + TEXT_WIDTH / 2.0, "Buyer", &note.buyer);
@@ -183,7 +187,11 @@ fn goods(w: &mut Writer, note: &TradeNote) {
         note.quantity, note.unit, note.money.base_quantity, note.money.base_unit
     );
     row(w, "Quantity", &quantity);
-    row(w, "Price", &format!("{} per {}", price_figures(note.price), note.price_unit));
+    row(
+        w,
+        "Price",
+        &format!("{} per {}", price_figures(note.price), note.price_unit),
+    );
 }
 
 fn money(w: &mut Writer, money: &TradeMoney) {
@@ -198,7 +206,11 @@ fn money(w: &mut Writer, money: &TradeMoney) {
             row(w, &format!("SGST @ {half}"), &rupees(money.sgst));
         }
         Supply::InterState => {
-            row(w, &format!("IGST @ {}", percent(money.gst_rate)), &rupees(money.igst));
+            row(
+                w,
+                &format!("IGST @ {}", percent(money.gst_rate)),
+                &rupees(money.igst),
+            );
         }
     }
     w.down(LINE * 0.6);
@@ -206,29 +218,50 @@ fn money(w: &mut Writer, money: &TradeMoney) {
     w.text(MARGIN, HEADING, "Total");
     w.right(RIGHT, HEADING, &rupees(money.total));
     w.down(LINE * 0.3);
-    w.paragraph(MARGIN, TEXT_WIDTH, BODY, &format!("In words: {}", money.total_in_words));
+    w.paragraph(
+        MARGIN,
+        TEXT_WIDTH,
+        BODY,
+        &format!("In words: {}", money.total_in_words),
+    );
 }
 
 fn commission(w: &mut Writer, money: &TradeMoney) {
     w.rule(LINE);
     w.down(LINE * 1.4);
-    w.text(MARGIN, HEADING, "Commission (payable separately, not in the total)");
+    w.text(
+        MARGIN,
+        HEADING,
+        "Commission (payable separately, not in the total)",
+    );
     if money.commissions.is_empty() {
         row(w, "No commission applies to this trade.", "");
     }
     for line in &money.commissions {
         let rate = line.rate.map(|r| format!(", {}", percent(r))).unwrap_or_default();
-        let label = format!("{} ({}{rate}), paid by the {}", line.name, line.commission_type, line.payer.to_lowercase());
+        let label = format!(
+            "{} ({}{rate}), paid by the {}",
+            line.name,
+            line.commission_type,
+            line.payer.to_lowercase()
+        );
         row(w, &label, &rupees(line.amount));
     }
 }
 
 fn terms(w: &mut Writer, note: &TradeNote) {
     w.rule(LINE);
-    for (heading, text) in [("Delivery terms", &note.delivery_terms), ("Payment terms", &note.payment_terms)] {
+    for (heading, text) in [
+        ("Delivery terms", &note.delivery_terms),
+        ("Payment terms", &note.payment_terms),
+    ] {
         w.down(LINE * 1.4);
         w.text(MARGIN, HEADING, heading);
-        let text = if text.trim().is_empty() { "as agreed" } else { text.as_str() };
+        let text = if text.trim().is_empty() {
+            "as agreed"
+        } else {
+            text.as_str()
+        };
         w.paragraph(MARGIN, TEXT_WIDTH, BODY, text);
     }
 }

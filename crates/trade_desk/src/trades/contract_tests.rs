@@ -12,7 +12,11 @@ fn units() -> Units {
         factor: Decimal::from_str_exact(factor).unwrap(),
         category: "WEIGHT".into(),
     };
-    Units(vec![unit("KG", "1"), unit("BALE", "170"), unit("CANDY", "355.6222")])
+    Units(vec![
+        unit("KG", "1"),
+        unit("BALE", "170"),
+        unit("CANDY", "355.6222"),
+    ])
 }
 
 fn brokerage() -> CommissionStructure {
@@ -54,8 +58,16 @@ fn note(seller_gstin: &str, buyer_gstin: &str, terms: &str) -> TradeNote {
     TradeNote {
         number: "TRD-2026-000042".into(),
         date: NaiveDate::from_ymd_opt(2026, 12, 3).unwrap(),
-        seller: party("Saurashtra Ginning Works", seller_gstin, "Plot 12, GIDC Estate, Rajkot, Gujarat 360003"),
-        buyer: party("Deccan Spinning Mills", buyer_gstin, "Survey 88, Ichalkaranji, Kolhapur, Maharashtra 416115"),
+        seller: party(
+            "Saurashtra Ginning Works",
+            seller_gstin,
+            "Plot 12, GIDC Estate, Rajkot, Gujarat 360003",
+        ),
+        buyer: party(
+            "Deccan Spinning Mills",
+            buyer_gstin,
+            "Survey 88, Ichalkaranji, Kolhapur, Maharashtra 416115",
+        ),
         commodity: "Shankar-6 Cotton".into(),
         variety: Some("S-6".into()),
         quality: BTreeMap::from([
@@ -82,7 +94,11 @@ fn text_of(pdf: &[u8]) -> (usize, String) {
 
 #[test]
 fn the_note_carries_number_parties_total_and_words_as_text() {
-    let note = note("24AAACR5055K1Z5", "27AAGCB7383J1Z4", "100 % against delivery documents.");
+    let note = note(
+        "24AAACR5055K1Z5",
+        "27AAGCB7383J1Z4",
+        "100 % against delivery documents.",
+    );
     let pdf = contract_pdf(&note).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     // Only the glyphs used are embedded, not the 740 KB font.
@@ -130,4 +146,26 @@ fn long_terms_flow_onto_another_page() {
     assert!(pages >= 2, "{pages} pages");
     assert!(text.contains("For the buyer"), "{text}");
     assert!(text.contains("TRD-2026-000042"));
+}
+
+#[test]
+fn a_buyer_without_gstin_is_named_unregistered_and_pays_igst() {
+    let mut note = note("27AAPFU0939F1ZV", "27AAGCB7383J1Z4", "Against delivery.");
+    note.buyer.gstin = None;
+    let input = PriceInput {
+        base_unit: "KG",
+        quantity: note.quantity,
+        unit: "BALE",
+        price: note.price,
+        price_unit: "CANDY",
+        gst_rate: Decimal::from(5),
+        seller_gstin: note.seller.gstin.as_deref(),
+        buyer_gstin: None,
+        commissions: &[],
+    };
+    note.money = price_trade(&units(), &input).unwrap();
+    let (_, text) = text_of(&contract_pdf(&note).unwrap());
+    assert!(text.contains("GSTIN: not registered"), "{text}");
+    assert!(text.contains("IGST @ 5 %"), "{text}");
+    assert!(text.contains("No commission applies to this trade."), "{text}");
 }

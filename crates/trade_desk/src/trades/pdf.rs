@@ -13,7 +13,8 @@ use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 use infra::{InfraError, ServiceError};
 use printpdf::{
-    Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+    Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    TextItem,
 };
 
 /// DejaVu Sans, which has the rupee sign (U+20B9).
@@ -172,7 +173,8 @@ impl Writer {
             .map_err(|e| e.to_string())
             .and_then(|data| data.table_provider(0).map_err(|e| e.to_string()))
             .and_then(|provider| {
-                subset(&provider, &glyphs, &SubsetProfile::Minimal, CmapTarget::Unicode).map_err(|e| e.to_string())
+                subset(&provider, &glyphs, &SubsetProfile::Minimal, CmapTarget::Unicode)
+                    .map_err(|e| e.to_string())
             });
         match subset.map(|bytes| parse(&bytes)) {
             Ok(Some(font)) => font,
@@ -230,6 +232,7 @@ impl Writer {
                 PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), ops)
             })
             .collect();
-        doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new())
+        doc.with_pages(pages)
+            .save(&PdfSaveOptions::default(), &mut Vec::new())
     }
 }

@@ -200,7 +200,10 @@ fn unit_of<'u>(units: &'u Units, base_unit: &str, field: &str, code: &str) -> Re
 }
 
 fn too_large() -> ServiceError {
-    ServiceError::field("quantity", "together with the price gives an amount too large to compute")
+    ServiceError::field(
+        "quantity",
+        "together with the price gives an amount too large to compute",
+    )
 }
 
 /// The amount of `quantity` in `unit` at `price` per `price_unit`, both

@@ -97,9 +97,21 @@ fn amount_by_unit_conversion_rounded_half_up() {
     for (quantity, unit, price, price_unit, base, amount) in cases {
         let money = price_trade(&units(), &input(quantity, unit, price, price_unit)).unwrap();
         assert_eq!(money.base_quantity.to_string(), base, "{quantity} {unit}");
-        assert_eq!(money.amount.to_string(), amount, "{quantity} {unit} at {price}/{price_unit}");
+        assert_eq!(
+            money.amount.to_string(),
+            amount,
+            "{quantity} {unit} at {price}/{price_unit}"
+        );
     }
-    let exact = super::amount(&units(), "KG", "600".parse().unwrap(), "BALE", m("50000"), "CANDY").unwrap();
+    let exact = super::amount(
+        &units(),
+        "KG",
+        "600".parse().unwrap(),
+        "BALE",
+        m("50000"),
+        "CANDY",
+    )
+    .unwrap();
     assert!(exact.exact.to_string().starts_with("14341061.9472012714616804"));
 }
 
@@ -120,23 +132,153 @@ fn bad_input_names_its_field() {
 fn gst_intra_state_halves_and_inter_state_igst() {
     // (seller, buyer, quantity KG at 1 per KG, rate) -> (supply, cgst, sgst, igst, total)
     let cases = [
-        (Some(MH_SELLER), Some(MH_BUYER), "1190000", "5", Supply::IntraState, "29750.00", "29750.00", "0.00", "1249500.00"),
-        (Some(MH_SELLER), Some(KA_BUYER), "1190000", "5", Supply::InterState, "0.00", "0.00", "59500.00", "1249500.00"),
-        (Some(MH_SELLER), Some(MH_BUYER), "1000", "18", Supply::IntraState, "90.00", "90.00", "0.00", "1180.00"),
-        (Some(MH_SELLER), Some(KA_BUYER), "1000", "18", Supply::InterState, "0.00", "0.00", "180.00", "1180.00"),
+        (
+            Some(MH_SELLER),
+            Some(MH_BUYER),
+            "1190000",
+            "5",
+            Supply::IntraState,
+            "29750.00",
+            "29750.00",
+            "0.00",
+            "1249500.00",
+        ),
+        (
+            Some(MH_SELLER),
+            Some(KA_BUYER),
+            "1190000",
+            "5",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "59500.00",
+            "1249500.00",
+        ),
+        (
+            Some(MH_SELLER),
+            Some(MH_BUYER),
+            "1000",
+            "18",
+            Supply::IntraState,
+            "90.00",
+            "90.00",
+            "0.00",
+            "1180.00",
+        ),
+        (
+            Some(MH_SELLER),
+            Some(KA_BUYER),
+            "1000",
+            "18",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "180.00",
+            "1180.00",
+        ),
         // Each half is rounded on its own: 2.5 % of 1.00 is 0.025 -> 0.03.
-        (Some(MH_SELLER), Some(MH_BUYER), "1", "5", Supply::IntraState, "0.03", "0.03", "0.00", "1.06"),
-        (Some(MH_SELLER), Some(KA_BUYER), "1", "5", Supply::InterState, "0.00", "0.00", "0.05", "1.05"),
-        (Some(MH_SELLER), Some(MH_BUYER), "1234.57", "12", Supply::IntraState, "74.07", "74.07", "0.00", "1382.71"),
-        (Some(MH_SELLER), Some(MH_BUYER), "1000", "0", Supply::IntraState, "0.00", "0.00", "0.00", "1000.00"),
+        (
+            Some(MH_SELLER),
+            Some(MH_BUYER),
+            "1",
+            "5",
+            Supply::IntraState,
+            "0.03",
+            "0.03",
+            "0.00",
+            "1.06",
+        ),
+        (
+            Some(MH_SELLER),
+            Some(KA_BUYER),
+            "1",
+            "5",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "0.05",
+            "1.05",
+        ),
+        (
+            Some(MH_SELLER),
+            Some(MH_BUYER),
+            "1234.57",
+            "12",
+            Supply::IntraState,
+            "74.07",
+            "74.07",
+            "0.00",
+            "1382.71",
+        ),
+        (
+            Some(MH_SELLER),
+            Some(MH_BUYER),
+            "1000",
+            "0",
+            Supply::IntraState,
+            "0.00",
+            "0.00",
+            "0.00",
+            "1000.00",
+        ),
         // A party without a GSTIN cannot show one state: IGST.
-        (None, Some(MH_BUYER), "1000", "5", Supply::InterState, "0.00", "0.00", "50.00", "1050.00"),
-        (Some(MH_SELLER), None, "1000", "5", Supply::InterState, "0.00", "0.00", "50.00", "1050.00"),
-        (None, None, "1000", "5", Supply::InterState, "0.00", "0.00", "50.00", "1050.00"),
+        (
+            None,
+            Some(MH_BUYER),
+            "1000",
+            "5",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "50.00",
+            "1050.00",
+        ),
+        (
+            Some(MH_SELLER),
+            None,
+            "1000",
+            "5",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "50.00",
+            "1050.00",
+        ),
+        (
+            None,
+            None,
+            "1000",
+            "5",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "50.00",
+            "1050.00",
+        ),
         // A GSTIN not starting with a state code is no proof of one state.
-        (Some("AB1234567890123"), Some("AB9999999999999"), "1000", "5", Supply::InterState, "0.00", "0.00", "50.00", "1050.00"),
+        (
+            Some("AB1234567890123"),
+            Some("AB9999999999999"),
+            "1000",
+            "5",
+            Supply::InterState,
+            "0.00",
+            "0.00",
+            "50.00",
+            "1050.00",
+        ),
         // Trimmed and case-insensitive.
-        (Some(" 27aapfu0939f1zv "), Some(MH_BUYER), "1000", "5", Supply::IntraState, "25.00", "25.00", "0.00", "1050.00"),
+        (
+            Some(" 27aapfu0939f1zv "),
+            Some(MH_BUYER),
+            "1000",
+            "5",
+            Supply::IntraState,
+            "25.00",
+            "25.00",
+            "0.00",
+            "1050.00",
+        ),
     ];
     for (seller, buyer, quantity, rate, supply, cgst, sgst, igst, total) in cases {
         let case = PriceInput {
@@ -193,7 +335,14 @@ fn each_commission_type_and_payer() {
     let lines = commission_lines(d("250000.00"), &all).unwrap();
     let got: Vec<(&str, &str, Option<String>, String)> = lines
         .iter()
-        .map(|l| (l.commission_type.as_str(), l.payer.as_str(), l.rate.map(|r| r.to_string()), l.amount.to_string()))
+        .map(|l| {
+            (
+                l.commission_type.as_str(),
+                l.payer.as_str(),
+                l.rate.map(|r| r.to_string()),
+                l.amount.to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -244,7 +393,10 @@ fn tiered_outside_every_tier_is_zero_before_the_clamp() {
     assert_eq!(commission_of(d("3000"), &tiered).unwrap(), (None, d("0.00")));
     tiered.min_amount = Some(m("50"));
     assert_eq!(commission_of(d("3000"), &tiered).unwrap(), (None, d("50.00")));
-    assert_eq!(commission_of(d("1500"), &tiered).unwrap(), (Some(d("1")), d("50.00")));
+    assert_eq!(
+        commission_of(d("1500"), &tiered).unwrap(),
+        (Some(d("1")), d("50.00"))
+    );
 }
 
 #[test]
@@ -264,7 +416,11 @@ fn min_and_max_clamp() {
         ("200000.00", "1000.00"),
     ];
     for (value, commission) in cases {
-        assert_eq!(commission_of(d(value), &clamped).unwrap().1.to_string(), commission, "{value}");
+        assert_eq!(
+            commission_of(d(value), &clamped).unwrap().1.to_string(),
+            commission,
+            "{value}"
+        );
     }
     let mut fixed = structure("FIXED", "BUYER");
     fixed.rate = Some(m("40"));

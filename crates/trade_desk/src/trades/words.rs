@@ -191,11 +191,17 @@ mod tests {
             ("21.07", "Rupees Twenty-One and Seven Paise Only"),
             ("100", "Rupees One Hundred Only"),
             ("101", "Rupees One Hundred One Only"),
-            ("999.99", "Rupees Nine Hundred Ninety-Nine and Ninety-Nine Paise Only"),
+            (
+                "999.99",
+                "Rupees Nine Hundred Ninety-Nine and Ninety-Nine Paise Only",
+            ),
             ("999.995", "Rupees One Thousand Only"),
             ("1000", "Rupees One Thousand Only"),
             ("15019", "Rupees Fifteen Thousand Nineteen Only"),
-            ("99999", "Rupees Ninety-Nine Thousand Nine Hundred Ninety-Nine Only"),
+            (
+                "99999",
+                "Rupees Ninety-Nine Thousand Nine Hundred Ninety-Nine Only",
+            ),
             ("100000", "Rupees One Lakh Only"),
             ("100001", "Rupees One Lakh One Only"),
             (
