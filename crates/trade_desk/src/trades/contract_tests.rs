@@ -105,6 +105,15 @@ fn the_note_carries_number_parties_total_and_words_as_text() {
     assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
     let (pages, text) = text_of(&pdf);
     assert_eq!(pages, 1);
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let embedded = doc.objects.values().any(|object| match object {
+        lopdf::Object::Dictionary(dict) => dict.has(b"FontFile2"),
+        _ => false,
+    });
+    assert!(
+        embedded,
+        "the font is embedded, not taken from the reader's system"
+    );
     for wanted in [
         "TRD-2026-000042",
         "24AAACR5055K1Z5",

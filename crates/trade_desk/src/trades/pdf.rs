@@ -96,8 +96,12 @@ impl Writer {
         }
     }
 
-    /// `text` with its left edge at `x` mm, on the current line.
+    /// `text` with its left edge at `x` mm, on the current line (nothing
+    /// for an empty text).
     pub fn text(&mut self, x: f32, size: f32, text: &str) {
+        if text.is_empty() {
+            return;
+        }
         self.marks.push(Mark::Text {
             x,
             y: self.y,
