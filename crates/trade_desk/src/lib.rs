@@ -1,8 +1,9 @@
 //! The trade desk: what sellers offer (availabilities) and what buyers
 //! need (requirements), checked against the catalogue's quality parameters
 //! by their codes, the partners' sides and capabilities and the risk
-//! prechecks; later reservations, trades and matching. No HTTP here: the
-//! server maps these services to `/api/v1/trade-desk`.
+//! prechecks; the money and the contract note of a trade ([`trades`]);
+//! later reservations and matching. No HTTP here: the server maps these
+//! services to `/api/v1/trade-desk`.
 
 pub mod acting;
 pub mod availabilities;
@@ -10,6 +11,7 @@ pub mod circular;
 pub mod quality;
 pub mod requirements;
 pub mod search;
+pub mod trades;
 
 /// The outbox topic of availability changes.
 pub const AVAILABILITY_TOPIC: &str = "availability-events";
