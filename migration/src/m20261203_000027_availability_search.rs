@@ -54,7 +54,12 @@ impl MigrationTrait for Migration {
             .query_all_raw(Statement::from_string(backend, "SELECT code, factor FROM units"))
             .await?
             .into_iter()
-            .map(|r| Ok((r.try_get::<String>("", "code")?, r.try_get::<String>("", "factor")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get::<String>("", "code")?,
+                    r.try_get::<String>("", "factor")?,
+                ))
+            })
             .collect::<Result<_, DbErr>>()?;
         let priced = db
             .query_all_raw(Statement::from_string(
@@ -109,7 +114,7 @@ mod tests {
 
     #[test]
     fn a_price_per_candy_becomes_a_price_per_kg() {
-        assert_eq!(per_base(610_000_000, "355.6222"), Some(1_715_301));
+        assert_eq!(per_base(610_000_000, "355.6222"), Some(1_715_303));
         assert_eq!(per_base(10_000, "1"), Some(10_000));
         assert_eq!(per_base(10_000, "0"), None);
     }

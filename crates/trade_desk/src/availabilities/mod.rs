@@ -100,7 +100,10 @@ pub fn value_of(base_quantity: Decimal, price: Option<Decimal>, price_factor: Op
 /// The price per base unit of `price` in a unit of `price_factor` base
 /// units, scaled by 10^4 (rounded half away from zero to 4 places); absent
 /// without either.
-pub fn base_price(price: Option<Decimal>, price_factor: Option<Decimal>) -> Result<Option<i64>, ServiceError> {
+pub fn base_price(
+    price: Option<Decimal>,
+    price_factor: Option<Decimal>,
+) -> Result<Option<i64>, ServiceError> {
     match (price, price_factor) {
         (Some(p), Some(f)) if !f.is_zero() => {
             let per = (p / f).round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);

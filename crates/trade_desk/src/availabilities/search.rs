@@ -232,7 +232,9 @@ impl<I: Infra> AvailabilityService<I> {
 
 /// Whether `row` still has at least `min_base` base units available.
 fn still_has(units: &Units, row: &availability::Model, min_base: Decimal) -> bool {
-    let Some(unit) = units.find(&row.unit) else { return false };
+    let Some(unit) = units.find(&row.unit) else {
+        return false;
+    };
     let available = infra::money::from_scaled(row.available_quantity);
     crate::requirements::rules::to_base(available, unit.factor) >= min_base
 }
