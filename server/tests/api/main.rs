@@ -26,5 +26,6 @@ mod risk_assessments;
 mod risk_exposure;
 mod sessions;
 mod trade_desk_availabilities;
+mod trade_desk_availability_search;
 mod trade_desk_requirement_reads;
 mod trade_desk_requirements;
