@@ -128,7 +128,11 @@ async fn the_search_over_http_keeps_restricted_and_linked_out_of_sight(t: TestIn
     let mut next = ranked.clone();
     next["cursor"] = first["next_cursor"].clone();
     let (_, rest) = json_of(app.post(SEARCH, Some(&buyer_token), &next).await).await;
-    assert_eq!(rest["items"][0]["availability"]["id"], json!(restricted), "{rest}");
+    assert_eq!(
+        rest["items"][0]["availability"]["id"],
+        json!(restricted),
+        "{rest}"
+    );
     assert!(
         (rest["items"][0]["parts"]["price"].as_f64().unwrap() - 0.5).abs() < 0.001,
         "{rest}"
@@ -155,7 +159,10 @@ async fn the_search_over_http_keeps_restricted_and_linked_out_of_sight(t: TestIn
         .await,
     )
     .await;
-    assert_eq!((status, refused["errors"][0]["field"].as_str()), (422, Some("radius_km")));
+    assert_eq!(
+        (status, refused["errors"][0]["field"].as_str()),
+        (422, Some("radius_km"))
+    );
     let (status, _) = json_of(app.post(SEARCH, None, &all).await).await;
     assert_eq!(status, 401);
 }
