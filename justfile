@@ -18,9 +18,9 @@ lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
 # Benchmarks on PostgreSQL + Redis: HTTP load, event delivery, and the Rust server against the
-# FastAPI peer (benches/peer/, driven by wrk), figures as ratios (docs/performance.md).
+# availability search, the FastAPI peer (benches/peer/, driven by wrk), figures as ratios (docs/performance.md).
 bench:
-    cargo bench -p server --bench http --bench events --bench peer
+    cargo bench -p server --bench http --bench events --bench search --bench peer
 
 # Start the local PostgreSQL and Redis when they are not answering.
 services-up:

@@ -22,7 +22,7 @@ use crate::helpers::{TestApp, create_admin, login, spawn_app};
 const PATH: &str = "/api/v1/trade-desk/availabilities";
 
 /// An approved trader able to buy and sell in India (ENTERPRISE tier), and its admin's access token.
-async fn trader(t: &TestInfra, n: u32) -> (Uuid, String) {
+pub(crate) async fn trader(t: &TestInfra, n: u32) -> (Uuid, String) {
     let id = t.partner_row().await;
     let update = Query::update()
         .table(Alias::new("partners"))

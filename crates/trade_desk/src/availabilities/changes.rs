@@ -156,6 +156,7 @@ impl<I: Infra> AvailabilityService<I> {
                 next.min_order_quantity = draft.min_order_quantity.map(scaled).transpose()?;
                 next.price = draft.price.map(scaled).transpose()?;
                 next.price_unit = draft.price_unit.clone();
+                next.base_price = super::base_price(draft.price, checked.price_factor)?;
                 next.delivery_term_id = draft.delivery_term_id;
                 next.delivery_from = draft.delivery_from;
                 next.delivery_to = draft.delivery_to;

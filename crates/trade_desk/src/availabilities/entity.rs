@@ -54,6 +54,8 @@ pub mod availability {
         pub price: Option<i64>,
         /// The unit the price is per.
         pub price_unit: Option<String>,
+        /// The price per base unit (rounded half away from zero to 4 places), for the search.
+        pub base_price: Option<i64>,
         /// A MATRIX's steps `[{code, from, to, adjustment}]`.
         pub price_matrix: Option<Json>,
         /// `{code: value}`.

@@ -37,6 +37,8 @@ pub mod place;
 pub mod readiness;
 pub mod reads;
 pub mod rules;
+pub mod search;
+pub mod search_input;
 pub mod similar;
 mod store;
 
@@ -54,6 +56,7 @@ use uuid::Uuid;
 
 pub use input::{AdHocAddress, AvailabilityChanges, NewAvailability, PriceStep, Reason};
 pub use model::{Availability, StoredPrecheck};
+pub use search_input::{AvailabilityHit, AvailabilityHits, AvailabilitySearch};
 pub use store::{approved, audience};
 
 use self::entity::availability;
@@ -91,6 +94,22 @@ pub fn value_of(base_quantity: Decimal, price: Option<Decimal>, price_factor: Op
     match (price, price_factor) {
         (Some(p), Some(f)) if !f.is_zero() => (base_quantity / f * p).round_dp(4),
         _ => Decimal::ZERO,
+    }
+}
+
+/// The price per base unit of `price` in a unit of `price_factor` base
+/// units, scaled by 10^4 (rounded half away from zero to 4 places); absent
+/// without either.
+pub fn base_price(
+    price: Option<Decimal>,
+    price_factor: Option<Decimal>,
+) -> Result<Option<i64>, ServiceError> {
+    match (price, price_factor) {
+        (Some(p), Some(f)) if !f.is_zero() => {
+            let per = (p / f).round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            scaled(per).map(Some)
+        }
+        _ => Ok(None),
     }
 }
 
@@ -279,6 +298,7 @@ async fn insert(
         price_type: draft.price_type.clone(),
         price: draft.price.map(scaled).transpose()?,
         price_unit: draft.price_unit.clone(),
+        base_price: base_price(draft.price, checked.price_factor)?,
         price_matrix: draft.price_matrix.as_ref().map(|m| json!(m)),
         quality: checked.quality.clone(),
         delivery_term_id: draft.delivery_term_id,

@@ -69,7 +69,7 @@ impl Candidate for Found {
 }
 
 /// The quality ranges of `input`, each code a parameter of the commodity (422 naming `quality.<code>`).
-fn ranges(
+pub(crate) fn ranges(
     v: &mut Validator,
     codes: &[String],
     input: &serde_json::Map<String, Value>,
@@ -111,7 +111,7 @@ fn ranges(
 }
 
 /// Unit `unit` when it measures `base` (422 naming `field` otherwise).
-fn converted(
+pub(crate) fn converted(
     v: &mut Validator,
     units: &Units,
     base: &str,

@@ -5,6 +5,7 @@
 //! real-time areas `availability-events` and `requirement-events`.
 
 pub mod availabilities;
+pub mod availability_reads;
 pub mod insights;
 pub mod requirement_reads;
 pub mod requirements;
@@ -88,6 +89,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = <requirements::RequirementsDoc as OpenApi>::openapi();
     document.merge(<requirement_reads::RequirementReadsDoc as OpenApi>::openapi());
     document.merge(<availabilities::AvailabilitiesDoc as OpenApi>::openapi());
+    document.merge(<availability_reads::AvailabilityReadsDoc as OpenApi>::openapi());
     document.merge(<insights::InsightsDoc as OpenApi>::openapi());
     document
 }
@@ -98,6 +100,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/trade-desk")
             .configure(requirement_reads::configure)
             .configure(requirements::configure)
+            .configure(availability_reads::configure)
             .configure(availabilities::configure)
             .configure(insights::configure),
     );

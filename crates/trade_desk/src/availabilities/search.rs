@@ -1,0 +1,240 @@
+//! The availability search: ACTIVE, unexpired availabilities visible to the
+//! caller (a partner's users: PUBLIC, or RESTRICTED listing their partner;
+//! staff: every visibility), of sellers not linked to the caller's partner
+//! (its own left out too), cut down in SQL by the indexes (commodity +
+//! status + state, `base_price`, the place's bounding box), the newest
+//! [`crate::search::WINDOW`] ranked by [`crate::search`]. A minimum
+//! quantity is cut in SQL by the total base quantity and checked exactly
+//! on what is still available.
+
+use chrono::{DateTime, Utc};
+use infra::service_error::require;
+use infra::{Actor, Infra, ServiceError, Validator};
+use rust_decimal::Decimal;
+use sea_orm::sea_query::Query;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use settings::commodities::entity::{commodity, parameter};
+use settings::commodities::units::Units;
+use settings::locations::regions::{Region, STATES, canonical};
+use uuid::Uuid;
+
+use super::entity::{allowed_buyer, availability};
+use super::rules::PRICE_TYPES;
+use super::search_input::{AvailabilityHit, AvailabilityHits, AvailabilitySearch};
+use super::{AvailabilityService, store};
+use crate::AVAILABILITY_READ;
+use crate::requirements::precheck::per_base_unit;
+use crate::requirements::search::{converted, ranges};
+use crate::requirements::{scaled, upper};
+use crate::search::cursor::Cursor;
+use crate::search::geo::{BoundingBox, Point};
+use crate::search::{Candidate, Criteria, exclude_linked, near, page_size, rank};
+
+/// An availability as a search candidate.
+struct Found {
+    row: availability::Model,
+    places: Vec<Point>,
+}
+
+impl Candidate for Found {
+    fn id(&self) -> Uuid {
+        self.row.id
+    }
+    fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    fn owner(&self) -> Uuid {
+        self.row.seller_partner_id
+    }
+    fn quality_value(&self, code: &str) -> Option<Decimal> {
+        self.row.quality.get(code).and_then(crate::quality::number)
+    }
+    fn base_price(&self) -> Option<Decimal> {
+        self.row.base_price.map(infra::money::from_scaled)
+    }
+    fn places(&self) -> &[Point] {
+        &self.places
+    }
+}
+
+/// The state codes of `region`.
+fn states_of(region: Region) -> Vec<&'static str> {
+    STATES
+        .iter()
+        .filter(|(_, _, r)| *r == region)
+        .map(|(code, _, _)| *code)
+        .collect()
+}
+
+impl<I: Infra> AvailabilityService<I> {
+    /// Searches availabilities (see the module documentation), best first.
+    /// Capability: AVAILABILITY_READ. Every bad filter is a 422 naming it.
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        input: AvailabilitySearch,
+    ) -> Result<AvailabilityHits, ServiceError> {
+        require(actor, AVAILABILITY_READ)?;
+        let db = self.infra.db();
+        let units = Units::load(&self.infra).await?;
+        let mut v = Validator::new();
+        let limit = page_size(input.limit);
+        let after = input.cursor.as_deref().map(Cursor::decode).transpose();
+        let circle = near(input.lat, input.lng, input.radius_km);
+        let found = commodity::Entity::find_by_id(input.commodity_id).one(db).await?;
+        let Some(commodity) = found.filter(|c| c.is_active && c.deleted_at.is_none()) else {
+            return Err(ServiceError::field("commodity_id", "is not an active commodity"));
+        };
+        let (limit, after, circle) = (limit?, after?, circle?);
+        let codes: Vec<String> = parameter::Entity::find()
+            .filter(parameter::Column::CommodityId.eq(commodity.id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|p| crate::quality::Spec::from(p).code)
+            .collect();
+        let quality = ranges(&mut v, &codes, &input.quality.unwrap_or_default());
+        let price_unit = upper(input.price_unit).unwrap_or(commodity.rate_unit.clone());
+        let price_unit = converted(&mut v, &units, &commodity.base_unit, "price_unit", &price_unit);
+        let per_base = |p: Option<infra::Money>| {
+            let unit = price_unit.as_ref()?;
+            per_base_unit(&units, p?.value(), &unit.code)
+        };
+        let (preferred_price, max_price) = (per_base(input.preferred_price), per_base(input.max_price));
+        if let (Some(p), Some(m)) = (preferred_price, max_price) {
+            v.check(p <= m, "preferred_price", "must not be above max_price");
+        }
+        let unit = upper(input.unit).unwrap_or(commodity.trade_unit.clone());
+        let unit = converted(&mut v, &units, &commodity.base_unit, "unit", &unit);
+        let min_base = match (input.min_quantity, &unit) {
+            (Some(q), Some(u)) => Some(crate::requirements::rules::to_base(q.value(), u.factor)),
+            _ => None,
+        };
+        let price_type = upper(input.price_type);
+        if let Some(p) = &price_type {
+            v.check(
+                PRICE_TYPES.contains(&p.as_str()),
+                "price_type",
+                "must be FIXED, MATRIX, NEGOTIABLE or SPOT",
+            );
+        }
+        let region = upper(input.region);
+        let region = region.and_then(|r| {
+            let parsed = Region::parse(&r).filter(|r| *r != Region::Unknown);
+            v.check(
+                parsed.is_some(),
+                "region",
+                "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST",
+            );
+            parsed
+        });
+        v.finish()?;
+
+        let now = self.infra.clock().now();
+        let mut query = availability::Entity::find()
+            .filter(availability::Column::CommodityId.eq(commodity.id))
+            .filter(availability::Column::Status.eq("ACTIVE"))
+            .filter(availability::Column::ExpiresAt.gt(now));
+        if let Some(s) = upper(input.state) {
+            query = query.filter(availability::Column::StateCode.eq(canonical(&s)));
+        }
+        if let Some(r) = region {
+            query = query.filter(availability::Column::StateCode.is_in(states_of(r)));
+        }
+        if let Some(variety) = input.variety_id {
+            query = query.filter(availability::Column::VarietyId.eq(variety));
+        }
+        if let Some(partner) = actor.partner_id {
+            let listed = Query::select()
+                .column(allowed_buyer::Column::AvailabilityId)
+                .from(allowed_buyer::Entity)
+                .and_where(allowed_buyer::Column::PartnerId.eq(partner))
+                .to_owned();
+            let restricted = Condition::all()
+                .add(availability::Column::Visibility.eq("RESTRICTED"))
+                .add(availability::Column::Id.in_subquery(listed));
+            query = query
+                .filter(availability::Column::SellerPartnerId.ne(partner))
+                .filter(
+                    Condition::any()
+                        .add(availability::Column::Visibility.eq("PUBLIC"))
+                        .add(restricted),
+                );
+        }
+        if let Some(p) = price_type {
+            query = query.filter(availability::Column::PriceType.eq(p));
+        }
+        if let Some(q) = min_base {
+            query = query.filter(availability::Column::BaseQuantity.gte(scaled(q)?));
+        }
+        if let Some(m) = max_price {
+            let within = Condition::any()
+                .add(availability::Column::BasePrice.is_null())
+                .add(availability::Column::BasePrice.lte(scaled(m)?));
+            query = query.filter(within);
+        }
+        if let Some(c) = circle {
+            let b = BoundingBox::around(c.point, c.radius_km);
+            query = query
+                .filter(availability::Column::Latitude.between(b.min_lat, b.max_lat))
+                .filter(availability::Column::Longitude.between(b.min_lng, b.max_lng));
+        }
+        let rows = query
+            .order_by_desc(availability::Column::CreatedAt)
+            .order_by_desc(availability::Column::Id)
+            .limit(crate::search::WINDOW)
+            .all(db)
+            .await?;
+
+        let mut candidates: Vec<Found> = rows
+            .into_iter()
+            .filter(|row| min_base.is_none_or(|min| still_has(&units, row, min)))
+            .map(|row| {
+                let places = match (row.latitude, row.longitude) {
+                    (Some(lat), Some(lng)) => vec![Point { lat, lng }],
+                    _ => Vec::new(),
+                };
+                Found { row, places }
+            })
+            .collect();
+        if let Some(partner) = actor.partner_id {
+            candidates = exclude_linked(db, partner, candidates).await?;
+        }
+        let criteria = Criteria {
+            quality,
+            preferred_price,
+            max_price,
+            near: circle,
+        };
+        let ranked = rank(candidates, &criteria, after.as_ref(), limit);
+        let (scores, rows): (Vec<_>, Vec<_>) = ranked
+            .items
+            .into_iter()
+            .map(|s| ((s.score, s.parts, s.distance_km), s.item.row))
+            .unzip();
+        let views = store::views(db, rows).await?;
+        let items = views
+            .into_iter()
+            .zip(scores)
+            .map(|(availability, (score, parts, distance_km))| AvailabilityHit {
+                availability,
+                score,
+                parts,
+                distance_km,
+            })
+            .collect();
+        Ok(AvailabilityHits {
+            items,
+            next_cursor: ranked.next_cursor,
+        })
+    }
+}
+
+/// Whether `row` still has at least `min_base` base units available.
+fn still_has(units: &Units, row: &availability::Model, min_base: Decimal) -> bool {
+    let Some(unit) = units.find(&row.unit) else {
+        return false;
+    };
+    let available = infra::money::from_scaled(row.available_quantity);
+    crate::requirements::rules::to_base(available, unit.factor) >= min_base
+}
