@@ -38,7 +38,7 @@ pub mod readiness;
 pub mod reads;
 pub mod rules;
 pub mod similar;
-mod store;
+pub(crate) mod store;
 
 use chrono::Duration;
 use infra::service_error::require;
