@@ -8,4 +8,5 @@ mod availabilities;
 mod availability_market;
 mod availability_reads;
 mod requirements;
+mod reservations;
 mod support;
