@@ -28,3 +28,4 @@ mod sessions;
 mod trade_desk_requirement_reads;
 mod trade_desk_availabilities;
 mod trade_desk_requirements;
+mod trade_desk_reservations;
