@@ -25,7 +25,7 @@ mod relay;
 mod risk_assessments;
 mod risk_exposure;
 mod sessions;
-mod trade_desk_requirement_reads;
 mod trade_desk_availabilities;
+mod trade_desk_requirement_reads;
 mod trade_desk_requirements;
 mod trade_desk_reservations;

@@ -57,7 +57,9 @@ pub(crate) async fn json_of(response: reqwest::Response) -> (u16, Value) {
 }
 
 /// A WebSocket following `channel`.
-pub(crate) struct Socket(tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>);
+pub(crate) struct Socket(
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+);
 
 impl Socket {
     pub(crate) async fn follow(app: &TestApp, token: &str, channel: &str) -> Self {

@@ -63,7 +63,11 @@ async fn reservations_over_http(t: TestInfra) {
     let (status, made) = json_of(app.post(OFFERS, Some(&seller), &offer).await).await;
     assert_eq!(status, 201, "{made}");
     let offer_at = format!("{OFFERS}/{}", made["id"].as_str().unwrap());
-    let (status, _) = json_of(app.post(&format!("{offer_at}/approve"), Some(&admin), &json!({})).await).await;
+    let (status, _) = json_of(
+        app.post(&format!("{offer_at}/approve"), Some(&admin), &json!({}))
+            .await,
+    )
+    .await;
     assert_eq!(status, 200);
     let reserve_at = format!("{offer_at}/reservations");
 
@@ -77,10 +81,21 @@ async fn reservations_over_http(t: TestInfra) {
         (json!({"quantity": "100", "unit": "KG"}), 422, "validation_failed"),
     ] {
         let (got, problem) = json_of(app.post(&reserve_at, Some(&buyer), &body).await).await;
-        assert_eq!((got, problem["code"].as_str()), (status, Some(code)), "{body}: {problem}");
+        assert_eq!(
+            (got, problem["code"].as_str()),
+            (status, Some(code)),
+            "{body}: {problem}"
+        );
     }
-    let (status, problem) = json_of(app.post(&reserve_at, Some(&admin), &json!({"quantity": "1"})).await).await;
-    assert_eq!((status, problem["errors"][0]["field"].as_str()), (422, Some("buyer_partner_id")));
+    let (status, problem) = json_of(
+        app.post(&reserve_at, Some(&admin), &json!({"quantity": "1"}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (status, problem["errors"][0]["field"].as_str()),
+        (422, Some("buyer_partner_id"))
+    );
 
     let created = app
         .post(&reserve_at, Some(&buyer), &json!({"quantity": "10", "hours": 12}))
@@ -90,37 +105,68 @@ async fn reservations_over_http(t: TestInfra) {
     assert_eq!(created.headers()["etag"].to_str().unwrap(), "\"1\"");
     let (_, held) = json_of(created).await;
     assert_eq!(location, format!("{PATH}/{}", held["id"].as_str().unwrap()));
-    assert_eq!((held["status"].as_str(), held["value"].as_str()), (Some("ACTIVE"), Some("610000")));
+    assert_eq!(
+        (held["status"].as_str(), held["value"].as_str()),
+        (Some("ACTIVE"), Some("610000"))
+    );
     let read = app.get_with(&offer_at, &buyer).await;
-    assert_eq!(read.headers()["etag"].to_str().unwrap(), "\"3\"", "the availability's version bumped");
+    assert_eq!(
+        read.headers()["etag"].to_str().unwrap(),
+        "\"3\"",
+        "the availability's version bumped"
+    );
     let (_, now) = json_of(read).await;
-    assert_eq!((now["available_quantity"].as_str(), now["reserved_quantity"].as_str()), (Some("90"), Some("10")));
+    assert_eq!(
+        (
+            now["available_quantity"].as_str(),
+            now["reserved_quantity"].as_str()
+        ),
+        (Some("90"), Some("10"))
+    );
     assert_eq!(buyer_socket.next_availability().await.0, "QuantityReserved");
 
     for (token, status) in [(&buyer, 200), (&seller, 200), (&admin, 200), (&stranger, 404)] {
         assert_eq!(app.get_with(&location, token).await.status(), status);
     }
-    let (status, page) = json_of(app.get_with(&format!("{PATH}?side=seller&status=ACTIVE"), &seller).await).await;
+    let (status, page) = json_of(
+        app.get_with(&format!("{PATH}?side=seller&status=ACTIVE"), &seller)
+            .await,
+    )
+    .await;
     assert_eq!((status, page["items"].as_array().unwrap().len()), (200, 1));
     let (status, page) = json_of(app.get_with(&format!("{PATH}?side=seller"), &buyer).await).await;
-    assert_eq!((status, page["items"].as_array().unwrap().len()), (200, 0), "the buyer sells none");
+    assert_eq!(
+        (status, page["items"].as_array().unwrap().len()),
+        (200, 0),
+        "the buyer sells none"
+    );
     let (status, _) = json_of(app.get_with(&format!("{PATH}?side=any"), &buyer).await).await;
     assert_eq!(status, 422);
 
     let release = format!("{location}/release");
     let (status, part) = json_of(app.post(&release, Some(&buyer), &json!({"quantity": "4"})).await).await;
-    assert_eq!((status, part["active_quantity"].as_str()), (200, Some("6")), "{part}");
+    assert_eq!(
+        (status, part["active_quantity"].as_str()),
+        (200, Some("6")),
+        "{part}"
+    );
     assert_eq!(part["released_value"], "244000");
     let (status, problem) = json_of(app.post(&release, Some(&seller), &json!({})).await).await;
     assert_eq!((status, problem["code"].as_str()), (403, Some("out_of_scope")));
     let (status, done) = json_of(app.post(&release, Some(&buyer), &json!({})).await).await;
     assert_eq!((status, done["status"].as_str()), (200, Some("RELEASED")));
     let (status, problem) = json_of(app.post(&release, Some(&buyer), &json!({})).await).await;
-    assert_eq!((status, problem["code"].as_str()), (409, Some("reservation_not_active")));
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("reservation_not_active"))
+    );
     assert_eq!(buyer_socket.next_availability().await.0, "QuantityReleased");
     assert_eq!(buyer_socket.next_availability().await.0, "QuantityReleased");
     let quiet = tokio::time::timeout(Duration::from_millis(1500), stranger_socket.next_availability()).await;
-    assert!(quiet.is_err(), "a stranger does not see another's reservations: {quiet:?}");
+    assert!(
+        quiet.is_err(),
+        "a stranger does not see another's reservations: {quiet:?}"
+    );
     let (utilised, _) = risk::exposure::view::totals(t.db(), buyer_id).await.unwrap();
     assert_eq!(utilised, 0, "the whole value came back");
 }

@@ -144,7 +144,10 @@ async fn reserve_in(
         return Err(ServiceError::NotFound("availability").into());
     }
     if offer.status != "ACTIVE" {
-        let message = format!("the availability is {}: only an ACTIVE one is reserved", offer.status);
+        let message = format!(
+            "the availability is {}: only an ACTIVE one is reserved",
+            offer.status
+        );
         return Err(ServiceError::conflict("availability_not_active", message).into());
     }
     let base = commodity::Entity::find_by_id(offer.commodity_id)
@@ -158,7 +161,11 @@ async fn reserve_in(
     if let Some(min) = offer.min_order_quantity
         && held_scaled < min
     {
-        let message = format!("is under the minimum order of {} {}", Quantity::from_scaled(min), offer.unit);
+        let message = format!(
+            "is under the minimum order of {} {}",
+            Quantity::from_scaled(min),
+            offer.unit
+        );
         return Err(ServiceError::field("quantity", &message).into());
     }
     if !offer.allow_partial && held_scaled != offer.total_quantity {
@@ -170,7 +177,9 @@ async fn reserve_in(
         return Err(ServiceError::field("quantity", &message).into());
     }
     if let Some(requirement_id) = input.requirement_id {
-        let found = requirement::Entity::find_by_id(requirement_id).one(tx.db()).await?;
+        let found = requirement::Entity::find_by_id(requirement_id)
+            .one(tx.db())
+            .await?;
         let fits = found.is_some_and(|r| r.buyer_partner_id == buyer && r.commodity_id == offer.commodity_id);
         if !fits {
             let message = "is not a requirement of the buyer for this commodity";
@@ -183,12 +192,24 @@ async fn reserve_in(
         let reasons: Vec<String> = link
             .reasons
             .iter()
-            .map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+            .map(|r| {
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            })
             .collect();
-        let message = format!("the buyer and the seller are linked ({}): they do not trade", reasons.join(", "));
+        let message = format!(
+            "the buyer and the seller are linked ({}): they do not trade",
+            reasons.join(", ")
+        );
         return Err(ServiceError::conflict("party_linked", message).into());
     }
-    let price_factor = offer.price_unit.as_deref().and_then(|u| units.find(u)).map(|u| u.factor);
+    let price_factor = offer
+        .price_unit
+        .as_deref()
+        .and_then(|u| units.find(u))
+        .map(|u| u.factor);
     let own_factor = units.find(&offer.unit).map_or(Decimal::ONE, |u| u.factor);
     let price = offer.price.map(infra::money::from_scaled);
     let value = value_of(held * own_factor, price, price_factor);
@@ -199,7 +220,10 @@ async fn reserve_in(
         .ok_or(ServiceError::NotFound("partner"))?;
     let precheck = risk::precheck::buyer(&standing, value);
     if precheck.status == risk::precheck::Status::Fail {
-        let message = format!("the buyer precheck fails (score {}): {}", precheck.score, precheck.recommendation);
+        let message = format!(
+            "the buyer precheck fails (score {}): {}",
+            precheck.score, precheck.recommendation
+        );
         return Err(ServiceError::conflict("buyer_precheck_failed", message).into());
     }
     let offer = moves::take(tx, id, held_scaled).await?;
@@ -241,6 +265,14 @@ async fn reserve_in(
     }
     let view = Reservation::of(row, offer.version);
     let extra = json!({ "precheck": { "score": precheck.score, "status": precheck.status.as_str() } });
-    moves::record(tx, events::QUANTITY_RESERVED, "reservation.create", &offer, &view, extra).await?;
+    moves::record(
+        tx,
+        events::QUANTITY_RESERVED,
+        "reservation.create",
+        &offer,
+        &view,
+        extra,
+    )
+    .await?;
     Ok(view)
 }

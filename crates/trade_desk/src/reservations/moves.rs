@@ -30,12 +30,22 @@ pub const NOT_ACTIVE: &str = "reservation_not_active";
 /// available); the status becomes RESERVED when nothing is left available.
 /// Zero rows changed is 409 `availability_not_active` (naming the status)
 /// or 409 `insufficient_quantity` (naming what is available).
-pub(super) async fn take(tx: &WriteTx, id: uuid::Uuid, quantity: i64) -> Result<availability::Model, ServiceError> {
+pub(super) async fn take(
+    tx: &WriteTx,
+    id: uuid::Uuid,
+    quantity: i64,
+) -> Result<availability::Model, ServiceError> {
     use availability::Column as A;
-    let status = Expr::case(Expr::col(A::AvailableQuantity).sub(quantity).eq(0), Expr::value("RESERVED"))
-        .finally(Expr::value("ACTIVE"));
+    let status = Expr::case(
+        Expr::col(A::AvailableQuantity).sub(quantity).eq(0),
+        Expr::value("RESERVED"),
+    )
+    .finally(Expr::value("ACTIVE"));
     let done = availability::Entity::update_many()
-        .col_expr(A::AvailableQuantity, Expr::col(A::AvailableQuantity).sub(quantity))
+        .col_expr(
+            A::AvailableQuantity,
+            Expr::col(A::AvailableQuantity).sub(quantity),
+        )
         .col_expr(A::ReservedQuantity, Expr::col(A::ReservedQuantity).add(quantity))
         .col_expr(A::Status, status.into())
         .col_expr(A::Version, Expr::col(A::Version).add(1))
@@ -55,7 +65,10 @@ pub(super) async fn take(tx: &WriteTx, id: uuid::Uuid, quantity: i64) -> Result<
     if row.status != "ACTIVE" {
         return Err(ServiceError::conflict(
             "availability_not_active",
-            format!("the availability is {}: only an ACTIVE one is reserved", row.status),
+            format!(
+                "the availability is {}: only an ACTIVE one is reserved",
+                row.status
+            ),
         ));
     }
     Err(ServiceError::conflict(
@@ -76,7 +89,10 @@ async fn give_back(tx: &WriteTx, id: uuid::Uuid, quantity: i64) -> Result<availa
     let status =
         Expr::case(Expr::col(A::Status).eq("RESERVED"), Expr::value("ACTIVE")).finally(Expr::col(A::Status));
     let done = availability::Entity::update_many()
-        .col_expr(A::AvailableQuantity, Expr::col(A::AvailableQuantity).add(quantity))
+        .col_expr(
+            A::AvailableQuantity,
+            Expr::col(A::AvailableQuantity).add(quantity),
+        )
         .col_expr(A::ReservedQuantity, Expr::col(A::ReservedQuantity).sub(quantity))
         .col_expr(A::Status, status.into())
         .col_expr(A::Version, Expr::col(A::Version).add(1))
@@ -86,7 +102,10 @@ async fn give_back(tx: &WriteTx, id: uuid::Uuid, quantity: i64) -> Result<availa
         .exec(tx.db())
         .await?;
     if done.rows_affected != 1 {
-        return Err(InfraError::Invariant("an active reservation's quantity is reserved on its availability").into());
+        return Err(InfraError::Invariant(
+            "an active reservation's quantity is reserved on its availability",
+        )
+        .into());
     }
     availability::Entity::find_by_id(id)
         .one(tx.db())
@@ -209,9 +228,23 @@ pub(super) async fn record(
     if let (Some(map), Value::Object(extra)) = (payload.as_object_mut(), extra) {
         map.extend(extra);
     }
-    let new = NewEvent::new(AVAILABILITY_TOPIC, event, "availability", offer.id, offer.version, &payload)?
-        .for_partners([view.buyer_partner_id, view.seller_partner_id]);
+    let new = NewEvent::new(
+        AVAILABILITY_TOPIC,
+        event,
+        "availability",
+        offer.id,
+        offer.version,
+        &payload,
+    )?
+    .for_partners([view.buyer_partner_id, view.seller_partner_id]);
     tx.emit(new).await?;
-    let change = Change::new(AVAILABILITY_TOPIC, event, action, "availability", offer.id, offer.version);
+    let change = Change::new(
+        AVAILABILITY_TOPIC,
+        event,
+        action,
+        "availability",
+        offer.id,
+        offer.version,
+    );
     record_unchanged(tx, change, payload).await
 }

@@ -70,7 +70,9 @@ impl<I: Infra> ReservationService<I> {
             (Some(own), None) => Some(own),
             (Some(own), Some(named)) if named == own => Some(own),
             (Some(_), Some(_)) => {
-                return Err(ServiceError::OutOfScope("a partner's user reads its own reservations"));
+                return Err(ServiceError::OutOfScope(
+                    "a partner's user reads its own reservations",
+                ));
             }
             (None, named) => named,
         };

@@ -41,12 +41,17 @@ impl<I: Infra> ReservationService<I> {
                     && row.buyer_partner_id != own
                 {
                     if row.seller_partner_id == own {
-                        return Err(ServiceError::OutOfScope("only the buyer releases its reservation").into());
+                        return Err(
+                            ServiceError::OutOfScope("only the buyer releases its reservation").into(),
+                        );
                     }
                     return Err(ServiceError::NotFound("reservation").into());
                 }
                 if row.status != "ACTIVE" {
-                    let message = format!("the reservation is {}: only an ACTIVE one is released", row.status);
+                    let message = format!(
+                        "the reservation is {}: only an ACTIVE one is released",
+                        row.status
+                    );
                     return Err(ServiceError::conflict(NOT_ACTIVE, message).into());
                 }
                 let held = row.held_quantity - row.released_quantity;

@@ -1,12 +1,12 @@
 //! Integration tests of the trade desk crate, each on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests fail loudly by design
 
-mod reads_support;
-mod requirement_reads;
-mod requirement_search;
 mod availabilities;
 mod availability_market;
 mod availability_reads;
+mod reads_support;
+mod requirement_reads;
+mod requirement_search;
 mod requirements;
 mod reservations;
 mod support;

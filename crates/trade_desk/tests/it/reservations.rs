@@ -41,13 +41,21 @@ async fn market(t: &TestInfra, quantity: &str) -> (Uuid, Uuid, Uuid) {
     let yard = place(t, "Rajkot", "GJ").await;
     let mut input = offer(cotton.id, yard);
     input.quantity = quantity.parse().unwrap();
-    let made = offers(t).create(&user_of(seller, SELL), input).await.unwrap().value;
+    let made = offers(t)
+        .create(&user_of(seller, SELL), input)
+        .await
+        .unwrap()
+        .value;
     assert_eq!(made.status, "ACTIVE", "auto-approved");
     (seller, buyer, made.id)
 }
 
 async fn row(t: &TestInfra, id: Uuid) -> availability::Model {
-    availability::Entity::find_by_id(id).one(t.db()).await.unwrap().unwrap()
+    availability::Entity::find_by_id(id)
+        .one(t.db())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 /// The buyer's utilised total and the sum of its ledger entries (scaled).
@@ -77,7 +85,11 @@ async fn active_sums(t: &TestInfra, offer: Uuid) -> (i64, i64) {
 }
 
 async fn concurrent_reservations_never_oversell(t: TestInfra) {
-    let n: usize = if t.backend() == infra::testing::Backend::Postgres { 200 } else { 50 };
+    let n: usize = if t.backend() == infra::testing::Backend::Postgres {
+        200
+    } else {
+        50
+    };
     let total = n * 3 / 5;
     let (_, buyer, id) = market(&t, &total.to_string()).await;
     let service = Arc::new(reservations(&t));
@@ -103,12 +115,19 @@ async fn concurrent_reservations_never_oversell(t: TestInfra) {
     assert_eq!((after.available_quantity, after.status.as_str()), (0, "RESERVED"));
     assert_eq!(after.reserved_quantity, total as i64 * 10_000);
     let (held, value) = active_sums(&t, id).await;
-    assert_eq!(held, after.reserved_quantity, "reserved is the active reservations' sum");
+    assert_eq!(
+        held, after.reserved_quantity,
+        "reserved is the active reservations' sum"
+    );
     let (utilised, entries) = ledger(&t, buyer).await;
     assert_eq!(utilised, entries, "utilised is the ledger's sum");
     assert_eq!(utilised, value, "and the active reservations' value");
     assert_eq!(utilised, total as i64 * 61_000 * 10_000);
-    assert_eq!(after.version, 1 + total as i64, "each reservation bumps the version once");
+    assert_eq!(
+        after.version,
+        1 + total as i64,
+        "each reservation bumps the version once"
+    );
 }
 
 async fn releases_give_back_the_exact_value(t: TestInfra) {
@@ -118,7 +137,10 @@ async fn releases_give_back_the_exact_value(t: TestInfra) {
     let mut input = ask("3");
     input.hours = Some(48);
     let held = service.reserve(&me, id, input).await.unwrap().value;
-    assert_eq!((held.status.as_str(), held.value.to_string().as_str()), ("ACTIVE", "183000"));
+    assert_eq!(
+        (held.status.as_str(), held.value.to_string().as_str()),
+        ("ACTIVE", "183000")
+    );
     assert_eq!(held.expires_at - held.created_at, Duration::hours(48));
     assert_eq!(held.availability_version, 2);
     assert_eq!(row(&t, id).await.available_quantity, 97 * 10_000);
@@ -142,30 +164,64 @@ async fn releases_give_back_the_exact_value(t: TestInfra) {
     let stranger = trader(&t).await;
     let e = service.get(&user_of(stranger, BUY), held.id).await.unwrap_err();
     assert_eq!(e.code(), "not_found");
-    assert_eq!(service.get(&user_of(seller, BUY), held.id).await.unwrap().id, held.id);
-    let done = service.release(&me, held.id, Release::default()).await.unwrap().value;
-    assert_eq!((done.status.as_str(), done.released_value.to_string().as_str()), ("RELEASED", "183000"));
-    let e = service.release(&me, held.id, Release::default()).await.unwrap_err();
+    assert_eq!(
+        service.get(&user_of(seller, BUY), held.id).await.unwrap().id,
+        held.id
+    );
+    let done = service
+        .release(&me, held.id, Release::default())
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(
+        (done.status.as_str(), done.released_value.to_string().as_str()),
+        ("RELEASED", "183000")
+    );
+    let e = service
+        .release(&me, held.id, Release::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "reservation_not_active");
     let offer = row(&t, id).await;
-    assert_eq!((offer.available_quantity, offer.reserved_quantity), (100 * 10_000, 0));
+    assert_eq!(
+        (offer.available_quantity, offer.reserved_quantity),
+        (100 * 10_000, 0)
+    );
     assert_eq!(ledger(&t, buyer).await, (0, 0));
     let reserved = events(&t, "QuantityReserved").await;
     let released = events(&t, "QuantityReleased").await;
     assert_eq!((reserved.len(), released.len()), (1, 2));
     assert_eq!(released[1]["reservation"]["status"], "RELEASED");
     let page = service
-        .list(&me, Some("buyer".into()), None, Some("released".into()), infra::PageRequest::default())
+        .list(
+            &me,
+            Some("buyer".into()),
+            None,
+            Some("released".into()),
+            infra::PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(page.items.len(), 1);
     let sold = service
-        .list(&user_of(seller, BUY), Some("seller".into()), None, None, infra::PageRequest::default())
+        .list(
+            &user_of(seller, BUY),
+            Some("seller".into()),
+            None,
+            None,
+            infra::PageRequest::default(),
+        )
         .await
         .unwrap();
     assert_eq!(sold.items.len(), 1);
     let e = service
-        .list(&me, Some("both".into()), None, None, infra::PageRequest::default())
+        .list(
+            &me,
+            Some("both".into()),
+            None,
+            None,
+            infra::PageRequest::default(),
+        )
         .await
         .unwrap_err();
     assert_eq!(fields(&e), ["side"]);
@@ -178,7 +234,10 @@ async fn units_convert_exactly_or_are_refused(t: TestInfra) {
     let mut kg = ask("711.2444");
     kg.unit = Some("kg".into());
     let held = service.reserve(&me, id, kg).await.unwrap().value;
-    assert_eq!((held.held_quantity.to_string().as_str(), held.held_unit.as_str()), ("2", "CANDY"));
+    assert_eq!(
+        (held.held_quantity.to_string().as_str(), held.held_unit.as_str()),
+        ("2", "CANDY")
+    );
     assert_eq!(held.unit, "KG");
     let mut inexact = ask("100");
     inexact.unit = Some("KG".into());
@@ -212,7 +271,10 @@ async fn a_release_racing_the_expiry_ends_one_way(t: TestInfra) {
     let ways = events(&t, "QuantityReleased").await.len() + events(&t, "ReservationExpired").await.len();
     assert_eq!(ways, 1, "exactly one of the two");
     let offer = row(&t, id).await;
-    assert_eq!((offer.available_quantity, offer.reserved_quantity), (100 * 10_000, 0));
+    assert_eq!(
+        (offer.available_quantity, offer.reserved_quantity),
+        (100 * 10_000, 0)
+    );
     assert_eq!(ledger(&t, buyer).await.0, 0);
     let (utilised, entries) = ledger(&t, buyer).await;
     assert_eq!(utilised, entries);
@@ -224,10 +286,24 @@ async fn performance(t: &TestInfra, id: Uuid, rating_tenths: i32, payment: i32) 
     let insert = Query::insert()
         .into_table(Alias::new("risk_performance"))
         .columns(
-            ["partner_id", "rating_tenths", "delivery_score", "payment_score", "created_at", "updated_at"]
-                .map(Alias::new),
+            [
+                "partner_id",
+                "rating_tenths",
+                "delivery_score",
+                "payment_score",
+                "created_at",
+                "updated_at",
+            ]
+            .map(Alias::new),
         )
-        .values_panic([id.into(), rating_tenths.into(), 90i32.into(), payment.into(), now.into(), now.into()])
+        .values_panic([
+            id.into(),
+            rating_tenths.into(),
+            90i32.into(),
+            payment.into(),
+            now.into(),
+            now.into(),
+        ])
         .to_owned();
     t.db().execute(&insert).await.unwrap();
 }
@@ -238,17 +314,29 @@ async fn every_refusal_has_its_code(t: TestInfra) {
     let me = user_of(buyer, BUY);
     let mut long = ask("1");
     long.hours = Some(169);
-    assert_eq!(fields(&service.reserve(&me, id, long).await.unwrap_err()), ["hours"]);
-    assert_eq!(fields(&service.reserve(&me, id, ask("0")).await.unwrap_err()), ["quantity"]);
+    assert_eq!(
+        fields(&service.reserve(&me, id, long).await.unwrap_err()),
+        ["hours"]
+    );
+    assert_eq!(
+        fields(&service.reserve(&me, id, ask("0")).await.unwrap_err()),
+        ["quantity"]
+    );
     let e = service.reserve(&staff(BUY), id, ask("1")).await.unwrap_err();
     assert_eq!(fields(&e), ["buyer_partner_id"], "staff name the buyer");
     let e = service.reserve(&me, id, ask("101")).await.unwrap_err();
     assert_eq!(e.code(), "insufficient_quantity");
-    let e = service.reserve(&user_of(buyer, &["AVAILABILITY_READ"]), id, ask("1")).await.unwrap_err();
+    let e = service
+        .reserve(&user_of(buyer, &["AVAILABILITY_READ"]), id, ask("1"))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "capability_missing");
     let mut foreign = ask("1");
     foreign.requirement_id = Some(Uuid::now_v7());
-    assert_eq!(fields(&service.reserve(&me, id, foreign).await.unwrap_err()), ["requirement_id"]);
+    assert_eq!(
+        fields(&service.reserve(&me, id, foreign).await.unwrap_err()),
+        ["requirement_id"]
+    );
     let e = service.reserve(&me, Uuid::now_v7(), ask("1")).await.unwrap_err();
     assert_eq!(e.code(), "not_found");
     let set_offer = |column: &'static str, value: i64| {
@@ -259,8 +347,14 @@ async fn every_refusal_has_its_code(t: TestInfra) {
             .to_owned();
         update
     };
-    t.db().execute(&set_offer("min_order_quantity", 5 * 10_000)).await.unwrap();
-    assert_eq!(fields(&service.reserve(&me, id, ask("4")).await.unwrap_err()), ["quantity"]);
+    t.db()
+        .execute(&set_offer("min_order_quantity", 5 * 10_000))
+        .await
+        .unwrap();
+    assert_eq!(
+        fields(&service.reserve(&me, id, ask("4")).await.unwrap_err()),
+        ["quantity"]
+    );
     let whole = Query::update()
         .table(Alias::new("availabilities"))
         .value(Alias::new("allow_partial"), false)
@@ -268,7 +362,10 @@ async fn every_refusal_has_its_code(t: TestInfra) {
         .and_where(infra::sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
         .to_owned();
     t.db().execute(&whole).await.unwrap();
-    assert_eq!(fields(&service.reserve(&me, id, ask("50")).await.unwrap_err()), ["quantity"]);
+    assert_eq!(
+        fields(&service.reserve(&me, id, ask("50")).await.unwrap_err()),
+        ["quantity"]
+    );
     let fair = Query::update()
         .table(Alias::new("availabilities"))
         .value(Alias::new("allow_partial"), true)
@@ -282,27 +379,53 @@ async fn every_refusal_has_its_code(t: TestInfra) {
     assert!(e.to_string().contains("corporate_group"), "{e}");
     set(&t, buyer, "corporate_group_key", "own-group").await;
     let poor = trader(&t).await;
-    let e = service.reserve(&user_of(poor, BUY), id, ask("1")).await.unwrap_err();
-    assert_eq!(e.code(), "credit_limit_exceeded", "a neutral buyer without credit warns, then the limit holds");
+    let e = service
+        .reserve(&user_of(poor, BUY), id, ask("1"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        "credit_limit_exceeded",
+        "a neutral buyer without credit warns, then the limit holds"
+    );
     assert_eq!(e.members()["remaining"], "0");
     let weak = trader(&t).await;
     performance(&t, weak, 10, 40).await;
-    let e = service.reserve(&user_of(weak, BUY), id, ask("1")).await.unwrap_err();
+    let e = service
+        .reserve(&user_of(weak, BUY), id, ask("1"))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "buyer_precheck_failed");
     let suspended = trader(&t).await;
     set(&t, suspended, "status", "suspended").await;
-    let e = service.reserve(&user_of(suspended, BUY), id, ask("1")).await.unwrap_err();
+    let e = service
+        .reserve(&user_of(suspended, BUY), id, ask("1"))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "partner_suspended");
     let seller_only = crate::support::partner(&t, "seller", &["domestic_sell_india"]).await;
-    let e = service.reserve(&user_of(seller_only, BUY), id, ask("1")).await.unwrap_err();
+    let e = service
+        .reserve(&user_of(seller_only, BUY), id, ask("1"))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "side_not_allowed");
-    offers(&t).cancel(&user_of(seller, SELL), id, reason("not for sale")).await.unwrap();
+    offers(&t)
+        .cancel(&user_of(seller, SELL), id, reason("not for sale"))
+        .await
+        .unwrap();
     let other = trader(&t).await;
     seasoned(&t, other).await;
-    let e = service.reserve(&user_of(other, BUY), id, ask("1")).await.unwrap_err();
+    let e = service
+        .reserve(&user_of(other, BUY), id, ask("1"))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "availability_not_active");
     assert!(e.to_string().contains("CANCELLED"), "{e}");
-    assert_eq!(row(&t, id).await.reserved_quantity, 0, "nothing moved by a refusal");
+    assert_eq!(
+        row(&t, id).await.reserved_quantity,
+        0,
+        "nothing moved by a refusal"
+    );
 }
 
 infra::backend_tests!(

@@ -68,7 +68,9 @@ pub async fn create(
     id: web::Path<Uuid>,
     body: ApiJson<NewReservation>,
 ) -> Result<HttpResponse, ApiError> {
-    let written = service(&state).reserve(&caller.0, id.into_inner(), body.0).await?;
+    let written = service(&state)
+        .reserve(&caller.0, id.into_inner(), body.0)
+        .await?;
     let at = format!("/api/v1/trade-desk/reservations/{}", written.value.id);
     Ok(tagged(StatusCode::CREATED, &written.value, Some(at)))
 }
@@ -147,6 +149,8 @@ pub async fn release(
     id: web::Path<Uuid>,
     body: ApiJson<Release>,
 ) -> Result<HttpResponse, ApiError> {
-    let written = service(&state).release(&caller.0, id.into_inner(), body.0).await?;
+    let written = service(&state)
+        .release(&caller.0, id.into_inner(), body.0)
+        .await?;
     Ok(tagged(StatusCode::OK, &written.value, None))
 }
