@@ -118,7 +118,7 @@ impl<I: Infra> ReservationService<I> {
         if input.quantity.value() <= Decimal::ZERO {
             return Err(ServiceError::field("quantity", "must be above 0").into());
         }
-        let units = Units::load(&self.infra).await.map_err(ServiceError::from)?;
+        let units = Units::load(&self.infra).await?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move { reserve_in(tx, &units, id, buyer, hours, input).await })
         })

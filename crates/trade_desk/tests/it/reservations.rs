@@ -340,12 +340,11 @@ async fn every_refusal_has_its_code(t: TestInfra) {
     let e = service.reserve(&me, Uuid::now_v7(), ask("1")).await.unwrap_err();
     assert_eq!(e.code(), "not_found");
     let set_offer = |column: &'static str, value: i64| {
-        let update = Query::update()
+        Query::update()
             .table(Alias::new("availabilities"))
             .value(Alias::new(column), value)
             .and_where(infra::sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
-            .to_owned();
-        update
+            .to_owned()
     };
     t.db()
         .execute(&set_offer("min_order_quantity", 5 * 10_000))
