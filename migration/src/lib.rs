@@ -37,6 +37,7 @@ mod m20261202_000022_parameter_codes;
 mod m20261202_000023_requirements;
 mod m20261203_000024_availabilities;
 mod m20261203_000025_requirement_precheck;
+mod m20261203_000026_reservations;
 mod m20261203_000027_availability_search;
 
 /// Every migration of the project, in the order they apply.
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000023_requirements::Migration),
             Box::new(m20261203_000024_availabilities::Migration),
             Box::new(m20261203_000025_requirement_precheck::Migration),
+            Box::new(m20261203_000026_reservations::Migration),
             Box::new(m20261203_000027_availability_search::Migration),
         ]
     }

@@ -10,6 +10,7 @@ pub mod availabilities;
 pub mod circular;
 pub mod quality;
 pub mod requirements;
+pub mod reservations;
 pub mod search;
 pub mod trades;
 
@@ -27,6 +28,10 @@ pub const AVAILABILITY_APPROVE: &str = "AVAILABILITY_APPROVE";
 pub const REQUIREMENT_CREATE: &str = "REQUIREMENT_CREATE";
 /// Read requirements.
 pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";
+/// Reserve quantity of availabilities and release it.
+pub const AVAILABILITY_RESERVE: &str = "AVAILABILITY_RESERVE";
+/// Read reservations and trades.
+pub const TRADE_READ: &str = "TRADE_READ";
 
 /// The event types on [`AVAILABILITY_TOPIC`] (aggregate `availability`) and
 /// [`REQUIREMENT_TOPIC`] (aggregate `requirement`).
@@ -43,6 +48,12 @@ pub mod events {
     pub const AVAILABILITY_CANCELLED: &str = "AvailabilityCancelled";
     /// An availability's expiry passed (`previous` status).
     pub const AVAILABILITY_EXPIRED: &str = "AvailabilityExpired";
+    /// Quantity of an availability was reserved for a buyer (`reservation`).
+    pub const QUANTITY_RESERVED: &str = "QuantityReserved";
+    /// A reservation gave quantity back (`reservation`, `released_quantity`, `released_value`).
+    pub const QUANTITY_RELEASED: &str = "QuantityReleased";
+    /// A reservation's hold passed and its quantity went back (`reservation`).
+    pub const RESERVATION_EXPIRED: &str = "ReservationExpired";
     /// A requirement was created (DRAFT, with its number).
     pub const REQUIREMENT_CREATED: &str = "RequirementCreated";
     /// A requirement was published (ACTIVE).

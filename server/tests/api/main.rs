@@ -30,3 +30,4 @@ mod trade_desk_requirement_reads;
 mod trade_desk_requirement_states;
 mod trade_desk_availability_search;
 mod trade_desk_requirements;
+mod trade_desk_reservations;

@@ -51,16 +51,18 @@ pub(crate) async fn trader(t: &TestInfra, n: u32) -> (Uuid, String) {
     (id, crate::partners_records::partner_token(t, id).await)
 }
 
-async fn json_of(response: reqwest::Response) -> (u16, Value) {
+pub(crate) async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
 /// A WebSocket following `channel`.
-struct Socket(tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>);
+pub(crate) struct Socket(
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+);
 
 impl Socket {
-    async fn follow(app: &TestApp, token: &str, channel: &str) -> Self {
+    pub(crate) async fn follow(app: &TestApp, token: &str, channel: &str) -> Self {
         let url = format!(
             "{}/api/v1/ws?access_token={token}",
             app.address.replacen("http", "ws", 1)
@@ -78,7 +80,7 @@ impl Socket {
         }
     }
 
-    async fn next(&mut self) -> Value {
+    pub(crate) async fn next(&mut self) -> Value {
         loop {
             let frame = tokio::time::timeout(Duration::from_secs(10), self.0.next())
                 .await
@@ -92,7 +94,7 @@ impl Socket {
     }
 
     /// The next availability event: `(event type, availability id)`.
-    async fn next_availability(&mut self) -> (String, String) {
+    pub(crate) async fn next_availability(&mut self) -> (String, String) {
         loop {
             let m = self.next().await;
             if m["data"]["topic"] == "availability-events" {

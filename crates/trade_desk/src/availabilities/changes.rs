@@ -4,9 +4,9 @@
 //! reservation holds part of it). An illegal transition is 409
 //! `invalid_transition` naming the current status.
 //!
-//! Reservations are not built yet: the cancel check reads the row's
-//! `reserved_quantity` (above 0 means some reservation is active), which the
-//! reservations will keep in the same statement as their own rows.
+//! The cancel check reads the row's `reserved_quantity` (above 0 means some
+//! reservation is active), which `crate::reservations` keeps in step with
+//! their own rows, one conditional statement per move.
 
 use infra::change::{Change, diff, record_unchanged};
 use infra::service_error::require;

@@ -40,7 +40,7 @@ pub mod rules;
 pub mod search;
 pub mod search_input;
 pub mod similar;
-mod store;
+pub(crate) mod store;
 
 use chrono::Duration;
 use infra::service_error::require;

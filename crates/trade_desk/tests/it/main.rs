@@ -9,4 +9,5 @@ mod reads_support;
 mod requirement_reads;
 mod requirement_search;
 mod requirements;
+mod reservations;
 mod support;

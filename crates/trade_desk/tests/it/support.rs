@@ -147,7 +147,7 @@ pub async fn seasoned(t: &TestInfra, id: Uuid) {
 }
 
 /// Makes availability `id` hold `reserved` (scaled by 10^4) for
-/// reservations, as they will leave the row (they are not built yet).
+/// reservations, as they leave the row, without reservation rows.
 pub async fn hold(t: &TestInfra, id: Uuid, reserved: i64) {
     let update = Query::update()
         .table(Alias::new("availabilities"))

@@ -1,7 +1,8 @@
 //! The trade desk module: seller availabilities under
 //! `/api/v1/trade-desk/availabilities`, buyer requirements under
 //! `/api/v1/trade-desk/requirements` (their search, demand statistics and
-//! history too), the circular trading validation, their expiry jobs and the
+//! history too), reservations under `/api/v1/trade-desk/reservations`, the
+//! circular trading validation, their expiry jobs and the
 //! real-time areas `availability-events` and `requirement-events`.
 
 pub mod availabilities;
@@ -9,6 +10,7 @@ pub mod availability_reads;
 pub mod insights;
 pub mod requirement_reads;
 pub mod requirements;
+pub mod reservations;
 
 use actix_web::web;
 use utoipa::OpenApi;
@@ -61,9 +63,10 @@ const AREAS: &[Area] = &[
     }]),
 ];
 
-/// Requirements and availabilities past their validity expire within five minutes.
+/// Requirements and availabilities past their validity expire within five
+/// minutes; reservations past their hold within one.
 fn jobs(state: &AppState) -> Vec<Job> {
-    let (first, second) = (state.clone(), state.clone());
+    let (first, second, third) = (state.clone(), state.clone(), state.clone());
     vec![
         Job::every(
             "trade_desk.requirement_expiry",
@@ -81,6 +84,14 @@ fn jobs(state: &AppState) -> Vec<Job> {
                 Box::pin(async move { availabilities::expire(&state).await })
             },
         ),
+        Job::every(
+            "trade_desk.reservation_expiry",
+            std::time::Duration::from_secs(60),
+            move |_| {
+                let state = third.clone();
+                Box::pin(async move { reservations::expire(&state).await })
+            },
+        ),
     ]
 }
 
@@ -91,6 +102,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<availabilities::AvailabilitiesDoc as OpenApi>::openapi());
     document.merge(<availability_reads::AvailabilityReadsDoc as OpenApi>::openapi());
     document.merge(<insights::InsightsDoc as OpenApi>::openapi());
+    document.merge(<reservations::ReservationsDoc as OpenApi>::openapi());
     document
 }
 
@@ -102,6 +114,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(requirements::configure)
             .configure(availability_reads::configure)
             .configure(availabilities::configure)
+            .configure(reservations::configure)
             .configure(insights::configure),
     );
 }
