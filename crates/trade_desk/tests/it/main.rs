@@ -9,5 +9,6 @@ mod reads_support;
 mod requirement_reads;
 mod requirement_search;
 mod requirements;
+mod reservation_refusals;
 mod reservations;
 mod support;

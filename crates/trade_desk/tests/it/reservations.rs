@@ -1,13 +1,13 @@
 //! Reservations: concurrent reservations never oversell and leave the
 //! quantities and the buyer's ledger in step; partial and whole releases
 //! give back the exact value; units convert exactly or are refused; a
-//! release racing the expiry ends one way; every refusal with its code.
+//! release racing the expiry ends one way. The refusals are in
+//! `reservation_refusals`.
 
 use std::sync::Arc;
 
 use chrono::Duration;
-use infra::sea_orm::sea_query::{Alias, ExprTrait, Query};
-use infra::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use infra::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use infra::testing::TestInfra;
 use infra::{AppInfra, DomainError, Infra};
 use trade_desk::availabilities::entity::availability;
@@ -15,17 +15,17 @@ use trade_desk::reservations::entity::reservation;
 use trade_desk::reservations::{NewReservation, Release, ReservationService};
 use uuid::Uuid;
 
-use crate::availabilities::{SELL, offer, reason, service as offers};
-use crate::support::{cotton, events, fields, place, seasoned, set, staff, trader, user_of};
+use crate::availabilities::{SELL, offer, service as offers};
+use crate::support::{cotton, events, fields, place, seasoned, trader, user_of};
 
 /// What a buyer's user holds.
-const BUY: &[&str] = &["AVAILABILITY_RESERVE", "AVAILABILITY_READ", "TRADE_READ"];
+pub(crate) const BUY: &[&str] = &["AVAILABILITY_RESERVE", "AVAILABILITY_READ", "TRADE_READ"];
 
-fn reservations(t: &TestInfra) -> ReservationService<AppInfra> {
+pub(crate) fn reservations(t: &TestInfra) -> ReservationService<AppInfra> {
     ReservationService::new(t.infra().clone())
 }
 
-fn ask(quantity: &str) -> NewReservation {
+pub(crate) fn ask(quantity: &str) -> NewReservation {
     NewReservation {
         quantity: quantity.parse().unwrap(),
         ..NewReservation::default()
@@ -33,7 +33,7 @@ fn ask(quantity: &str) -> NewReservation {
 }
 
 /// A seasoned seller's ACTIVE availability of `quantity` CANDY at 61000 a CANDY, and a seasoned buyer.
-async fn market(t: &TestInfra, quantity: &str) -> (Uuid, Uuid, Uuid) {
+pub(crate) async fn market(t: &TestInfra, quantity: &str) -> (Uuid, Uuid, Uuid) {
     let (seller, buyer) = (trader(t).await, trader(t).await);
     seasoned(t, seller).await;
     seasoned(t, buyer).await;
@@ -50,7 +50,7 @@ async fn market(t: &TestInfra, quantity: &str) -> (Uuid, Uuid, Uuid) {
     (seller, buyer, made.id)
 }
 
-async fn row(t: &TestInfra, id: Uuid) -> availability::Model {
+pub(crate) async fn row(t: &TestInfra, id: Uuid) -> availability::Model {
     availability::Entity::find_by_id(id)
         .one(t.db())
         .await
@@ -280,157 +280,9 @@ async fn a_release_racing_the_expiry_ends_one_way(t: TestInfra) {
     assert_eq!(utilised, entries);
 }
 
-/// Gives partner `id` a performance row rated `rating_tenths` with `payment` score.
-async fn performance(t: &TestInfra, id: Uuid, rating_tenths: i32, payment: i32) {
-    let now = chrono::Utc::now();
-    let insert = Query::insert()
-        .into_table(Alias::new("risk_performance"))
-        .columns(
-            [
-                "partner_id",
-                "rating_tenths",
-                "delivery_score",
-                "payment_score",
-                "created_at",
-                "updated_at",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            id.into(),
-            rating_tenths.into(),
-            90i32.into(),
-            payment.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
-    t.db().execute(&insert).await.unwrap();
-}
-
-async fn every_refusal_has_its_code(t: TestInfra) {
-    let (seller, buyer, id) = market(&t, "100").await;
-    let service = reservations(&t);
-    let me = user_of(buyer, BUY);
-    let mut long = ask("1");
-    long.hours = Some(169);
-    assert_eq!(
-        fields(&service.reserve(&me, id, long).await.unwrap_err()),
-        ["hours"]
-    );
-    assert_eq!(
-        fields(&service.reserve(&me, id, ask("0")).await.unwrap_err()),
-        ["quantity"]
-    );
-    let e = service.reserve(&staff(BUY), id, ask("1")).await.unwrap_err();
-    assert_eq!(fields(&e), ["buyer_partner_id"], "staff name the buyer");
-    let e = service.reserve(&me, id, ask("101")).await.unwrap_err();
-    assert_eq!(e.code(), "insufficient_quantity");
-    let e = service
-        .reserve(&user_of(buyer, &["AVAILABILITY_READ"]), id, ask("1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "capability_missing");
-    let mut foreign = ask("1");
-    foreign.requirement_id = Some(Uuid::now_v7());
-    assert_eq!(
-        fields(&service.reserve(&me, id, foreign).await.unwrap_err()),
-        ["requirement_id"]
-    );
-    let e = service.reserve(&me, Uuid::now_v7(), ask("1")).await.unwrap_err();
-    assert_eq!(e.code(), "not_found");
-    let set_offer = |column: &'static str, value: i64| {
-        Query::update()
-            .table(Alias::new("availabilities"))
-            .value(Alias::new(column), value)
-            .and_where(infra::sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
-            .to_owned()
-    };
-    t.db()
-        .execute(&set_offer("min_order_quantity", 5 * 10_000))
-        .await
-        .unwrap();
-    assert_eq!(
-        fields(&service.reserve(&me, id, ask("4")).await.unwrap_err()),
-        ["quantity"]
-    );
-    let whole = Query::update()
-        .table(Alias::new("availabilities"))
-        .value(Alias::new("allow_partial"), false)
-        .value(Alias::new("min_order_quantity"), Option::<i64>::None)
-        .and_where(infra::sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
-        .to_owned();
-    t.db().execute(&whole).await.unwrap();
-    assert_eq!(
-        fields(&service.reserve(&me, id, ask("50")).await.unwrap_err()),
-        ["quantity"]
-    );
-    let fair = Query::update()
-        .table(Alias::new("availabilities"))
-        .value(Alias::new("allow_partial"), true)
-        .and_where(infra::sea_orm::sea_query::Expr::col(Alias::new("id")).eq(id))
-        .to_owned();
-    t.db().execute(&fair).await.unwrap();
-    set(&t, buyer, "corporate_group_key", "one-group").await;
-    set(&t, seller, "corporate_group_key", "one-group").await;
-    let e = service.reserve(&me, id, ask("1")).await.unwrap_err();
-    assert_eq!(e.code(), "party_linked");
-    assert!(e.to_string().contains("corporate_group"), "{e}");
-    set(&t, buyer, "corporate_group_key", "own-group").await;
-    let poor = trader(&t).await;
-    let e = service
-        .reserve(&user_of(poor, BUY), id, ask("1"))
-        .await
-        .unwrap_err();
-    assert_eq!(
-        e.code(),
-        "credit_limit_exceeded",
-        "a neutral buyer without credit warns, then the limit holds"
-    );
-    assert_eq!(e.members()["remaining"], "0");
-    let weak = trader(&t).await;
-    performance(&t, weak, 10, 40).await;
-    let e = service
-        .reserve(&user_of(weak, BUY), id, ask("1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "buyer_precheck_failed");
-    let suspended = trader(&t).await;
-    set(&t, suspended, "status", "suspended").await;
-    let e = service
-        .reserve(&user_of(suspended, BUY), id, ask("1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "partner_suspended");
-    let seller_only = crate::support::partner(&t, "seller", &["domestic_sell_india"]).await;
-    let e = service
-        .reserve(&user_of(seller_only, BUY), id, ask("1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "side_not_allowed");
-    offers(&t)
-        .cancel(&user_of(seller, SELL), id, reason("not for sale"))
-        .await
-        .unwrap();
-    let other = trader(&t).await;
-    seasoned(&t, other).await;
-    let e = service
-        .reserve(&user_of(other, BUY), id, ask("1"))
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "availability_not_active");
-    assert!(e.to_string().contains("CANCELLED"), "{e}");
-    assert_eq!(
-        row(&t, id).await.reserved_quantity,
-        0,
-        "nothing moved by a refusal"
-    );
-}
-
 infra::backend_tests!(
     concurrent_reservations_never_oversell,
     releases_give_back_the_exact_value,
     units_convert_exactly_or_are_refused,
     a_release_racing_the_expiry_ends_one_way,
-    every_refusal_has_its_code,
 );
