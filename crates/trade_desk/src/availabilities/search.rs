@@ -13,7 +13,6 @@ use infra::{Actor, Infra, ServiceError, Validator};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use settings::commodities::entity::{commodity, parameter};
 use settings::commodities::units::Units;
 use settings::locations::regions::{Region, STATES, canonical};
 use uuid::Uuid;
@@ -23,12 +22,10 @@ use super::rules::PRICE_TYPES;
 use super::search_input::{AvailabilityHit, AvailabilityHits, AvailabilitySearch};
 use super::{AvailabilityService, store};
 use crate::AVAILABILITY_READ;
-use crate::requirements::precheck::per_base_unit;
-use crate::requirements::search::{converted, ranges};
 use crate::requirements::{scaled, upper};
-use crate::search::cursor::Cursor;
+use crate::search::body::{Checked, check, region};
 use crate::search::geo::{BoundingBox, Point};
-use crate::search::{Candidate, Criteria, exclude_linked, near, page_size, rank};
+use crate::search::{Candidate, Criteria, exclude_linked, rank};
 
 /// An availability as a search candidate.
 struct Found {
@@ -76,41 +73,24 @@ impl<I: Infra> AvailabilityService<I> {
     ) -> Result<AvailabilityHits, ServiceError> {
         require(actor, AVAILABILITY_READ)?;
         let db = self.infra.db();
-        let units = Units::load(&self.infra).await?;
         let mut v = Validator::new();
-        let limit = page_size(input.limit);
-        let after = input.cursor.as_deref().map(Cursor::decode).transpose();
-        let circle = near(input.lat, input.lng, input.radius_km);
-        let found = commodity::Entity::find_by_id(input.commodity_id).one(db).await?;
-        let Some(commodity) = found.filter(|c| c.is_active && c.deleted_at.is_none()) else {
-            return Err(ServiceError::field("commodity_id", "is not an active commodity"));
-        };
-        let (limit, after, circle) = (limit?, after?, circle?);
-        let codes: Vec<String> = parameter::Entity::find()
-            .filter(parameter::Column::CommodityId.eq(commodity.id))
-            .all(db)
-            .await?
-            .iter()
-            .map(|p| crate::quality::Spec::from(p).code)
-            .collect();
-        let quality = ranges(&mut v, &codes, &input.quality.unwrap_or_default());
-        let price_unit = upper(input.price_unit).unwrap_or(commodity.rate_unit.clone());
-        let price_unit = converted(&mut v, &units, &commodity.base_unit, "price_unit", &price_unit);
-        let per_base = |p: Option<infra::Money>| {
-            let unit = price_unit.as_ref()?;
-            per_base_unit(&units, p?.value(), &unit.code)
-        };
-        let (preferred_price, max_price) = (per_base(input.preferred_price), per_base(input.max_price));
-        if let (Some(p), Some(m)) = (preferred_price, max_price) {
-            v.check(p <= m, "preferred_price", "must not be above max_price");
-        }
-        let unit = upper(input.unit).unwrap_or(commodity.trade_unit.clone());
-        let unit = converted(&mut v, &units, &commodity.base_unit, "unit", &unit);
-        let min_base = match (input.min_quantity, &unit) {
-            (Some(q), Some(u)) => Some(crate::requirements::rules::to_base(q.value(), u.factor)),
-            _ => None,
-        };
-        let price_type = upper(input.price_type);
+        let Checked {
+            commodity,
+            units,
+            limit,
+            after,
+            circle,
+            quality,
+            preferred_price,
+            max_price,
+            min_base,
+        } = check(&self.infra, &input, &mut v).await?;
+        v.check(
+            input.urgency.is_none(),
+            "urgency",
+            "filters requirements; availabilities are filtered by price_type",
+        );
+        let price_type = upper(input.price_type.clone());
         if let Some(p) = &price_type {
             v.check(
                 PRICE_TYPES.contains(&p.as_str()),
@@ -118,16 +98,7 @@ impl<I: Infra> AvailabilityService<I> {
                 "must be FIXED, MATRIX, NEGOTIABLE or SPOT",
             );
         }
-        let region = upper(input.region);
-        let region = region.and_then(|r| {
-            let parsed = Region::parse(&r).filter(|r| *r != Region::Unknown);
-            v.check(
-                parsed.is_some(),
-                "region",
-                "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST",
-            );
-            parsed
-        });
+        let region = region(&mut v, &input);
         v.finish()?;
 
         let now = self.infra.clock().now();

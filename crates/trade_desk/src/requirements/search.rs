@@ -15,21 +15,19 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
-use settings::commodities::entity::{commodity, parameter};
 use settings::commodities::units::Units;
 use settings::locations::entity::location;
-use settings::locations::regions::{Region, canonical};
+use settings::locations::regions::canonical;
 use uuid::Uuid;
 
 use super::entity::{delivery_location, invited_seller, requirement};
-use super::precheck::per_base_unit;
 use super::search_input::{RequirementHit, RequirementHits, RequirementSearch};
 use super::{RequirementService, store, upper};
 use crate::REQUIREMENT_READ;
-use crate::search::cursor::Cursor;
+use crate::search::body::{Checked, check, region};
 use crate::search::fit::Range;
 use crate::search::geo::{BoundingBox, Point};
-use crate::search::{Candidate, Criteria, exclude_linked, near, page_size, rank};
+use crate::search::{Candidate, Criteria, exclude_linked, rank};
 
 /// The statuses a search finds.
 pub const SEARCHED: [&str; 2] = ["ACTIVE", "PARTIALLY_FULFILLED"];
@@ -181,41 +179,24 @@ impl<I: Infra> RequirementService<I> {
     ) -> Result<RequirementHits, ServiceError> {
         require(actor, REQUIREMENT_READ)?;
         let db = self.infra.db();
-        let units = Units::load(&self.infra).await?;
         let mut v = Validator::new();
-        let limit = page_size(input.limit);
-        let after = input.cursor.as_deref().map(Cursor::decode).transpose();
-        let circle = near(input.lat, input.lng, input.radius_km);
-        let found = commodity::Entity::find_by_id(input.commodity_id).one(db).await?;
-        let Some(commodity) = found.filter(|c| c.is_active && c.deleted_at.is_none()) else {
-            return Err(ServiceError::field("commodity_id", "is not an active commodity"));
-        };
-        let (limit, after, circle) = (limit?, after?, circle?);
-        let codes: Vec<String> = parameter::Entity::find()
-            .filter(parameter::Column::CommodityId.eq(commodity.id))
-            .all(db)
-            .await?
-            .iter()
-            .map(|p| crate::quality::Spec::from(p).code)
-            .collect();
-        let quality = ranges(&mut v, &codes, &input.quality.unwrap_or_default());
-        let price_unit = upper(input.price_unit).unwrap_or(commodity.rate_unit.clone());
-        let price_unit = converted(&mut v, &units, &commodity.base_unit, "price_unit", &price_unit);
-        let per_base = |p: Option<infra::Money>| {
-            let unit = price_unit.as_ref()?;
-            per_base_unit(&units, p?.value(), &unit.code)
-        };
-        let (preferred_price, max_price) = (per_base(input.preferred_price), per_base(input.max_price));
-        if let (Some(p), Some(m)) = (preferred_price, max_price) {
-            v.check(p <= m, "preferred_price", "must not be above max_price");
-        }
-        let unit = upper(input.unit).unwrap_or(commodity.trade_unit.clone());
-        let unit = converted(&mut v, &units, &commodity.base_unit, "unit", &unit);
-        let min_base = match (input.min_quantity, &unit) {
-            (Some(q), Some(u)) => Some(super::rules::to_base(q.value(), u.factor)),
-            _ => None,
-        };
-        let urgency = upper(input.urgency);
+        let Checked {
+            commodity,
+            units: _,
+            limit,
+            after,
+            circle,
+            quality,
+            preferred_price,
+            max_price,
+            min_base,
+        } = check(&self.infra, &input, &mut v).await?;
+        v.check(
+            input.price_type.is_none(),
+            "price_type",
+            "filters availabilities; requirements are filtered by urgency",
+        );
+        let urgency = upper(input.urgency.clone());
         if let Some(u) = &urgency {
             v.check(
                 super::rules::URGENCIES.contains(&u.as_str()),
@@ -223,14 +204,7 @@ impl<I: Infra> RequirementService<I> {
                 "must be URGENT, NORMAL or PLANNING",
             );
         }
-        let region = upper(input.region);
-        if let Some(r) = &region {
-            v.check(
-                Region::parse(r).is_some(),
-                "region",
-                "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST",
-            );
-        }
+        let region = region(&mut v, &input);
         v.finish()?;
 
         let now = self.infra.clock().now();
@@ -297,7 +271,7 @@ impl<I: Infra> RequirementService<I> {
                 );
             }
             if let Some(r) = region {
-                delivered.and_where(Expr::col((location::Entity, location::Column::Region)).eq(r));
+                delivered.and_where(Expr::col((location::Entity, location::Column::Region)).eq(r.as_str()));
             }
             if let Some(c) = circle {
                 let b = BoundingBox::around(c.point, c.radius_km);

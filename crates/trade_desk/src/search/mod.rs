@@ -48,6 +48,7 @@
 //! assert_eq!(page.items[1].score, 0.85); // 0.5 + 0.3 x 0.5 + 0.2
 //! ```
 
+pub mod body;
 pub mod cursor;
 pub mod fit;
 pub mod geo;
