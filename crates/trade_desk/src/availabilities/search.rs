@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use settings::commodities::units::Units;
-use settings::locations::regions::{Region, STATES, canonical};
+use settings::locations::regions::{Region, STATES};
 use uuid::Uuid;
 
 use super::entity::{allowed_buyer, availability};
@@ -23,7 +23,7 @@ use super::search_input::{AvailabilityHit, AvailabilityHits, AvailabilitySearch}
 use super::{AvailabilityService, store};
 use crate::AVAILABILITY_READ;
 use crate::requirements::{scaled, upper};
-use crate::search::body::{Checked, check, region};
+use crate::search::body::{Checked, check, place};
 use crate::search::geo::{BoundingBox, Point};
 use crate::search::{Candidate, Criteria, exclude_linked, rank};
 
@@ -98,7 +98,7 @@ impl<I: Infra> AvailabilityService<I> {
                 "must be FIXED, MATRIX, NEGOTIABLE or SPOT",
             );
         }
-        let region = region(&mut v, &input);
+        let (state, region) = place(&mut v, &input);
         v.finish()?;
 
         let now = self.infra.clock().now();
@@ -106,8 +106,8 @@ impl<I: Infra> AvailabilityService<I> {
             .filter(availability::Column::CommodityId.eq(commodity.id))
             .filter(availability::Column::Status.eq("ACTIVE"))
             .filter(availability::Column::ExpiresAt.gt(now));
-        if let Some(s) = upper(input.state) {
-            query = query.filter(availability::Column::StateCode.eq(canonical(&s)));
+        if let Some(s) = state {
+            query = query.filter(availability::Column::StateCode.eq(s));
         }
         if let Some(r) = region {
             query = query.filter(availability::Column::StateCode.is_in(states_of(r)));
@@ -126,6 +126,7 @@ impl<I: Infra> AvailabilityService<I> {
                 .add(availability::Column::Id.in_subquery(listed));
             query = query
                 .filter(availability::Column::SellerPartnerId.ne(partner))
+                .filter(availability::Column::ApprovalStatus.is_in(["APPROVED", "AUTO_APPROVED"]))
                 .filter(
                     Condition::any()
                         .add(availability::Column::Visibility.eq("PUBLIC"))

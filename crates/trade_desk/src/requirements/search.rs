@@ -17,14 +17,13 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use serde_json::Value;
 use settings::commodities::units::Units;
 use settings::locations::entity::location;
-use settings::locations::regions::canonical;
 use uuid::Uuid;
 
 use super::entity::{delivery_location, invited_seller, requirement};
 use super::search_input::{RequirementHit, RequirementHits, RequirementSearch};
 use super::{RequirementService, store, upper};
 use crate::REQUIREMENT_READ;
-use crate::search::body::{Checked, check, region};
+use crate::search::body::{Checked, check, place};
 use crate::search::fit::Range;
 use crate::search::geo::{BoundingBox, Point};
 use crate::search::{Candidate, Criteria, exclude_linked, rank};
@@ -204,7 +203,7 @@ impl<I: Infra> RequirementService<I> {
                 "must be URGENT, NORMAL or PLANNING",
             );
         }
-        let region = region(&mut v, &input);
+        let (state, region) = place(&mut v, &input);
         v.finish()?;
 
         let now = self.infra.clock().now();
@@ -244,7 +243,6 @@ impl<I: Infra> RequirementService<I> {
                 .add(requirement::Column::BaseMaxPrice.lte(super::scaled(m)?));
             query = query.filter(within);
         }
-        let state = upper(input.state).map(|s| canonical(&s));
         if state.is_some() || region.is_some() || circle.is_some() {
             let mut delivered = Query::select()
                 .column((

@@ -135,7 +135,9 @@ async fn reserve_in(
     hours: i64,
     input: NewReservation,
 ) -> Result<Reservation, RiskError> {
-    let offer = availability::Entity::find_by_id(id)
+    // Locked: the rules checked below (status, minimum, partial, price) must
+    // be the ones the quantity moves under, whatever a concurrent PATCH does.
+    let offer = infra::rows::for_update(tx, availability::Entity::find_by_id(id))
         .one(tx.db())
         .await?
         .ok_or(ServiceError::NotFound("availability"))?;

@@ -1,7 +1,7 @@
 //! The body both listing searches take ([`ListingSearch`]), and the
 //! filters they share checked once ([`check`]): the commodity, page size and
 //! cursor, the point and radius, quality ranges by parameter code, prices per
-//! base unit, the minimum quantity in the base unit; and the region ([`region`]).
+//! base unit, the minimum quantity in the base unit; and the state and region ([`place`]).
 
 use infra::{Infra, Money, Quantity, ServiceError, Validator};
 use rust_decimal::Decimal;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use settings::commodities::entity::{commodity, parameter};
 use settings::commodities::units::Units;
-use settings::locations::regions::Region;
+use settings::locations::regions::{Region, canonical, region_of};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -152,10 +152,17 @@ pub(crate) async fn check<I: Infra>(
     })
 }
 
-/// The known region `input` names, its error in `v` otherwise (checked
-/// after each search's own filters, so the errors keep the body's order).
-pub(crate) fn region(v: &mut Validator, input: &ListingSearch) -> Option<Region> {
-    upper(input.region.clone()).and_then(|r| {
+/// The state (canonical code) and the known region `input` names, each
+/// error in `v` (checked after each search's own filters, so the errors keep
+/// the body's order): a state must be an Indian state code (`GJ`, an alias or
+/// a GST state code), a region one of the six.
+pub(crate) fn place(v: &mut Validator, input: &ListingSearch) -> (Option<String>, Option<Region>) {
+    let state = upper(input.state.clone()).and_then(|s| {
+        let known = region_of(&s) != Region::Unknown;
+        v.check(known, "state", "must be an Indian state code such as GJ");
+        known.then(|| canonical(&s))
+    });
+    let region = upper(input.region.clone()).and_then(|r| {
         let parsed = Region::parse(&r).filter(|r| *r != Region::Unknown);
         v.check(
             parsed.is_some(),
@@ -163,5 +170,6 @@ pub(crate) fn region(v: &mut Validator, input: &ListingSearch) -> Option<Region>
             "must be NORTH, CENTRAL, EAST, WEST, SOUTH or NORTHEAST",
         );
         parsed
-    })
+    });
+    (state, region)
 }
