@@ -101,7 +101,7 @@ pub async fn similar(
 /// today (a requirement DRAFT, ACTIVE or PARTIALLY_FULFILLED; an
 /// availability DRAFT, ACTIVE or RESERVED). Capability: AVAILABILITY_CREATE
 /// (`sell`) or REQUIREMENT_CREATE (`buy`).
-#[utoipa::path(post, path = "/api/v1/trade-desk/validations/circular-trading", operation_id = "trade_desk.validations.circular_trading", request_body = CircularInput, tag = "trade-desk", security(("bearer" = ["AVAILABILITY_CREATE", "REQUIREMENT_CREATE"])),
+#[utoipa::path(post, path = "/api/v1/trade-desk/validations/circular-trading", operation_id = "trade_desk.validations.circular_trading", request_body = CircularInput, tag = "trade-desk", security(("bearer" = ["AVAILABILITY_CREATE"]), ("bearer" = ["REQUIREMENT_CREATE"])),
     responses((status = 200, description = "`allowed` and the listings in the way", body = CircularAnswer),
         (status = 401, description = "No access token"),
         (status = 403, description = "Lacks the side's capability, or `out_of_scope` (another partner named)"),

@@ -95,10 +95,10 @@ pub struct ListQuery {
 
 /// The reservations of the caller's partner on one side, oldest first.
 /// Capability: TRADE_READ or AVAILABILITY_RESERVE.
-#[utoipa::path(get, path = "/api/v1/trade-desk/reservations", operation_id = "trade_desk.reservations.list", params(ListQuery), tag = "trade-desk", security(("bearer" = ["TRADE_READ"])),
+#[utoipa::path(get, path = "/api/v1/trade-desk/reservations", operation_id = "trade_desk.reservations.list", params(ListQuery), tag = "trade-desk", security(("bearer" = ["TRADE_READ"]), ("bearer" = ["AVAILABILITY_RESERVE"])),
     responses((status = 200, description = "`{\"items\": [...], \"next_cursor\"}`"),
         (status = 401, description = "No access token"),
-        (status = 403, description = "Lacks TRADE_READ, or `out_of_scope` (another partner named)"),
+        (status = 403, description = "Lacks both TRADE_READ and AVAILABILITY_RESERVE, or `out_of_scope` (another partner named)"),
         (status = 422, description = "`side`, `status`, `limit` or `cursor` is bad"),
         (status = 429, description = "Rate limited")))]
 pub async fn list(
@@ -115,11 +115,11 @@ pub async fn list(
 }
 
 /// One reservation, to its buyer, its seller and staff. Capability: TRADE_READ or AVAILABILITY_RESERVE.
-#[utoipa::path(get, path = "/api/v1/trade-desk/reservations/{id}", operation_id = "trade_desk.reservations.get", tag = "trade-desk", security(("bearer" = ["TRADE_READ"])),
+#[utoipa::path(get, path = "/api/v1/trade-desk/reservations/{id}", operation_id = "trade_desk.reservations.get", tag = "trade-desk", security(("bearer" = ["TRADE_READ"]), ("bearer" = ["AVAILABILITY_RESERVE"])),
     params(("id" = Uuid, Path, description = "The reservation")),
     responses((status = 200, description = "The reservation, with ETag", body = Reservation),
         (status = 401, description = "No access token"),
-        (status = 403, description = "Lacks TRADE_READ"),
+        (status = 403, description = "Lacks both TRADE_READ and AVAILABILITY_RESERVE"),
         (status = 404, description = "No such reservation of the caller's partner"),
         (status = 429, description = "Rate limited")))]
 pub async fn get(
