@@ -149,6 +149,22 @@ pub async fn run(infra: AppInfra, poll: Duration) {
     }
 }
 
+/// This process's relay leads while it lives: its writes need not notify.
+struct Leading<'a>(&'a infra::Outbox);
+
+impl<'a> Leading<'a> {
+    fn mark(outbox: &'a infra::Outbox) -> Self {
+        outbox.set_leading(true);
+        Self(outbox)
+    }
+}
+
+impl Drop for Leading<'_> {
+    fn drop(&mut self) {
+        self.0.set_leading(false);
+    }
+}
+
 async fn lead(infra: &AppInfra, poll: Duration) -> Result<(), infra::InfraError> {
     let wake = infra.outbox().wakeups();
     if infra.backend() != DbBackend::Postgres {
@@ -181,6 +197,8 @@ async fn lead(infra: &AppInfra, poll: Duration) -> Result<(), infra::InfraError>
         .listen(infra::outbox::NOTIFY_CHANNEL)
         .await
         .map_err(config_error)?;
+    // This process's commits wake it in process; other processes notify it.
+    let _leading = Leading::mark(infra.outbox());
     let mut checked = std::time::Instant::now();
     loop {
         while relay_once(infra).await? == BATCH as usize {}

@@ -56,10 +56,14 @@ impl AppInfra {
 
     /// A bundle from parts already built (tests inject a moved clock this way).
     pub fn from_parts(db: DatabaseConnection, kv: Kv, clock: Clock, config: InfraConfig) -> Self {
+        let outbox = match db.get_database_backend() {
+            DbBackend::Postgres => Outbox::on_postgres(db.clone()),
+            _ => Outbox::new(),
+        };
         Self {
             db,
             kv,
-            outbox: Outbox::new(),
+            outbox,
             clock,
             config: Arc::new(config),
         }

@@ -35,6 +35,7 @@
 //! ```
 
 pub mod actor;
+mod announce;
 pub mod audit;
 pub mod cache;
 pub mod change;

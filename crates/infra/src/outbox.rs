@@ -5,13 +5,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DbErr, Set};
+use sea_orm::{DatabaseConnection, DbErr, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
 use crate::actor::Actor;
+use crate::announce::Announcer;
 
 /// The database notification channel the relay listens on (PostgreSQL).
 pub const NOTIFY_CHANNEL: &str = "outbox_events";
@@ -166,6 +167,7 @@ pub mod entity {
 pub struct Outbox {
     wake: Arc<Notify>,
     bus: tokio::sync::broadcast::Sender<Arc<entity::Model>>,
+    announcer: Option<Arc<Announcer>>,
 }
 
 impl Default for Outbox {
@@ -173,6 +175,7 @@ impl Default for Outbox {
         Self {
             wake: Arc::default(),
             bus: tokio::sync::broadcast::channel(1024).0,
+            announcer: None,
         }
     }
 }
@@ -181,6 +184,29 @@ impl Outbox {
     /// An outbox with its own wake-up signal and bus.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// An outbox on the PostgreSQL database `db`: besides the in-process
+    /// signal, commits are announced to the relays of other processes with
+    /// `pg_notify` on [`NOTIFY_CHANNEL`] (see `infra::announce`).
+    pub(crate) fn on_postgres(db: DatabaseConnection) -> Self {
+        Self {
+            announcer: Some(Announcer::new(db)),
+            ..Self::default()
+        }
+    }
+
+    /// Tells the outbox whether this process's relay leads: a leading relay
+    /// wakes on the in-process signal, so no notification is sent for it.
+    pub fn set_leading(&self, leading: bool) {
+        if let Some(announcer) = &self.announcer {
+            announcer.set_leading(leading);
+        }
+    }
+
+    /// Whether this process's relay leads (always false off PostgreSQL).
+    pub fn leading(&self) -> bool {
+        self.announcer.as_ref().is_some_and(|a| a.leading())
     }
 
     /// Publishes a committed event on the in-process bus (embedded mode).
@@ -232,9 +258,14 @@ impl Outbox {
         Ok((id, row))
     }
 
-    /// Tells an in-process relay that a transaction with events committed.
+    /// Tells the relay that a transaction with events committed: in process
+    /// at once, and the relays of other processes through one notification
+    /// shared with the commits around it.
     pub fn committed(&self) {
         self.wake.notify_one();
+        if let Some(announcer) = &self.announcer {
+            announcer.announce();
+        }
     }
 
     /// The signal an in-process relay waits on.

@@ -203,7 +203,48 @@ infra::backend_tests!(
     committed_events_are_delivered_in_order,
     a_running_relay_delivers_within_a_second
 );
-infra::postgres_tests!(two_instances_keep_the_order_of_each_aggregate);
+infra::postgres_tests!(
+    two_instances_keep_the_order_of_each_aggregate,
+    a_write_elsewhere_wakes_the_leading_relay
+);
+
+/// A write on an instance whose relay does not lead reaches the leading relay
+/// by notification (sent after the commit), long before the leader's poll.
+async fn a_write_elsewhere_wakes_the_leading_relay(t: TestInfra) {
+    let leader = t.infra().clone();
+    let relay = tokio::spawn(server::relay::run(leader.clone(), Duration::from_secs(60)));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !leader.outbox().leading() {
+        assert!(std::time::Instant::now() < deadline, "the relay never led");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let elsewhere = t.another_instance().await;
+    assert!(!elsewhere.outbox().leading());
+    let input = CreateOrganization {
+        name: "Kutch Ginners".into(),
+        legal_name: "Kutch Ginners LLP".into(),
+        ..Default::default()
+    };
+    OrganizationService::new(elsewhere)
+        .create(&Actor::system(), input)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !Entity::find()
+        .filter(Column::Status.ne("published"))
+        .all(t.db())
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the event waited for the poll: no notification reached the leader"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    relay.abort();
+}
 // The in-process bus cannot be down: the outage is a Redis matter.
 infra::postgres_tests!(an_outage_holds_the_aggregate_then_drains_in_order);
 

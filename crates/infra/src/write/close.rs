@@ -1,10 +1,11 @@
 //! The end of a write: the audit and outbox rows it appended, the result on
-//! its idempotency key and the relay's wake-up, written in as few statements
+//! its idempotency key, written in as few statements
 //! as the backend allows.
 //!
 //! On PostgreSQL that is one statement: the inserts and the key's update as
-//! data-modifying `WITH` parts (each runs exactly once), closed by
-//! `pg_notify` when there are events. Every value is a bound parameter, so
+//! data-modifying `WITH` parts (each runs exactly once). No `pg_notify` in
+//! it: that would serialize the commits of every write with events (the relay
+//! is told after the commit, `Outbox::committed`). Every value is a bound parameter, so
 //! the statement text depends only on how many rows there are and the
 //! driver's prepared-statement cache keeps it. On SQLite each part is its
 //! own multi-row statement.
@@ -15,7 +16,6 @@ use sea_orm::{
 };
 
 use crate::idempotency::entity as key_entity;
-use crate::outbox::NOTIFY_CHANNEL;
 use crate::{audit, outbox};
 
 /// What a write leaves to its end.
@@ -32,7 +32,6 @@ pub(super) struct Closing {
 impl Closing {
     /// The statements that end the write on `backend`.
     pub fn statements(self, backend: DbBackend) -> Vec<Statement> {
-        let notify = !self.events.is_empty();
         let mut parts = Vec::new();
         if !self.events.is_empty() {
             parts.push(outbox::entity::Entity::insert_many(self.events).build(backend));
@@ -54,12 +53,7 @@ impl Closing {
         if backend != DbBackend::Postgres {
             return parts;
         }
-        let close = if notify {
-            format!("SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
-        } else {
-            "SELECT 1".to_owned()
-        };
-        vec![with_parts(parts, &close)]
+        vec![with_parts(parts, "SELECT 1")]
     }
 }
 
