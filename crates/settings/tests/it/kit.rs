@@ -127,12 +127,12 @@ async fn series_counters_live_in_the_counters_table_and_migrate(t: TestInfra) {
         .position(|m| m.name().ends_with("_counters"))
         .expect("the counters migration")
         + 1;
-    Migrator::down(t.db(), Some(u32::try_from(steps).unwrap()))
+    let single = one_connection(&t).await;
+    Migrator::down(&single, Some(u32::try_from(steps).unwrap()))
         .await
         .unwrap();
-    let backend = t.db().get_database_backend();
-    let row = t
-        .db()
+    let backend = single.get_database_backend();
+    let row = single
         .query_one_raw(infra::sea_orm::Statement::from_string(
             backend,
             "SELECT counter FROM document_series",
@@ -141,13 +141,24 @@ async fn series_counters_live_in_the_counters_table_and_migrate(t: TestInfra) {
         .unwrap()
         .unwrap();
     assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), 3);
-    Migrator::up(t.db(), None).await.unwrap();
+    Migrator::up(&single, None).await.unwrap();
+    single.close().await.unwrap();
     let next = orgs
         .next_document_number(&Actor::system(), org.id, "INVOICE")
         .await
         .unwrap()
         .value;
     assert_eq!(next.number, "INV/000004");
+}
+
+/// A connection of its own to the test's database, for migrating down and
+/// up: each schema change and the reads that check it run on one fresh
+/// connection, never on a pooled one that may still hold an older view of
+/// the SQLite schema.
+async fn one_connection(t: &TestInfra) -> infra::sea_orm::DatabaseConnection {
+    let mut config = t.infra().config().clone();
+    config.db_max_connections = 1;
+    infra::db::connect(&config).await.unwrap()
 }
 
 /// Parameters made before codes existed get the slug of their name when the
@@ -181,16 +192,30 @@ async fn parameter_codes_are_filled_from_names(t: TestInfra) {
         .position(|m| m.name().ends_with("_parameter_codes"))
         .expect("the parameter codes migration")
         + 1;
-    Migrator::down(t.db(), Some(u32::try_from(steps).unwrap()))
+    let single = one_connection(&t).await;
+    Migrator::down(&single, Some(u32::try_from(steps).unwrap()))
         .await
         .unwrap();
-    Migrator::up(t.db(), None).await.unwrap();
-    let after = params.all(&Actor::system(), cotton.id).await.unwrap();
-    let codes: Vec<String> = after.iter().map(|p| p.code.clone()).collect();
-    let slugs: Vec<String> = before
+    Migrator::up(&single, None).await.unwrap();
+    let after = single
+        .query_all_raw(infra::sea_orm::Statement::from_sql_and_values(
+            single.get_database_backend(),
+            "SELECT code FROM commodity_parameters WHERE commodity_id = $1",
+            [cotton.id.into()],
+        ))
+        .await
+        .unwrap();
+    single.close().await.unwrap();
+    let mut codes: Vec<String> = after
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    codes.sort();
+    let mut slugs: Vec<String> = before
         .iter()
         .map(|p| settings::commodities::parameter_codes::slug(&p.name))
         .collect();
+    slugs.sort();
     assert_eq!(codes, slugs);
     assert!(codes.contains(&"staple_length".to_owned()), "{codes:?}");
 }
