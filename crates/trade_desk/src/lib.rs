@@ -2,12 +2,13 @@
 //! need (requirements), checked against the catalogue's quality parameters
 //! by their codes, the partners' sides and capabilities and the risk
 //! prechecks; the money and the contract note of a trade ([`trades`]);
-//! later reservations and matching. No HTTP here: the server maps these
+//! reservations, and matching ([`matching`]). No HTTP here: the server maps these
 //! services to `/api/v1/trade-desk`.
 
 pub mod acting;
 pub mod availabilities;
 pub mod circular;
+pub mod matching;
 pub mod quality;
 pub mod requirements;
 pub mod reservations;
@@ -32,9 +33,14 @@ pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";
 pub const AVAILABILITY_RESERVE: &str = "AVAILABILITY_RESERVE";
 /// Read reservations and trades.
 pub const TRADE_READ: &str = "TRADE_READ";
+/// Run matching of any requirement or availability and set its weights (staff).
+pub const MATCHING_EXECUTE: &str = "MATCHING_EXECUTE";
+/// The outbox topic of match changes (aggregate `match`).
+pub const MATCH_TOPIC: &str = "match-events";
 
-/// The event types on [`AVAILABILITY_TOPIC`] (aggregate `availability`) and
-/// [`REQUIREMENT_TOPIC`] (aggregate `requirement`).
+/// The event types on [`AVAILABILITY_TOPIC`] (aggregate `availability`),
+/// [`REQUIREMENT_TOPIC`] (aggregate `requirement`) and [`MATCH_TOPIC`]
+/// (aggregate `match`).
 pub mod events {
     /// An availability was created (ACTIVE when auto-approved, else DRAFT and PENDING).
     pub const AVAILABILITY_CREATED: &str = "AvailabilityCreated";
@@ -64,4 +70,15 @@ pub mod events {
     pub const REQUIREMENT_CANCELLED: &str = "RequirementCancelled";
     /// A requirement's validity passed (`previous` status).
     pub const REQUIREMENT_EXPIRED: &str = "RequirementExpired";
+    /// A match was found: a new pair, one found again after expiring, or a
+    /// better score of an open one (`previous_score`; on `match-events`).
+    pub const MATCH_FOUND: &str = "MatchFound";
+    /// A stored match's score or parts changed otherwise (`previous_score`).
+    pub const MATCH_UPDATED: &str = "MatchUpdated";
+    /// A match was dismissed (`previous_status`).
+    pub const MATCH_DISMISSED: &str = "MatchDismissed";
+    /// A reservation naming the requirement was made (`reservation_id`, `previous_status`).
+    pub const MATCH_RESERVED: &str = "MatchReserved";
+    /// An open match stopped fitting or a side stopped being active (`reason`).
+    pub const MATCH_EXPIRED: &str = "MatchExpired";
 }

@@ -265,6 +265,9 @@ async fn reserve_in(
         )
         .await?;
     }
+    if let Some(requirement_id) = row.requirement_id {
+        crate::matching::store::reserved(tx, requirement_id, id, row.id).await?;
+    }
     let view = Reservation::of(row, offer.version);
     let extra = json!({ "precheck": { "score": precheck.score, "status": precheck.status.as_str() } });
     moves::record(
