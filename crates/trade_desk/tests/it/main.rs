@@ -5,6 +5,7 @@ mod availabilities;
 mod availability_market;
 mod availability_reads;
 mod availability_search;
+mod matching;
 mod reads_support;
 mod requirement_reads;
 mod requirement_search;
