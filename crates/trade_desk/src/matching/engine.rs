@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::model::Dropped;
 use super::rules::{self, Fit};
-use super::score::{self, Parts, Weights};
+use super::score::{self, MatchParts, Weights};
 use super::sides::{self, Need, Offer};
 use super::{candidates, weights};
 use crate::requirements::search::SEARCHED;
@@ -39,7 +39,7 @@ pub struct Found {
     /// The score, 4 places.
     pub score: f64,
     /// Its parts.
-    pub parts: Parts,
+    pub parts: MatchParts,
     /// Its label.
     pub label: &'static str,
     /// The seller precheck's verdict (PASS or WARN).
@@ -114,7 +114,7 @@ pub async fn evaluate<C: ConnectionTrait>(
             out.dropped.push(dropped(need, offer, "risk_fail", detail));
             continue;
         };
-        let parts = Parts {
+        let parts = MatchParts {
             quality: fit.quality,
             price: fit.price,
             delivery: fit.delivery,

@@ -46,7 +46,7 @@ use infra::Infra;
 use serde::{Deserialize, Serialize};
 
 pub use model::{CategoryWeights, Dropped, Match, MatchRun, SetWeights, WeightsList};
-pub use score::{Parts, Weights};
+pub use score::{MatchParts, Weights};
 
 /// Matching over any [`Infra`].
 #[derive(Clone)]

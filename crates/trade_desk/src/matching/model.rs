@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::entity::{matched, weight};
-use super::score::{Parts, Weights};
+use super::score::{MatchParts, Weights};
 
 /// A stored match of a requirement and an availability.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,7 +26,7 @@ pub struct Match {
     /// 0..=1, 4 places: the weights times the parts (times 0.9 on a WARN precheck).
     pub score: f64,
     /// The parts of the score.
-    pub parts: Parts,
+    pub parts: MatchParts,
     /// excellent (0.9+), good (0.75+) or acceptable.
     pub label: String,
     /// The seller precheck's verdict for this trade: PASS or WARN.
@@ -62,7 +62,7 @@ impl Match {
             seller_partner_id: row.seller_partner_id,
             commodity_id: row.commodity_id,
             score: fraction(row.score),
-            parts: Parts {
+            parts: MatchParts {
                 quality: fraction(row.quality_score),
                 price: fraction(row.price_score),
                 delivery: fraction(row.delivery_score),

@@ -79,7 +79,7 @@ impl Weights {
 /// The parts of a score, 0..=1 each.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Parts {
+pub struct MatchParts {
     /// Quality fit.
     pub quality: f64,
     /// Price fit.
@@ -195,7 +195,7 @@ pub fn risk_part(status: Status) -> Option<f64> {
 }
 
 /// The total of `parts` under `weights`, times [`WARN_FACTOR`] on WARN, 4 places.
-pub fn total(weights: &Weights, parts: &Parts, status: Status) -> f64 {
+pub fn total(weights: &Weights, parts: &MatchParts, status: Status) -> f64 {
     let sum = weights.quality * parts.quality
         + weights.price * parts.price
         + weights.delivery * parts.delivery

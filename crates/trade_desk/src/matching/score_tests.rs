@@ -131,14 +131,14 @@ fn warn_halves_the_risk_part_and_takes_ten_percent_off_fail_drops() {
     assert_eq!(risk_part(Status::Warn), Some(0.5));
     assert_eq!(risk_part(Status::Fail), None, "FAIL drops the candidate");
     let w = Weights::seeded("COTTON");
-    let perfect = Parts {
+    let perfect = MatchParts {
         quality: 1.0,
         price: 1.0,
         delivery: 1.0,
         risk: 1.0,
     };
     assert_eq!(total(&w, &perfect, Status::Pass), 1.0);
-    let warned = Parts { risk: 0.5, ..perfect };
+    let warned = MatchParts { risk: 0.5, ..perfect };
     // (0.40 + 0.30 + 0.15 + 0.15 x 0.5) x 0.9
     assert_eq!(total(&w, &warned, Status::Warn), 0.8325);
     assert_eq!(label(0.8325), "good");
@@ -146,7 +146,7 @@ fn warn_halves_the_risk_part_and_takes_ten_percent_off_fail_drops() {
 
 #[test]
 fn each_category_has_its_weights_and_minimum() {
-    let parts = Parts {
+    let parts = MatchParts {
         quality: 0.5,
         price: 1.0,
         delivery: 0.5,
@@ -182,7 +182,7 @@ fn each_category_has_its_weights_and_minimum() {
         assert!(kept(&w, w.min_score), "{category}: the minimum itself is kept");
     }
     // One part at a time: each weight on its own.
-    let only = |quality, price, delivery, risk| Parts {
+    let only = |quality, price, delivery, risk| MatchParts {
         quality,
         price,
         delivery,

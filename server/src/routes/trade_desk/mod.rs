@@ -1,13 +1,15 @@
 //! The trade desk module: seller availabilities under
 //! `/api/v1/trade-desk/availabilities`, buyer requirements under
 //! `/api/v1/trade-desk/requirements` (their search, demand statistics and
-//! history too), reservations under `/api/v1/trade-desk/reservations`, the
+//! history too), reservations under `/api/v1/trade-desk/reservations`,
+//! matching under `/api/v1/trade-desk/matching`, the
 //! circular trading validation, their expiry jobs and the
 //! real-time areas `availability-events` and `requirement-events`.
 
 pub mod availabilities;
 pub mod availability_reads;
 pub mod insights;
+pub mod matching;
 pub mod requirement_reads;
 pub mod requirements;
 pub mod reservations;
@@ -103,6 +105,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<availability_reads::AvailabilityReadsDoc as OpenApi>::openapi());
     document.merge(<insights::InsightsDoc as OpenApi>::openapi());
     document.merge(<reservations::ReservationsDoc as OpenApi>::openapi());
+    document.merge(<matching::MatchingDoc as OpenApi>::openapi());
     document
 }
 
@@ -115,6 +118,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(availability_reads::configure)
             .configure(availabilities::configure)
             .configure(reservations::configure)
+            .configure(matching::configure)
             .configure(insights::configure),
     );
 }
