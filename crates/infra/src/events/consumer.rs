@@ -16,8 +16,19 @@ pub trait Consumer: Send + Sync + 'static {
     fn name(&self) -> &'static str;
     /// The topics it reads.
     fn topics(&self) -> Vec<&'static str>;
+    /// The event types it acts on (others are acknowledged without an
+    /// inbox row); empty, the default: every type of its topics.
+    fn event_types(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Applies one event inside `tx` (record an audit row for the effect).
     async fn apply(&self, tx: &WriteTx, event: &Delivered) -> Result<(), InfraError>;
+}
+
+/// Whether `consumer` acts on events of `event_type` (see [`Consumer::event_types`]).
+pub fn wants(consumer: &dyn Consumer, event_type: &str) -> bool {
+    let types = consumer.event_types();
+    types.is_empty() || types.contains(&event_type)
 }
 
 /// Something that handles events outside the database: nothing dedupes for

@@ -28,12 +28,16 @@ impl From<sea_orm::DbErr> for ApplyError {
 }
 
 /// Applies `event` with `consumer` unless its inbox already holds it (then
-/// nothing runs and the answer is `Ok` as well).
+/// nothing runs and the answer is `Ok` as well); an event of a type the
+/// consumer does not want is passed over the same way.
 pub(super) async fn apply_once(
     infra: &AppInfra,
     consumer: Arc<dyn Consumer>,
     event: Delivered,
 ) -> Result<(), InfraError> {
+    if !super::consumer::wants(consumer.as_ref(), &event.event_type) {
+        return Ok(());
+    }
     let name = consumer.name();
     let result = write(infra, &Actor::system(), move |tx| {
         Box::pin(async move {

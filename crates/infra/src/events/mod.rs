@@ -5,6 +5,9 @@
 //! an entry delivered more than `max_deliveries` times goes to the topic's
 //! dead-letter stream `{prefix}events-dead:{topic}` and is acknowledged.
 //!
+//! A consumer whose deliveries were lost catches up from the outbox
+//! ([`catch_up`]), through the same inbox.
+//!
 //! Two kinds of reader share the loop: a [`Consumer`] whose effect is a
 //! database change (deduped through the inbox), and a [`Handler`] whose effect
 //! lies elsewhere (the real-time pusher), which must tolerate a repeat.
@@ -16,6 +19,7 @@
 //! Every Redis command goes through [`crate::kv::RedisKv`]; the relay that
 //! fills the streams publishes with [`publish`].
 
+mod catch_up;
 mod consumer;
 mod dead_letter;
 mod delivered;
@@ -29,7 +33,8 @@ use std::time::Duration;
 use chrono::Utc;
 
 pub use async_trait::async_trait;
-pub use consumer::{Consumer, ConsumerOptions, Handler, run, run_handler};
+pub use catch_up::{PASS_LIMIT, catch_up, floor_id};
+pub use consumer::{Consumer, ConsumerOptions, Handler, run, run_handler, wants};
 pub use delivered::{Delivered, publish, stream_fields};
 
 /// How long stream entries are kept.
