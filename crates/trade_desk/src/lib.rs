@@ -1,8 +1,8 @@
 //! The trade desk: what sellers offer (availabilities) and what buyers
 //! need (requirements), checked against the catalogue's quality parameters
 //! by their codes, the partners' sides and capabilities and the risk
-//! prechecks; the money and the contract note of a trade ([`trades`]);
-//! later reservations and matching. No HTTP here: the server maps these
+//! prechecks; reservations that hold quantity for a buyer, and the trades
+//! confirmed from them with their money and contract note ([`trades`]). No HTTP here: the server maps these
 //! services to `/api/v1/trade-desk`.
 
 pub mod acting;
@@ -32,6 +32,12 @@ pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";
 pub const AVAILABILITY_RESERVE: &str = "AVAILABILITY_RESERVE";
 /// Read reservations and trades.
 pub const TRADE_READ: &str = "TRADE_READ";
+/// Confirm reservations into trades (the seller's side, or staff).
+pub const TRADE_CONFIRM: &str = "TRADE_CONFIRM";
+/// Settle trades, and (staff) cancel them.
+pub const TRADE_SETTLE: &str = "TRADE_SETTLE";
+/// The outbox topic of trade changes (aggregate `trade`).
+pub const TRADE_TOPIC: &str = "trade-events";
 
 /// The event types on [`AVAILABILITY_TOPIC`] (aggregate `availability`) and
 /// [`REQUIREMENT_TOPIC`] (aggregate `requirement`).
@@ -64,4 +70,20 @@ pub mod events {
     pub const REQUIREMENT_CANCELLED: &str = "RequirementCancelled";
     /// A requirement's validity passed (`previous` status).
     pub const REQUIREMENT_EXPIRED: &str = "RequirementExpired";
+    /// Reserved quantity of an availability was sold by a trade (`trade_id`, `quantity`, `price`).
+    pub const AVAILABILITY_SOLD: &str = "AvailabilitySold";
+    /// A cancelled trade gave its quantity back to the availability (`trade_id`, `quantity`).
+    pub const AVAILABILITY_SALE_REVERSED: &str = "AvailabilitySaleReversed";
+    /// A trade added to a requirement's purchased quantity and spend (`trade_id`, `quantity`, `spend`).
+    pub const REQUIREMENT_FULFILMENT_RECORDED: &str = "RequirementFulfilmentRecorded";
+    /// A requirement reached its maximum quantity (FULFILLED).
+    pub const REQUIREMENT_FULFILLED: &str = "RequirementFulfilled";
+    /// A cancelled trade took its quantity and spend back from a requirement.
+    pub const REQUIREMENT_FULFILMENT_REVERSED: &str = "RequirementFulfilmentReversed";
+    /// A reservation became a trade (on `trade-events`, aggregate `trade`).
+    pub const TRADE_CONFIRMED: &str = "TradeConfirmed";
+    /// A trade was settled: both exposures released.
+    pub const TRADE_SETTLED: &str = "TradeSettled";
+    /// A trade was cancelled (`reason`): quantity, exposures and fulfilment reversed.
+    pub const TRADE_CANCELLED: &str = "TradeCancelled";
 }

@@ -12,3 +12,5 @@ mod requirements;
 mod reservation_refusals;
 mod reservations;
 mod support;
+mod trade_cancels;
+mod trades;
