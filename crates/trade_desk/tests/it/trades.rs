@@ -149,8 +149,10 @@ async fn only_the_seller_side_or_staff_confirm(t: TestInfra) {
         .await
         .unwrap_err();
     assert_eq!(hidden.code(), "not_found");
-    let mut fixed = Confirm::default();
-    fixed.price = Some("60000".parse().unwrap());
+    let fixed = Confirm {
+        price: Some("60000".parse().unwrap()),
+        ..Confirm::default()
+    };
     let refused = trades(&t).confirm(&staff(DESK), held, fixed).await.unwrap_err();
     assert_eq!(crate::support::fields(&refused), ["price"], "a FIXED price stays");
     let made = trades(&t)
