@@ -1,6 +1,7 @@
 //! Trades and requirements: a confirmation records the purchase on the
 //! requirement the reservation serves (PARTIALLY_FULFILLED at its minimum,
-//! FULFILLED at its maximum, refused past it); a cancellation by staff
+//! FULFILLED at its maximum, refused past it, and a closed one neither
+//! reserved for nor confirmed against); a cancellation by staff
 //! reverses quantity, exposures and fulfilment.
 
 use infra::testing::TestInfra;
@@ -153,14 +154,14 @@ async fn a_confirm_past_the_maximum_or_on_a_closed_requirement_is_refused(t: Tes
         .unwrap_err();
     assert_eq!(refused.code(), "requirement_quantity_exceeded");
     assert!(refused.to_string().contains("at most 5"), "{refused}");
+    let early = reserve_for(&t, buyer, id, "1", need).await;
     let fits = reserve_for(&t, buyer, id, "5", need).await;
     trades(&t)
         .confirm(&seller_user, fits, Confirm::default())
         .await
         .unwrap();
-    let closed = reserve_for(&t, buyer, id, "1", need).await;
     let refused = trades(&t)
-        .confirm(&seller_user, closed, Confirm::default())
+        .confirm(&seller_user, early, Confirm::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -168,6 +169,16 @@ async fn a_confirm_past_the_maximum_or_on_a_closed_requirement_is_refused(t: Tes
         "requirement_not_active",
         "FULFILLED takes no more"
     );
+    let input = NewReservation {
+        quantity: "1".parse().unwrap(),
+        requirement_id: Some(need),
+        ..NewReservation::default()
+    };
+    let refused = reservations(&t)
+        .reserve(&user_of(buyer, BUY), id, input)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "requirement_not_active", "nor is reserved for");
     let offer = row(&t, id).await;
     assert_eq!(offer.sold_quantity, 5 * 10_000, "only the fitting trade sold");
 }
