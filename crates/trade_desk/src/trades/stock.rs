@@ -8,8 +8,6 @@
 //! Events AvailabilitySold and AvailabilitySaleReversed on
 //! `availability-events`, the availability the aggregate.
 
-use infra::change::{Change, record_unchanged};
-use infra::outbox::NewEvent;
 use infra::write::WriteTx;
 use infra::{InfraError, Money, Quantity, ServiceError};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -18,7 +16,7 @@ use serde_json::json;
 
 use super::entity::trade;
 use crate::availabilities::entity::availability;
-use crate::{AVAILABILITY_TOPIC, events};
+use crate::events;
 
 /// Moves the quantity of `row` (a trade being confirmed) from reserved to
 /// sold on its availability; emits AvailabilitySold.
@@ -103,7 +101,7 @@ async fn read(tx: &WriteTx, row: &trade::Model) -> Result<availability::Model, S
 }
 
 /// The event `event` about `offer` (saved at its new version) and trade
-/// `row`, for the buyer and the seller, and its audit row `action`.
+/// `row`, for the buyer and the seller, with `extra`.
 async fn emit(
     tx: &WriteTx,
     event: &str,
@@ -112,34 +110,13 @@ async fn emit(
     row: &trade::Model,
     extra: serde_json::Value,
 ) -> Result<(), ServiceError> {
-    let mut payload = json!({
-        "id": offer.id, "commodity_id": offer.commodity_id, "seller_partner_id": offer.seller_partner_id,
-        "status": offer.status, "available_quantity": Quantity::from_scaled(offer.available_quantity),
-        "reserved_quantity": Quantity::from_scaled(offer.reserved_quantity),
-        "sold_quantity": Quantity::from_scaled(offer.sold_quantity),
+    let mut fields = json!({
         "trade_id": row.id, "trade_number": row.number, "reservation_id": row.reservation_id,
         "quantity": Quantity::from_scaled(row.quantity), "unit": row.unit,
     });
-    if let (Some(map), serde_json::Value::Object(extra)) = (payload.as_object_mut(), extra) {
+    if let (Some(map), serde_json::Value::Object(extra)) = (fields.as_object_mut(), extra) {
         map.extend(extra);
     }
-    let new = NewEvent::new(
-        AVAILABILITY_TOPIC,
-        event,
-        "availability",
-        offer.id,
-        offer.version,
-        &payload,
-    )?
-    .for_partners([row.buyer_partner_id, row.seller_partner_id]);
-    tx.emit(new).await?;
-    let change = Change::new(
-        AVAILABILITY_TOPIC,
-        event,
-        action,
-        "availability",
-        offer.id,
-        offer.version,
-    );
-    record_unchanged(tx, change, payload).await
+    let parties = [row.buyer_partner_id, row.seller_partner_id];
+    crate::availabilities::quantities::record(tx, event, action, offer, parties, fields).await
 }
