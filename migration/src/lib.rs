@@ -39,6 +39,7 @@ mod m20261203_000024_availabilities;
 mod m20261203_000025_requirement_precheck;
 mod m20261203_000026_reservations;
 mod m20261203_000027_availability_search;
+mod m20261204_000028_trades;
 mod m20261204_000029_matching;
 
 /// Every migration of the project, in the order they apply.
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000025_requirement_precheck::Migration),
             Box::new(m20261203_000026_reservations::Migration),
             Box::new(m20261203_000027_availability_search::Migration),
+            Box::new(m20261204_000028_trades::Migration),
             Box::new(m20261204_000029_matching::Migration),
         ]
     }

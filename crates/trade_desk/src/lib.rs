@@ -1,8 +1,9 @@
 //! The trade desk: what sellers offer (availabilities) and what buyers
 //! need (requirements), checked against the catalogue's quality parameters
 //! by their codes, the partners' sides and capabilities and the risk
-//! prechecks; the money and the contract note of a trade ([`trades`]);
-//! reservations, and matching ([`matching`]). No HTTP here: the server maps these
+//! prechecks; reservations that hold quantity for a buyer, the trades
+//! confirmed from them with their money and contract note ([`trades`]),
+//! and matching ([`matching`]). No HTTP here: the server maps these
 //! services to `/api/v1/trade-desk`.
 
 pub mod acting;
@@ -33,6 +34,12 @@ pub const REQUIREMENT_READ: &str = "REQUIREMENT_READ";
 pub const AVAILABILITY_RESERVE: &str = "AVAILABILITY_RESERVE";
 /// Read reservations and trades.
 pub const TRADE_READ: &str = "TRADE_READ";
+/// Confirm reservations into trades (the seller's side, or staff).
+pub const TRADE_CONFIRM: &str = "TRADE_CONFIRM";
+/// Settle trades, and (staff) cancel them.
+pub const TRADE_SETTLE: &str = "TRADE_SETTLE";
+/// The outbox topic of trade changes (aggregate `trade`).
+pub const TRADE_TOPIC: &str = "trade-events";
 /// Run matching of any requirement or availability and set its weights (staff).
 pub const MATCHING_EXECUTE: &str = "MATCHING_EXECUTE";
 /// The outbox topic of match changes (aggregate `match`).
@@ -70,6 +77,22 @@ pub mod events {
     pub const REQUIREMENT_CANCELLED: &str = "RequirementCancelled";
     /// A requirement's validity passed (`previous` status).
     pub const REQUIREMENT_EXPIRED: &str = "RequirementExpired";
+    /// Reserved quantity of an availability was sold by a trade (`trade_id`, `quantity`, `price`).
+    pub const AVAILABILITY_SOLD: &str = "AvailabilitySold";
+    /// A cancelled trade gave its quantity back to the availability (`trade_id`, `quantity`).
+    pub const AVAILABILITY_SALE_REVERSED: &str = "AvailabilitySaleReversed";
+    /// A trade added to a requirement's purchased quantity and spend (`trade_id`, `quantity`, `spend`).
+    pub const REQUIREMENT_FULFILMENT_RECORDED: &str = "RequirementFulfilmentRecorded";
+    /// A requirement reached its maximum quantity (FULFILLED).
+    pub const REQUIREMENT_FULFILLED: &str = "RequirementFulfilled";
+    /// A cancelled trade took its quantity and spend back from a requirement.
+    pub const REQUIREMENT_FULFILMENT_REVERSED: &str = "RequirementFulfilmentReversed";
+    /// A reservation became a trade (on `trade-events`, aggregate `trade`).
+    pub const TRADE_CONFIRMED: &str = "TradeConfirmed";
+    /// A trade was settled: both exposures released.
+    pub const TRADE_SETTLED: &str = "TradeSettled";
+    /// A trade was cancelled (`reason`): quantity, exposures and fulfilment reversed.
+    pub const TRADE_CANCELLED: &str = "TradeCancelled";
     /// A match was found: a new pair, one found again after expiring, or a
     /// better score of an open one (`previous_score`; on `match-events`).
     pub const MATCH_FOUND: &str = "MatchFound";

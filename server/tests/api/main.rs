@@ -31,3 +31,4 @@ mod trade_desk_requirement_reads;
 mod trade_desk_requirement_states;
 mod trade_desk_requirements;
 mod trade_desk_reservations;
+mod trade_desk_trades;

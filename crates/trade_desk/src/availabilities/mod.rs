@@ -34,6 +34,7 @@ pub mod expiry;
 pub mod input;
 pub mod model;
 pub mod place;
+pub mod quantities;
 pub mod readiness;
 pub mod reads;
 pub mod rules;

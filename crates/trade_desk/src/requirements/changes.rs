@@ -277,7 +277,7 @@ impl<I: Infra> RequirementService<I> {
 }
 
 /// Records a status change of `row` (now saved) with `extra` in the payload.
-pub(super) async fn transition(
+pub(crate) async fn transition(
     tx: &WriteTx,
     event: &str,
     action: &str,

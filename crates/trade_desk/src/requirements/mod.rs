@@ -31,6 +31,7 @@ pub mod audience;
 pub mod changes;
 pub mod entity;
 pub mod expiry;
+pub mod fulfilment;
 pub mod history;
 pub mod input;
 pub mod model;

@@ -45,6 +45,7 @@ use crate::availabilities::reads::visible_to;
 use crate::availabilities::rules::factor;
 use crate::availabilities::value_of;
 use crate::requirements::entity::requirement;
+use crate::requirements::fulfilment;
 use crate::requirements::{scaled, upper};
 use crate::{AVAILABILITY_RESERVE, events};
 
@@ -97,7 +98,8 @@ impl<I: Infra> ReservationService<I> {
     /// 404 for an availability the buyer does not see; 422 naming `hours`
     /// (1 to 168), `quantity` (not positive, not exact in the availability's
     /// unit, under the minimum order, or part of one sold whole), `unit` or
-    /// `requirement_id` (not the buyer's for the commodity); the buyer must
+    /// `requirement_id` (not the buyer's for the commodity; 409
+    /// `requirement_not_active` unless ACTIVE or PARTIALLY_FULFILLED); the buyer must
     /// be able to buy (see [`able_buyer`]); 409 `party_linked` (with the
     /// reasons) for a buyer linked to the seller, 409
     /// `buyer_precheck_failed` when the buyer precheck FAILs, 409
@@ -182,10 +184,18 @@ async fn reserve_in(
         let found = requirement::Entity::find_by_id(requirement_id)
             .one(tx.db())
             .await?;
-        let fits = found.is_some_and(|r| r.buyer_partner_id == buyer && r.commodity_id == offer.commodity_id);
-        if !fits {
+        let Some(wanted) =
+            found.filter(|r| r.buyer_partner_id == buyer && r.commodity_id == offer.commodity_id)
+        else {
             let message = "is not a requirement of the buyer for this commodity";
             return Err(ServiceError::field("requirement_id", message).into());
+        };
+        if !fulfilment::OPEN.contains(&wanted.status.as_str()) {
+            let message = format!(
+                "the requirement {} is {}: only an ACTIVE or PARTIALLY_FULFILLED one is reserved for",
+                wanted.number, wanted.status
+            );
+            return Err(ServiceError::conflict(fulfilment::NOT_ACTIVE, message).into());
         }
     }
     able_buyer(tx.db(), buyer, "buyer_partner_id").await?;

@@ -7,8 +7,6 @@
 //! locks is always the reservation, the availability, then the buyer's
 //! exposure.
 
-use infra::change::{Change, record_unchanged};
-use infra::outbox::NewEvent;
 use infra::write::WriteTx;
 use infra::{InfraError, Money, Quantity, ServiceError};
 use risk::error::RiskError;
@@ -19,7 +17,6 @@ use serde_json::{Value, json};
 
 use super::entity::reservation;
 use super::model::Reservation;
-use crate::AVAILABILITY_TOPIC;
 use crate::availabilities::entity::availability;
 
 /// The code of a reservation no longer ACTIVE (or changed under the caller).
@@ -208,9 +205,8 @@ pub(super) async fn restore(
 }
 
 /// Records `event` about reservation `view` of availability `offer` (saved
-/// already): the outbox event on `availability-events`, the availability the
-/// aggregate at its new version, for the buyer and the seller (staff pass
-/// the area's scope), and its audit row `action`.
+/// already), with `extra`, for the buyer and the seller (see
+/// [`crate::availabilities::quantities::record`]).
 pub(super) async fn record(
     tx: &WriteTx,
     event: &str,
@@ -219,32 +215,10 @@ pub(super) async fn record(
     view: &Reservation,
     extra: Value,
 ) -> Result<(), ServiceError> {
-    let mut payload = json!({
-        "id": offer.id, "commodity_id": offer.commodity_id, "seller_partner_id": offer.seller_partner_id,
-        "status": offer.status, "available_quantity": Quantity::from_scaled(offer.available_quantity),
-        "reserved_quantity": Quantity::from_scaled(offer.reserved_quantity),
-        "reservation": view,
-    });
-    if let (Some(map), Value::Object(extra)) = (payload.as_object_mut(), extra) {
+    let mut fields = json!({ "reservation": view });
+    if let (Some(map), Value::Object(extra)) = (fields.as_object_mut(), extra) {
         map.extend(extra);
     }
-    let new = NewEvent::new(
-        AVAILABILITY_TOPIC,
-        event,
-        "availability",
-        offer.id,
-        offer.version,
-        &payload,
-    )?
-    .for_partners([view.buyer_partner_id, view.seller_partner_id]);
-    tx.emit(new).await?;
-    let change = Change::new(
-        AVAILABILITY_TOPIC,
-        event,
-        action,
-        "availability",
-        offer.id,
-        offer.version,
-    );
-    record_unchanged(tx, change, payload).await
+    let parties = [view.buyer_partner_id, view.seller_partner_id];
+    crate::availabilities::quantities::record(tx, event, action, offer, parties, fields).await
 }

@@ -13,3 +13,5 @@ mod requirements;
 mod reservation_refusals;
 mod reservations;
 mod support;
+mod trade_cancels;
+mod trades;

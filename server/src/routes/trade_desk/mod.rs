@@ -2,9 +2,10 @@
 //! `/api/v1/trade-desk/availabilities`, buyer requirements under
 //! `/api/v1/trade-desk/requirements` (their search, demand statistics and
 //! history too), reservations under `/api/v1/trade-desk/reservations`,
-//! matching under `/api/v1/trade-desk/matching`, the
-//! circular trading validation, their expiry jobs and the
-//! real-time areas `availability-events` and `requirement-events`.
+//! trades under `/api/v1/trade-desk/trades`, matching under
+//! `/api/v1/trade-desk/matching`, the circular trading validation, their
+//! expiry jobs and the real-time areas `availability-events`,
+//! `requirement-events` and `trade-events`.
 
 pub mod availabilities;
 pub mod availability_reads;
@@ -13,6 +14,7 @@ pub mod matching;
 pub mod requirement_reads;
 pub mod requirements;
 pub mod reservations;
+pub mod trades;
 
 use actix_web::web;
 use utoipa::OpenApi;
@@ -40,6 +42,8 @@ pub const MODULE: Module = Module {
 /// `requirement:{id}` and `commodity:{id}:requirements`; each reaches the
 /// partners the requirement is visible to (its audience, see
 /// `trade_desk::requirements::audience`) and staff with REQUIREMENT_READ.
+/// Trade events travel on `trade:{id}` to the trade's two parties (its
+/// audience) and staff with TRADE_READ, never to another partner.
 const AREAS: &[Area] = &[
     Area::new(
         trade_desk::AVAILABILITY_TOPIC,
@@ -63,6 +67,12 @@ const AREAS: &[Area] = &[
         key: "commodity_id",
         name: "requirements",
     }]),
+    Area::new(
+        trade_desk::TRADE_TOPIC,
+        &["trade"],
+        trade_desk::TRADE_READ,
+        Scope::Platform,
+    ),
 ];
 
 /// Requirements and availabilities past their validity expire within five
@@ -105,6 +115,7 @@ fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(<availability_reads::AvailabilityReadsDoc as OpenApi>::openapi());
     document.merge(<insights::InsightsDoc as OpenApi>::openapi());
     document.merge(<reservations::ReservationsDoc as OpenApi>::openapi());
+    document.merge(<trades::TradesDoc as OpenApi>::openapi());
     document.merge(<matching::MatchingDoc as OpenApi>::openapi());
     document
 }
@@ -118,6 +129,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(availability_reads::configure)
             .configure(availabilities::configure)
             .configure(reservations::configure)
+            .configure(trades::configure)
             .configure(matching::configure)
             .configure(insights::configure),
     );

@@ -59,7 +59,7 @@ pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
         (status = 401, description = "No access token"),
         (status = 403, description = "Lacks AVAILABILITY_RESERVE; `out_of_scope` (another partner named); `partner_suspended`; `kyc_not_verified`; `side_not_allowed`; or the buy capability missing"),
         (status = 404, description = "No such availability visible to the buyer"),
-        (status = 409, description = "`availability_not_active` (the status named); `insufficient_quantity` (what is available named); `party_linked` (the reasons named); `buyer_precheck_failed`; `credit_limit_exceeded` (with `remaining`); `concurrent_change`: retry"),
+        (status = 409, description = "`availability_not_active` (the status named); `insufficient_quantity` (what is available named); `party_linked` (the reasons named); `buyer_precheck_failed`; `requirement_not_active` (the named requirement is not ACTIVE or PARTIALLY_FULFILLED); `credit_limit_exceeded` (with `remaining`); `concurrent_change`: retry"),
         (status = 422, description = "`quantity` (not positive, not exact to 4 places in the availability's unit, under the minimum order, or part of one sold whole), `unit`, `hours`, `requirement_id` or (staff) `buyer_partner_id`"),
         (status = 429, description = "Rate limited")))]
 pub async fn create(
