@@ -1,0 +1,441 @@
+#!/usr/bin/env bash
+# The tour: one cotton trade through the whole platform over its HTTP API,
+# from a fresh, empty folder (docs/tour.md walks through it).
+#
+#   scripts/tour.sh                  # after `cargo build`; embedded SQLite + in-process kv
+#   DATABASE_URL=postgres://... REDIS_URL=redis://... scripts/tour.sh
+#
+# Settings (all optional):
+#   SERVER_BIN    the server binary (default: target/debug/server under
+#                 CARGO_TARGET_DIR, or ./target)
+#   DATABASE_URL  PostgreSQL to run on (an empty or migrated database of its own)
+#   REDIS_URL     Redis to run on (REDIS_KEY_PREFIX is passed through too)
+#   TOUR_UNTIL    stop successfully after this step: reservation
+#   TOUR_KEEP     set to 1 to keep the temporary folder (server log, answers)
+#
+# Prints each step; exits non-zero at the first step that fails, with the
+# server's answer. Needs bash, curl and jq.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="${SERVER_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/server}"
+until_step="${TOUR_UNTIL:-}"
+case "$until_step" in
+"" | reservation) ;;
+*)
+  echo "TOUR_UNTIL must be empty or 'reservation', not '$until_step'" >&2
+  exit 2
+  ;;
+esac
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || {
+    echo "the tour needs $tool" >&2
+    exit 2
+  }
+done
+[ -x "$bin" ] || {
+  echo "no server binary at $bin: run 'cargo build' or set SERVER_BIN" >&2
+  exit 2
+}
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/tour.XXXXXX")"
+log="$work/server.log"
+out="$work/answer"
+headers="$work/headers"
+server_pid=""
+step_name="start"
+run_id="$(date +%s)-$$"
+calls=0
+
+stop() {
+  local status=$?
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  if [ "$status" -ne 0 ]; then
+    echo "--- last lines of the server log ($log):" >&2
+    tail -n 20 "$log" >&2 2>/dev/null || true
+  fi
+  if [ "${TOUR_KEEP:-}" = 1 ] || [ "$status" -ne 0 ]; then
+    echo "(kept $work)" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+# Starts step "$*".
+step() {
+  step_name="$*"
+  printf '==> %s\n' "$*"
+}
+
+# Reports a detail of the current step.
+say() {
+  printf '    %s\n' "$*"
+}
+
+# Stops the tour: the step failed.
+fail() {
+  printf 'FAILED at step "%s": %s\n' "$step_name" "$*" >&2
+  exit 1
+}
+
+# The server's environment: nothing but what the tour means to set, plus
+# DATABASE_URL / REDIS_URL / REDIS_KEY_PREFIX when given.
+server_env=(env -i "PATH=$PATH" "HOME=$work" "LOG_FORMAT=json" "LOG_LEVEL=info"
+  "BIND_ADDR=127.0.0.1:0")
+for var in DATABASE_URL REDIS_URL REDIS_KEY_PREFIX; do
+  if [ -n "${!var:-}" ]; then server_env+=("$var=${!var}"); fi
+done
+
+# call METHOD PATH TOKEN EXPECTED [JSON]: one request; the answer's body is
+# left in $out, its status in $status; fails unless the status is EXPECTED.
+# Every write carries a fresh Idempotency-Key; a 429 is waited out.
+call() {
+  local method=$1 path=$2 token=$3 expected=$4 body=${5-}
+  local args=(-sS -o "$out" -D "$headers" -w '%{http_code}' -X "$method")
+  if [ -n "$token" ]; then args+=(-H "authorization: Bearer $token"); fi
+  if [ "$method" != GET ]; then
+    calls=$((calls + 1))
+    args+=(-H "idempotency-key: tour-$run_id-$calls-$(date +%s%N)")
+  fi
+  if [ -n "$body" ]; then args+=(-H 'content-type: application/json' --data "$body"); fi
+  send "$method" "$path" "$expected" "${args[@]}"
+}
+
+# upload TOKEN APPLICATION KIND: a small PDF as a document of the application.
+upload() {
+  local token=$1 id=$2 kind=$3 file="$work/$3.pdf"
+  printf '%%PDF-1.4\n%% %s of the tour\n%%%%EOF\n' "$kind" >"$file"
+  calls=$((calls + 1))
+  send POST "/api/v1/partners/applications/$id/documents" 201 \
+    -sS -o "$out" -D "$headers" -w '%{http_code}' -X POST \
+    -H "authorization: Bearer $token" -H "idempotency-key: tour-$run_id-$calls-$(date +%s%N)" \
+    -F "document_type=$kind" -F "number=TOUR-$kind" -F "file=@$file;type=application/pdf"
+}
+
+# send METHOD PATH EXPECTED CURL-ARGS...: the request, retried after a 429.
+send() {
+  local method=$1 path=$2 expected=$3
+  shift 3
+  local attempt wait
+  for attempt in $(seq 1 20); do
+    status=$(curl "$@" "$base$path") || fail "$method $path: no answer (curl $?)"
+    [ "$status" = 429 ] || break
+    wait=$(tr -d '\r' <"$headers" | awk 'tolower($1) == "retry-after:" {print $2}')
+    say "429 on $method $path: waiting ${wait:-1} s (attempt $attempt)"
+    sleep "${wait:-1}"
+  done
+  [ "$status" = "$expected" ] ||
+    fail "$method $path answered $status, expected $expected: $(head -c 3000 "$out")"
+}
+
+# get FILTER: a value of the last answer (jq -r), failing when it is null or false.
+get() {
+  jq -er "$1" "$out" 2>/dev/null || fail "the answer has no $1: $(head -c 3000 "$out")"
+}
+
+# val FILTER: a value of the last answer to show (jq -r), "?" when absent.
+val() {
+  jq -r "$1" "$out" 2>/dev/null || printf '?'
+}
+
+# check FILTER WHY [JQ-ARGS...]: fails with WHY unless FILTER holds on the last answer.
+check() {
+  local filter=$1 why=$2
+  shift 2
+  jq -e "$@" "$filter" "$out" >/dev/null 2>&1 || fail "$why: $(head -c 3000 "$out")"
+}
+
+# code MOBILE: the one-time code the development sender logged for +91MOBILE,
+# the last one (the log is one JSON object per line).
+code() {
+  local mobile="+91$1" found=""
+  for _ in $(seq 1 50); do
+    found=$(jq -rR --arg m "$mobile" 'fromjson? | select(.fields.message? // ""
+      | startswith("one-time code (development sender")) | select(.fields.mobile == $m)
+      | .fields.code' "$log" | tail -n 1)
+    [ -n "$found" ] && break
+    sleep 0.1
+  done
+  [ -n "$found" ] || fail "no one-time code for $mobile in the server log"
+  printf '%s' "$found"
+}
+
+# otp MOBILE: sends a code to MOBILE, reads it from the log and verifies it;
+# the verify answer is left in $out.
+otp() {
+  call POST /api/v1/auth/otp/send "" 200 "$(jq -nc --arg m "$1" '{mobile: $m}')"
+  local otp_code
+  otp_code=$(code "$1")
+  say "code for +91$1 from the server log: $otp_code"
+  call POST /api/v1/auth/otp/verify "" 200 "$(jq -nc --arg m "$1" --arg c "$otp_code" '{mobile: $m, otp: $c}')"
+}
+
+# login EMAIL PASSWORD: signs in; the answer (with the access token) in $out.
+login() {
+  call POST /api/v1/auth/login "" 200 "$(jq -nc --arg e "$1" --arg p "$2" '{email: $e, password: $p}')"
+}
+
+# ---------------------------------------------------------------------------
+
+admin_email="admin@example.com"
+admin_password="tour admin secret"
+manager_email="manager@example.com"
+manager_password="tour manager secret"
+seller_mobile="9700000101"
+buyer_mobile="9700000202"
+
+step "the platform administrator: server admin create (migrates the empty database first)"
+(cd "$work" && "${server_env[@]}" "$bin" admin create --email "$admin_email" \
+  --password "$admin_password" --name "Tour Administrator") >"$work/admin.log" 2>&1 ||
+  fail "admin create: $(cat "$work/admin.log")"
+say "$(grep -o 'created SUPER_ADMIN.*' "$work/admin.log" | head -n 1)"
+
+step "start the server in $work (${DATABASE_URL:+PostgreSQL + Redis}${DATABASE_URL:-embedded SQLite + in-process kv})"
+(cd "$work" && exec "${server_env[@]}" "$bin") >"$log" 2>&1 &
+server_pid=$!
+port=""
+for _ in $(seq 1 600); do
+  kill -0 "$server_pid" 2>/dev/null || fail "the server exited: $(tail -n 20 "$log")"
+  port=$(jq -rR 'fromjson? | select(.fields.message? == "serving") | .fields.port' "$log" | head -n 1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || fail "the server did not log 'serving' within 60 s"
+base="http://127.0.0.1:$port"
+call GET /readyz "" 200
+say "serving on $base: database $(val .checks.database.backend)"
+
+step "administrator logs in with e-mail and password"
+login "$admin_email" "$admin_password"
+admin=$(get .access_token)
+call GET /api/v1/auth/me "$admin" 200
+say "signed in as $(val .email)"
+
+step "an organization, with its GST registration"
+call POST /api/v1/settings/organizations "$admin" 201 '{"name": "Tour Cotton Exchange",
+  "legal_name": "Tour Cotton Exchange Pvt Ltd"}'
+org=$(get .id)
+call POST "/api/v1/settings/organizations/$org/gst-registrations" "$admin" 201 \
+  '{"gstin": "27AAPFU0939F1ZV", "branch_code": "MUM"}'
+say "organization $org, GSTIN $(val .gstin) ($(val .state_name))"
+
+step "a back-office manager of the organization signs in"
+call POST /api/v1/settings/users "$admin" 201 "$(jq -nc --arg e "$manager_email" \
+  --arg p "$manager_password" --arg o "$org" '{kind: "INTERNAL", email: $e, password: $p,
+  full_name: "Back Office Manager", organization_id: $o, roles: ["BACKOFFICE_MANAGER"]}')"
+login "$manager_email" "$manager_password"
+manager=$(get .access_token)
+
+step "a cotton commodity: GST 5 %, traded in candies, priced per candy"
+call POST /api/v1/settings/commodities "$manager" 201 '{"name": "Shankar-6 Cotton",
+  "category": "COTTON", "hsn_code": "5201", "gst_rate": "5", "base_unit": "KG",
+  "trade_unit": "CANDY", "rate_unit": "CANDY"}'
+cotton=$(get .id)
+say "commodity $cotton, GST rate $(val .gst_rate) %"
+
+step "its quality parameters: the cotton defaults, and maturity added"
+call POST "/api/v1/settings/commodities/$cotton/parameters" "$manager" 201 '{"name": "Maturity",
+  "param_type": "NUMERIC", "unit": "%", "min_value": "70", "max_value": "90", "default_value": "80"}'
+call GET "/api/v1/settings/commodities/$cotton/parameters" "$manager" 200
+say "$(val '[.items[].name] | join(", ")')"
+
+step "its commission structure: 0.5 % brokerage on both sides"
+call POST "/api/v1/settings/commodities/$cotton/commission-structures" "$manager" 201 \
+  '{"name": "Brokerage", "commission_type": "PERCENTAGE", "rate": "0.5", "applies_to": "BOTH"}'
+say "commission $(val .name): $(val .rate) % on $(val .applies_to)"
+
+step "trade terms: payment Net 30, delivery ex-gin"
+call POST /api/v1/settings/commodities/terms/payment-terms "$manager" 201 \
+  '{"code": "NET30", "name": "Net 30", "days": 30, "percentage": 100}'
+payment_term=$(get .id)
+call POST /api/v1/settings/commodities/terms/delivery-terms "$manager" 201 \
+  '{"code": "EXGIN", "name": "Ex-gin", "freight_included": false}'
+delivery_term=$(get .id)
+
+step "a delivery location: Rajkot yard"
+call POST /api/v1/settings/locations "$manager" 201 '{"name": "Rajkot yard", "place_id": "tour-rajkot",
+  "state_code": "GJ", "city": "Rajkot", "pincode": "360001", "latitude": 22.3, "longitude": 70.8}'
+yard=$(get .id)
+
+# application TOKEN TYPE LEGAL GSTIN PAN MOBILE STATE CITY PINCODE SINCE: starts
+# an application as the applicant; its id in $app_id.
+application() {
+  call POST /api/v1/partners/applications "$1" 201 "$(jq -nc --arg type "$2" --arg legal "$3" \
+    --arg gstin "$4" --arg pan "$5" --arg mobile "$6" --arg state "$7" --arg city "$8" \
+    --arg pin "$9" --arg since "${10}" '{legal_name: $legal, partner_type: $type,
+    entity_type: "private_limited", gstin: $gstin, pan: $pan,
+    address: {line1: "12 Market Yard", city: $city, state_code: $state, pincode: $pin},
+    contact: {full_name: "Owner of \($legal)", email: "owner-\($mobile)@example.com", mobile: $mobile},
+    bank: {account_name: $legal, account_number: "50100012345678", ifsc: "HDFC0001234"},
+    business_start_date: $since}')"
+  app_id=$(get .id)
+}
+
+# documents TOKEN APPLICATION: uploads the three required documents; their ids in $doc_ids.
+documents() {
+  local kind
+  doc_ids=()
+  for kind in bank_proof gst_certificate pan_card; do
+    upload "$1" "$2" "$kind"
+    doc_ids+=("$(get .id)")
+  done
+}
+
+step "seller onboards from its mobile: one-time code, then an onboarding token"
+otp "$seller_mobile"
+check '.next_step == "start_onboarding"' "a new number starts onboarding"
+applicant=$(get .onboarding_token)
+
+step "seller applies: Shree Cotton Ginning, Jalgaon (Maharashtra), in business since 2010"
+application "$applicant" seller "Shree Cotton Ginning Pvt Ltd" 27AAPFU0101F1ZH \
+  AAPFU0101F "$seller_mobile" MH Jalgaon 425001 2010-04-01
+seller_app=$app_id
+documents "$applicant" "$seller_app"
+seller_docs=("${doc_ids[@]}")
+call POST "/api/v1/partners/applications/$seller_app/submit" "$applicant" 200 '{}'
+say "application $seller_app submitted: score $(val .score), routing $(val .routing)"
+
+step "staff verify the seller's documents; the last verification approves it"
+for doc in "${seller_docs[@]}"; do
+  call POST "/api/v1/partners/applications/$seller_app/documents/$doc/verify" "$manager" 200 \
+    '{"verified": true}'
+done
+seller=$(get .approval.partner.id)
+say "seller partner $(val .approval.partner.code) ($seller)"
+
+step "buyer onboards from its mobile"
+otp "$buyer_mobile"
+applicant=$(get .onboarding_token)
+
+step "buyer applies: Navkar Spinning Mills, Ahmedabad (Gujarat), in business since 2012"
+application "$applicant" buyer "Navkar Spinning Mills Pvt Ltd" 24AAPFU0202F1ZL \
+  AAPFU0202F "$buyer_mobile" GJ Ahmedabad 380001 2012-06-01
+buyer_app=$app_id
+documents "$applicant" "$buyer_app"
+buyer_docs=("${doc_ids[@]}")
+call POST "/api/v1/partners/applications/$buyer_app/submit" "$applicant" 200 '{}'
+say "application $buyer_app submitted: score $(val .score), routing $(val .routing)"
+
+step "staff verify the buyer's documents and approve it with a credit limit of 1 crore"
+for doc in "${buyer_docs[@]}"; do
+  call POST "/api/v1/partners/applications/$buyer_app/documents/$doc/verify" "$manager" 200 \
+    '{"verified": true}'
+done
+if jq -e '.approval.partner.id' "$out" >/dev/null 2>&1; then
+  buyer=$(get .approval.partner.id)
+  say "approved on the last verification; the limit is set next"
+  call POST "/api/v1/partners/$buyer/credit-limit" "$manager" 200 \
+    '{"credit_limit": "10000000", "reason": "known mill"}'
+else
+  call POST "/api/v1/partners/applications/$buyer_app/approve" "$manager" 201 \
+    '{"credit_limit": "10000000", "notes": "known mill"}'
+  buyer=$(get .partner.id)
+fi
+call GET "/api/v1/risk/partners/$buyer" "$manager" 200
+say "buyer partner $(val .code) ($buyer): credit limit $(val .credit_limit), utilised $(val .utilised.buyer)"
+check '.utilised.buyer == "0"' "a new buyer owes nothing"
+
+step "seller and buyer sign in with one-time codes"
+otp "$seller_mobile"
+check '.next_step == "dashboard"' "an approved partner's number signs in"
+seller_token=$(get .access_token)
+otp "$buyer_mobile"
+buyer_token=$(get .access_token)
+
+step "seller offers 100 candies at 61,000 per candy (availability)"
+call POST /api/v1/trade-desk/availabilities "$seller_token" 201 "$(jq -nc --arg c "$cotton" \
+  --arg y "$yard" --arg p "$payment_term" --arg d "$delivery_term" '{commodity_id: $c,
+  location_id: $y, quantity: "100", price: "61000", payment_term_id: $p, delivery_term_id: $d,
+  quality: {staple_length: 29, micronaire: "4.1"}}')"
+availability=$(get .id)
+if [ "$(get .approval_status)" = PENDING ]; then
+  say "waiting for approval (precheck $(val .precheck_status)): staff approve it"
+  call POST "/api/v1/trade-desk/availabilities/$availability/approve" "$manager" 200 '{}'
+fi
+check '.status == "ACTIVE"' "the availability is ACTIVE"
+say "availability $availability: $(val .available_quantity) $(val .unit) available, $(val .approval_status)"
+
+step "buyer needs 10 to 50 candies delivered at Rajkot (requirement), and publishes it"
+call POST /api/v1/trade-desk/requirements "$buyer_token" 201 "$(jq -nc --arg c "$cotton" \
+  --arg y "$yard" '{commodity_id: $c, min_quantity: "10", max_quantity: "50",
+  delivery_location_ids: [$y], max_price: "62000",
+  quality: {staple_length: {min: 28, max: 31}}}')"
+requirement=$(get .id)
+say "requirement $(val .number) ($requirement), $(val .status)"
+call POST "/api/v1/trade-desk/requirements/$requirement/publish" "$buyer_token" 200 '{}'
+check '.status == "ACTIVE"' "a published requirement is ACTIVE"
+say "published: $(val .status), purchased $(val .purchased_quantity)"
+
+step "buyer reserves 20 candies for 24 hours against its requirement (reservation)"
+call POST "/api/v1/trade-desk/availabilities/$availability/reservations" "$buyer_token" 201 \
+  "$(jq -nc --arg r "$requirement" '{quantity: "20", requirement_id: $r}')"
+reservation=$(get .id)
+value=$(get .value)
+say "reservation $reservation: $(val .quantity) $(val .unit), value $value, $(val .status)"
+call GET "/api/v1/trade-desk/availabilities/$availability" "$seller_token" 200
+check '.available_quantity == "80" and .reserved_quantity == "20"' "20 of 100 are reserved"
+call GET "/api/v1/risk/partners/$buyer" "$buyer_token" 200
+check '.utilised.buyer == $v' "the buyer's exposure holds the reservation's value $value" --arg v "$value"
+say "buyer's exposure: utilised $(val .utilised.buyer) of $(val .credit_limit)"
+
+if [ "$until_step" = reservation ]; then
+  step "stop after the reservation (TOUR_UNTIL=reservation)"
+  echo "tour complete up to the reservation"
+  exit 0
+fi
+
+step "seller confirms the reservation: a trade"
+call POST "/api/v1/trade-desk/reservations/$reservation/confirm" "$seller_token" 201 \
+  "$(jq -nc --arg p "$payment_term" --arg d "$delivery_term" '{payment_term_id: $p, delivery_term_id: $d}')"
+trade=$(get .id)
+check '.status == "CONFIRMED"' "a new trade is CONFIRMED"
+check '.number | test("^TRD-[0-9]{4}-[0-9]{6}$")' "a trade number TRD-YYYY-NNNNNN"
+say "trade $(val .number) ($trade): $(val .quantity) $(val .unit) at $(val .price), amount $(val .amount)"
+say "GST $(val .gst.rate) %: CGST $(val .gst.cgst), SGST $(val .gst.sgst), IGST $(val .gst.igst); commission $(val '.commission | tojson'); total $(val .total)"
+
+step "buyer reads the trade"
+call GET "/api/v1/trade-desk/trades/$trade" "$buyer_token" 200
+check '.reservation_id == $r and .status == "CONFIRMED"' "the reservation's trade, CONFIRMED" \
+  --arg r "$reservation"
+
+step "its contract note (PDF)"
+contract="$work/contract.pdf"
+status=$(curl -sS -o "$contract" -w '%{http_code}' -H "authorization: Bearer $buyer_token" \
+  "$base/api/v1/trade-desk/trades/$trade/contract") || fail "no answer"
+[ "$status" = 200 ] || fail "GET contract answered $status: $(head -c 2000 "$contract")"
+[ "$(head -c 4 "$contract")" = "%PDF" ] || fail "the contract is not a PDF: $(head -c 200 "$contract")"
+say "contract: $(wc -c <"$contract") bytes of PDF"
+
+step "the buyer's exposure moved from the reservation to the trade"
+call GET "/api/v1/risk/partners/$buyer" "$buyer_token" 200
+check 'any(.entries.items[]; .reason == "trade" and .reference_id == $t)' \
+  "a trade entry on the buyer's ledger" --arg t "$trade"
+check '.utilised.buyer != "0"' "the trade is on the buyer's exposure"
+say "buyer's exposure: utilised $(val .utilised.buyer); entries $(val '[.entries.items[].reason] | join(", ")')"
+
+step "the requirement's fulfilment"
+call GET "/api/v1/trade-desk/requirements/$requirement" "$buyer_token" 200
+check '.purchased_quantity == "20"' "20 candies purchased"
+check '.status == "PARTIALLY_FULFILLED"' "past its minimum, under its maximum: PARTIALLY_FULFILLED"
+say "requirement: purchased $(val .purchased_quantity), spent $(val .spent_amount), $(val .status)"
+
+step "the back office settles the trade"
+call POST "/api/v1/trade-desk/trades/$trade/settle" "$manager" 200 '{}'
+check '.status == "SETTLED"' "a settled trade is SETTLED"
+say "trade $(val .number) settled at $(val .settled_at)"
+call GET "/api/v1/risk/partners/$buyer" "$buyer_token" 200
+check '.utilised.buyer == "0"' "settlement releases the buyer's exposure"
+say "buyer's exposure after settlement: utilised $(val .utilised.buyer)"
+
+step "done"
+echo "tour complete: $(val .code) bought 20 candies of Shankar-6 cotton; trade $trade settled"
