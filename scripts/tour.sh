@@ -317,9 +317,9 @@ step "buyer onboards from its mobile"
 otp "$buyer_mobile"
 applicant=$(get .onboarding_token)
 
-step "buyer applies: Navkar Spinning Mills, Ahmedabad (Gujarat), in business since 2012"
+step "buyer applies: Navkar Spinning Mills, Ahmedabad (Gujarat), in business since 2025"
 application "$applicant" buyer "Navkar Spinning Mills Pvt Ltd" 24AAPFU0202F1ZL \
-  AAPFU0202F "$buyer_mobile" GJ Ahmedabad 380001 2012-06-01
+  AAPFU0202F "$buyer_mobile" GJ Ahmedabad 380001 2025-06-01
 buyer_app=$app_id
 documents "$applicant" "$buyer_app"
 buyer_docs=("${doc_ids[@]}")
@@ -331,16 +331,10 @@ for doc in "${buyer_docs[@]}"; do
   call POST "/api/v1/partners/applications/$buyer_app/documents/$doc/verify" "$manager" 200 \
     '{"verified": true}'
 done
-if jq -e '.approval.partner.id' "$out" >/dev/null 2>&1; then
-  buyer=$(get .approval.partner.id)
-  say "approved on the last verification; the limit is set next"
-  call POST "/api/v1/partners/$buyer/credit-limit" "$manager" 200 \
-    '{"credit_limit": "10000000", "reason": "known mill"}'
-else
-  call POST "/api/v1/partners/applications/$buyer_app/approve" "$manager" 201 \
-    '{"credit_limit": "10000000", "notes": "known mill"}'
-  buyer=$(get .partner.id)
-fi
+check '.approval == null' "a young business waits for a manager's decision"
+call POST "/api/v1/partners/applications/$buyer_app/approve" "$manager" 201 \
+  '{"credit_limit": "10000000", "notes": "known mill, limit from its bank statements"}'
+buyer=$(get .partner.id)
 call GET "/api/v1/risk/partners/$buyer" "$manager" 200
 say "buyer partner $(val .code) ($buyer): credit limit $(val .credit_limit), utilised $(val .utilised.buyer)"
 check '.utilised.buyer == "0"' "a new buyer owes nothing"
@@ -359,7 +353,7 @@ call POST /api/v1/trade-desk/availabilities "$seller_token" 201 "$(jq -nc --arg 
   quality: {staple_length: 29, micronaire: "4.1"}}')"
 availability=$(get .id)
 if [ "$(get .approval_status)" = PENDING ]; then
-  say "waiting for approval (precheck $(val .precheck_status)): staff approve it"
+  say "held for review (seller precheck $(val .precheck.status)): staff approve it"
   call POST "/api/v1/trade-desk/availabilities/$availability/approve" "$manager" 200 '{}'
 fi
 check '.status == "ACTIVE"' "the availability is ACTIVE"

@@ -15,6 +15,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // a benchmark stops loudly
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -23,9 +24,8 @@ use infra::testing::{ScratchDatabase, ScratchPrefix, partner_row, redis_url};
 use infra::{Actor, ActorKind, AppInfra, DomainError, Infra, InfraConfig};
 use serde_json::json;
 use settings::commodities::{CommodityService, CreateCommodity};
-use settings::locations::{CreateLocation, LocationService};
 use trade_desk::availabilities::entity::availability;
-use trade_desk::availabilities::{AvailabilityService, NewAvailability};
+use trade_desk::availabilities::{AdHocAddress, AvailabilityService, NewAvailability};
 use trade_desk::reservations::entity::reservation;
 use trade_desk::reservations::{NewReservation, ReservationService};
 use uuid::Uuid;
@@ -42,7 +42,9 @@ struct Market {
     seller: Actor,
     buyers: Vec<Actor>,
     commodity: Uuid,
-    yard: Uuid,
+    /// Availabilities made so far: each gets a place of its own (one seller
+    /// lists one quantity of a commodity once a day at a place).
+    made: AtomicUsize,
 }
 
 /// A user of partner `partner` holding `caps`.
@@ -115,25 +117,6 @@ async fn market(infra: &AppInfra) -> Market {
         .unwrap()
         .value
         .id;
-    let yard = LocationService::new(infra.clone())
-        .create(
-            &Actor::system(),
-            CreateLocation {
-                name: "Rajkot yard".into(),
-                place_id: "bench-rajkot".into(),
-                state_code: Some("GJ".into()),
-                city: Some("Rajkot".into()),
-                pincode: Some("360001".into()),
-                latitude: Some(22.3),
-                longitude: Some(70.8),
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .value
-        .location
-        .id;
     let seller = user_of(
         seasoned_trader(infra).await,
         &["AVAILABILITY_CREATE", "AVAILABILITY_READ"],
@@ -148,16 +131,22 @@ async fn market(infra: &AppInfra) -> Market {
         seller,
         buyers,
         commodity,
-        yard,
+        made: AtomicUsize::new(0),
     }
 }
 
 impl Market {
-    /// A new ACTIVE availability of `candies` at 61,000 a candy.
+    /// A new ACTIVE availability of `candies` at 61,000 a candy, at a yard of its own.
     async fn offer(&self, candies: usize) -> Uuid {
+        let n = self.made.fetch_add(1, Ordering::Relaxed);
         let input = NewAvailability {
             commodity_id: self.commodity,
-            location_id: Some(self.yard),
+            address: Some(AdHocAddress {
+                text: format!("Bench yard {n}, Rajkot"),
+                latitude: 22.0 + n as f64 * 0.001,
+                longitude: 70.8,
+                state_code: "GJ".into(),
+            }),
             quantity: candies.to_string().parse().unwrap(),
             price: Some("61000".parse().unwrap()),
             quality: json!({"staple_length": "29", "micronaire": "4.2"})
