@@ -39,8 +39,9 @@ fn tools_present() -> bool {
 }
 
 /// Runs the tour with `backend` (`DATABASE_URL`, `REDIS_URL`,
-/// `REDIS_KEY_PREFIX`; none for the embedded default) and checks it passed.
-fn tour(backend: &[(&str, String)]) {
+/// `REDIS_KEY_PREFIX`; none for the embedded default) and checks it passed
+/// on the database `expected` names (`sqlite` or `postgres`).
+fn tour(backend: &[(&str, String)], expected: &str) {
     let mut cmd = Command::new("bash");
     cmd.arg(script())
         .env("SERVER_BIN", env!("CARGO_BIN_EXE_server"))
@@ -59,15 +60,16 @@ fn tour(backend: &[(&str, String)]) {
         stdout,
         stderr,
     } = cmd.output().expect("run scripts/tour.sh");
-    let (stdout, stderr) = (
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr),
-    );
+    let (stdout, stderr) = (String::from_utf8_lossy(&stdout), String::from_utf8_lossy(&stderr));
     assert!(
         status.success(),
         "the tour failed ({status}):\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("tour complete"), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!("database {expected}")),
+        "the tour ran on {expected}: {stdout}"
+    );
     assert!(
         !stdout.contains("FAILED") && !stderr.contains("FAILED"),
         "{stdout}\n{stderr}"
@@ -77,7 +79,7 @@ fn tour(backend: &[(&str, String)]) {
 #[test]
 fn the_tour_passes_on_the_embedded_default() {
     if tools_present() {
-        tour(&[]);
+        tour(&[], "sqlite");
     }
 }
 
@@ -95,7 +97,7 @@ async fn the_tour_passes_on_postgres_and_redis() {
         ("REDIS_URL", redis_url()),
         ("REDIS_KEY_PREFIX", prefix.prefix.clone()),
     ];
-    tokio::task::spawn_blocking(move || tour(&backend))
+    tokio::task::spawn_blocking(move || tour(&backend, "postgres"))
         .await
         .expect("the tour's thread");
     drop(prefix);
