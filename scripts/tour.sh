@@ -395,7 +395,12 @@ trade=$(get .id)
 check '.status == "CONFIRMED"' "a new trade is CONFIRMED"
 check '.number | test("^TRD-[0-9]{4}-[0-9]{6}$")' "a trade number TRD-YYYY-NNNNNN"
 say "trade $(val .number) ($trade): $(val .quantity) $(val .unit) at $(val .price), amount $(val .amount)"
-say "GST $(val .gst.rate) %: CGST $(val .gst.cgst), SGST $(val .gst.sgst), IGST $(val .gst.igst); commission $(val '.commission | tojson'); total $(val .total)"
+say "GST $(val .gst.rate) %: CGST $(val .gst.cgst), SGST $(val .gst.sgst), IGST $(val .gst.igst); commission $(val '.commission.total // .commission'); total $(val .total)"
+check '(.amount | tonumber) == 1220000' "20 candies at 61,000: an amount of 12,20,000"
+check '(.gst.igst | tonumber) == 61000 and (.gst.cgst | tonumber) == 0 and (.gst.sgst | tonumber) == 0' \
+  "Maharashtra to Gujarat: 5 % IGST, no CGST or SGST"
+check '(.total | tonumber) == 1281000' "the total is the amount and its GST"
+total=$(get .total)
 
 step "buyer reads the trade"
 call GET "/api/v1/trade-desk/trades/$trade" "$buyer_token" 200
@@ -414,7 +419,8 @@ step "the buyer's exposure moved from the reservation to the trade"
 call GET "/api/v1/risk/partners/$buyer" "$buyer_token" 200
 check 'any(.entries.items[]; .reason == "trade" and .reference_id == $t)' \
   "a trade entry on the buyer's ledger" --arg t "$trade"
-check '.utilised.buyer != "0"' "the trade is on the buyer's exposure"
+check '(.utilised.buyer | tonumber) == ($t | tonumber)' "the buyer's exposure is the trade's total $total" \
+  --arg t "$total"
 say "buyer's exposure: utilised $(val .utilised.buyer); entries $(val '[.entries.items[].reason] | join(", ")')"
 
 step "the requirement's fulfilment"
