@@ -408,11 +408,12 @@ check '.reservation_id == $r and .status == "CONFIRMED"' "the reservation's trad
   --arg r "$reservation"
 
 step "its contract note (PDF)"
+call GET "/api/v1/trade-desk/trades/$trade/contract" "$buyer_token" 200
 contract="$work/contract.pdf"
-status=$(curl -sS -o "$contract" -w '%{http_code}' -H "authorization: Bearer $buyer_token" \
-  "$base/api/v1/trade-desk/trades/$trade/contract") || fail "no answer"
-[ "$status" = 200 ] || fail "GET contract answered $status: $(head -c 2000 "$contract")"
+cp "$out" "$contract"
 [ "$(head -c 4 "$contract")" = "%PDF" ] || fail "the contract is not a PDF: $(head -c 200 "$contract")"
+tr -d '\r' <"$headers" | grep -qi '^content-type: application/pdf' ||
+  fail "the contract is not served as application/pdf: $(tr -d '\r' <"$headers" | grep -i '^content-type')"
 say "contract: $(wc -c <"$contract") bytes of PDF"
 
 step "the buyer's exposure moved from the reservation to the trade"
