@@ -8,7 +8,7 @@
 # Settings (all optional):
 #   SERVER_BIN    the server binary (default: target/debug/server under
 #                 CARGO_TARGET_DIR, or ./target)
-#   DATABASE_URL  PostgreSQL to run on (an empty or migrated database of its own)
+#   DATABASE_URL  PostgreSQL to run on (an empty database of its own)
 #   REDIS_URL     Redis to run on (REDIS_KEY_PREFIX is passed through too)
 #   TOUR_UNTIL    stop successfully after this step: reservation
 #   TOUR_KEEP     set to 1 to keep the temporary folder (server log, answers)
@@ -101,7 +101,9 @@ step "the platform administrator: server admin create (migrates the empty databa
   fail "admin create: $(cat "$work/admin.log")"
 say "$(grep -o 'created SUPER_ADMIN.*' "$work/admin.log" | head -n 1)"
 
-step "start the server in $work (${DATABASE_URL:+PostgreSQL + Redis}${DATABASE_URL:-embedded SQLite + in-process kv})"
+backend="embedded SQLite + in-process kv"
+if [ -n "${DATABASE_URL:-}" ]; then backend="PostgreSQL${REDIS_URL:+ + Redis}"; fi
+step "start the server in $work ($backend)"
 (cd "$work" && exec "${server_env[@]}" "$bin") >"$log" 2>&1 &
 server_pid=$!
 port=""
@@ -113,7 +115,12 @@ for _ in $(seq 1 600); do
 done
 [ -n "$port" ] || fail "the server did not log 'serving' within 60 s"
 base="http://127.0.0.1:$port"
-call GET /readyz "" 200
+for _ in $(seq 1 300); do
+  status=$(curl -sS --max-time 5 -o "$out" -w '%{http_code}' "$base/readyz") || status=000
+  [ "$status" = 200 ] && break
+  sleep 0.1
+done
+[ "$status" = 200 ] || fail "GET /readyz answered $status within 30 s: $(head -c 2000 "$out")"
 say "serving on $base: database $(val .checks.database.backend)"
 
 step "administrator logs in with e-mail and password"
