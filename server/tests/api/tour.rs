@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use infra::testing::{ScratchDatabase, ScratchPrefix, real_backends_required, redis_url};
 
 /// The last step the tour runs (`TOUR_UNTIL`); `None` runs the whole tour.
-const UNTIL: Option<&str> = Some("reservation");
+const UNTIL: Option<&str> = None;
 
 fn script() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/tour.sh")
