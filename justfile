@@ -17,10 +17,11 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Benchmarks on PostgreSQL + Redis: HTTP load, event delivery, and the Rust server against the
-# availability search, the FastAPI peer (benches/peer/, driven by wrk), figures as ratios (docs/performance.md).
+# Benchmarks on PostgreSQL + Redis: HTTP load, event delivery, the availability search,
+# reservations contending for one availability against spread over many, and the Rust server
+# against the FastAPI peer (benches/peer/, driven by wrk), figures as ratios (docs/performance.md).
 bench:
-    cargo bench -p server --bench http --bench events --bench search --bench peer
+    cargo bench -p server --bench http --bench events --bench search --bench contention --bench peer
 
 # Start the local PostgreSQL and Redis when they are not answering.
 services-up:

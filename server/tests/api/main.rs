@@ -25,6 +25,7 @@ mod relay;
 mod risk_assessments;
 mod risk_exposure;
 mod sessions;
+mod tour;
 mod trade_desk_availabilities;
 mod trade_desk_availability_search;
 mod trade_desk_requirement_reads;
