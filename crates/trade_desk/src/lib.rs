@@ -104,4 +104,7 @@ pub mod events {
     pub const MATCH_RESERVED: &str = "MatchReserved";
     /// An open match stopped fitting or a side stopped being active (`reason`).
     pub const MATCH_EXPIRED: &str = "MatchExpired";
+    /// A NEW match was pushed to its buyer (`pushed`: false when the pair
+    /// had been pushed within its quiet time), now NOTIFIED.
+    pub const MATCH_NOTIFIED: &str = "MatchNotified";
 }

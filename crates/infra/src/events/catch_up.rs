@@ -24,7 +24,7 @@ pub const PASS_LIMIT: u64 = 500;
 /// The smallest UUID v7 of the millisecond `at` (a lower bound of every id
 /// made from then on).
 pub fn floor_id(at: chrono::DateTime<chrono::Utc>) -> Uuid {
-    let ms = at.timestamp_millis().max(0) as u64;
+    let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
     let mut bytes = [0u8; 16];
     bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
     bytes[6] = 0x70;

@@ -14,7 +14,11 @@
 //!   DISMISSED, RESERVED, EXPIRED), each change one event on
 //!   [`crate::MATCH_TOPIC`].
 //! - [`MatchingService`]: runs, lists, dismissals and the weights, each
-//!   checking who asks ([`access`]).
+//!   checking who asks ([`access`]); one run of a side in [`runs`].
+//! - [`reactions`]: the consumer group `matching` re-matching the side an
+//!   event changed, and the 30-second sweep that catches up on lost events;
+//!   [`pushes`]: the consumer group `matching-pushes` telling the buyer
+//!   (throttled, each pair once per 5 minutes) and the seller.
 //!
 //! ```no_run
 //! use infra::{Actor, AppInfra, InfraConfig};
@@ -35,7 +39,10 @@ pub mod candidates;
 pub mod engine;
 pub mod entity;
 pub mod model;
+pub mod pushes;
+pub mod reactions;
 pub mod rules;
+pub mod runs;
 pub mod score;
 pub mod service;
 pub mod sides;

@@ -8,13 +8,10 @@ use serde_json::json;
 use settings::commodities::units::Units;
 use uuid::Uuid;
 
-use super::engine;
 use super::entity::matched;
 use super::model::{Match, MatchRun};
 use super::store::{self, OPEN, Side};
-use super::{MatchPage, MatchingService, access, sides};
-use crate::availabilities::entity::availability;
-use crate::requirements::entity::requirement;
+use super::{MatchPage, MatchingService, access, runs};
 use crate::search::cursor::Cursor;
 
 /// The statuses a list may filter by.
@@ -37,24 +34,8 @@ impl<I: Infra> MatchingService<I> {
         let units = Units::load(&self.infra).await?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                let row = infra::rows::for_update(tx, requirement::Entity::find_by_id(id))
-                    .one(tx.db())
-                    .await?
-                    .ok_or(ServiceError::NotFound("requirement"))?;
-                let active = crate::requirements::search::SEARCHED.contains(&row.status.as_str());
-                let need = sides::needs(tx.db(), &units, vec![row]).await?.remove(0);
-                let found = engine::for_requirement(tx.db(), &units, &need, tx.now(), explain).await?;
-                let gone = if active { "no_longer_fits" } else { "requirement_not_active" };
-                let (items, changed) = store::apply(tx, Side::Requirement(id), &found.found, gone).await?;
-                let details = json!({
-                    "found": items.len(), "changed": changed, "dropped": found.dropped.len(), "explain": explain,
-                });
-                tx.audit("matching.run", "requirement", &id.to_string(), Some(details))
-                    .await?;
-                Ok(MatchRun {
-                    items,
-                    dropped: explain.then_some(found.dropped),
-                })
+                let (run, _) = runs::run_side(tx, &units, Side::Requirement(id), explain).await?;
+                Ok(run)
             })
         })
         .await
@@ -73,24 +54,8 @@ impl<I: Infra> MatchingService<I> {
         let units = Units::load(&self.infra).await?;
         write(&self.infra, actor, move |tx| {
             Box::pin(async move {
-                let row = infra::rows::for_update(tx, availability::Entity::find_by_id(id))
-                    .one(tx.db())
-                    .await?
-                    .ok_or(ServiceError::NotFound("availability"))?;
-                let active = row.status == "ACTIVE";
-                let offer = sides::offers(tx.db(), &units, vec![row]).await?.remove(0);
-                let found = engine::for_availability(tx.db(), &units, &offer, tx.now(), explain).await?;
-                let gone = if active { "no_longer_fits" } else { "availability_not_active" };
-                let (items, changed) = store::apply(tx, Side::Availability(id), &found.found, gone).await?;
-                let details = json!({
-                    "found": items.len(), "changed": changed, "dropped": found.dropped.len(), "explain": explain,
-                });
-                tx.audit("matching.run", "availability", &id.to_string(), Some(details))
-                    .await?;
-                Ok(MatchRun {
-                    items,
-                    dropped: explain.then_some(found.dropped),
-                })
+                let (run, _) = runs::run_side(tx, &units, Side::Availability(id), explain).await?;
+                Ok(run)
             })
         })
         .await

@@ -194,16 +194,37 @@ pub async fn reserved(
 
 /// Marks `row` DISMISSED, with MatchDismissed.
 pub async fn dismissed(tx: &WriteTx, row: matched::Model) -> Result<Match, ServiceError> {
+    moved(tx, row, "DISMISSED", events::MATCH_DISMISSED, json!({})).await
+}
+
+/// Marks NEW `row` NOTIFIED (its buyer was told, `pushed`: or had been
+/// within the quiet time of the pair), with MatchNotified.
+pub async fn notified(tx: &WriteTx, row: matched::Model, pushed: bool) -> Result<Match, ServiceError> {
+    moved(
+        tx,
+        row,
+        "NOTIFIED",
+        events::MATCH_NOTIFIED,
+        json!({ "pushed": pushed }),
+    )
+    .await
+}
+
+/// Moves `row` to `status`, with event `kind` naming the `previous_status` and `extra`.
+async fn moved(
+    tx: &WriteTx,
+    row: matched::Model,
+    status: &str,
+    kind: &str,
+    mut extra: Value,
+) -> Result<Match, ServiceError> {
     let previous = row.status.clone();
     let mut next = row;
-    next.status = "DISMISSED".into();
+    next.status = status.into();
     let row = save(tx, next).await?;
-    emit(
-        tx,
-        events::MATCH_DISMISSED,
-        &row,
-        json!({ "previous_status": previous }),
-    )
-    .await?;
+    if let Some(map) = extra.as_object_mut() {
+        map.insert("previous_status".into(), json!(previous));
+    }
+    emit(tx, kind, &row, extra).await?;
     Ok(Match::of(row))
 }

@@ -6,6 +6,7 @@ mod availability_market;
 mod availability_reads;
 mod availability_search;
 mod matching;
+mod matching_events;
 mod reads_support;
 mod requirement_reads;
 mod requirement_search;

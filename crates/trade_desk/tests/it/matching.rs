@@ -19,23 +19,23 @@ use crate::reservations::reservations;
 use crate::support::{cotton, events, place, seasoned, set, staff, trader, user_of};
 
 const BUY: &[&str] = &["REQUIREMENT_CREATE", "REQUIREMENT_READ", "AVAILABILITY_RESERVE"];
-const DESK_MATCHING: &[&str] = &["MATCHING_EXECUTE"];
+pub(crate) const DESK_MATCHING: &[&str] = &["MATCHING_EXECUTE"];
 
-fn matching(t: &TestInfra) -> MatchingService<AppInfra> {
+pub(crate) fn matching(t: &TestInfra) -> MatchingService<AppInfra> {
     MatchingService::new(t.infra().clone())
 }
 
 /// The market of the cases: a seasoned buyer's published requirement for
 /// 100 to 300 CANDY of cotton at Rajkot (GJ), staple 28 to 31 (29.5
 /// preferred), 60500 preferred and 62000 at most per CANDY.
-struct Market {
-    buyer: Uuid,
-    cotton: Uuid,
-    rajkot: Uuid,
-    requirement: Uuid,
+pub(crate) struct Market {
+    pub(crate) buyer: Uuid,
+    pub(crate) cotton: Uuid,
+    pub(crate) rajkot: Uuid,
+    pub(crate) requirement: Uuid,
 }
 
-async fn market(t: &TestInfra) -> Market {
+pub(crate) async fn market(t: &TestInfra) -> Market {
     let buyer = trader(t).await;
     seasoned(t, buyer).await;
     let cotton = cotton(t, "Shankar-6").await.id;
@@ -65,7 +65,13 @@ async fn market(t: &TestInfra) -> Market {
 }
 
 /// A seller (seasoned unless `neutral`) offering 100 CANDY at `price` at `location`.
-async fn seller(t: &TestInfra, m: &Market, location: Uuid, price: &str, neutral: bool) -> (Uuid, Uuid) {
+pub(crate) async fn seller(
+    t: &TestInfra,
+    m: &Market,
+    location: Uuid,
+    price: &str,
+    neutral: bool,
+) -> (Uuid, Uuid) {
     let seller = trader(t).await;
     if !neutral {
         seasoned(t, seller).await;

@@ -19,8 +19,10 @@ pub mod trades;
 use actix_web::web;
 use utoipa::OpenApi;
 
+use std::sync::Arc;
+
 use crate::jobs::Job;
-use crate::modules::Module;
+use crate::modules::{Module, Reader};
 use crate::realtime::{Area, Scope, SubStream};
 use crate::state::AppState;
 
@@ -29,6 +31,7 @@ pub const MODULE: Module = Module {
     api: configure,
     openapi,
     jobs,
+    readers,
     areas: AREAS,
     ..Module::new("trade-desk")
 };
@@ -43,7 +46,9 @@ pub const MODULE: Module = Module {
 /// partners the requirement is visible to (its audience, see
 /// `trade_desk::requirements::audience`) and staff with REQUIREMENT_READ.
 /// Trade events travel on `trade:{id}` to the trade's two parties (its
-/// audience) and staff with TRADE_READ, never to another partner.
+/// audience) and staff with TRADE_READ, never to another partner. Match
+/// events travel on `match:{id}`, `requirement:{id}:matches` and
+/// `availability:{id}:matches` to the pair's buyer and seller and staff.
 const AREAS: &[Area] = &[
     Area::new(
         trade_desk::AVAILABILITY_TOPIC,
@@ -73,10 +78,40 @@ const AREAS: &[Area] = &[
         trade_desk::TRADE_READ,
         Scope::Platform,
     ),
+    Area::new(
+        trade_desk::MATCH_TOPIC,
+        &["match"],
+        trade_desk::REQUIREMENT_READ,
+        Scope::Platform,
+    )
+    .with_streams(&[
+        SubStream {
+            parent: "requirement",
+            key: "requirement_id",
+            name: "matches",
+        },
+        SubStream {
+            parent: "availability",
+            key: "availability_id",
+            name: "matches",
+        },
+    ]),
 ];
 
+/// The matching reactions (consumer group `matching`) and pushes
+/// (`matching-pushes`), on every instance.
+fn readers(state: &AppState) -> Vec<Reader> {
+    use trade_desk::matching::pushes::MatchPushes;
+    use trade_desk::matching::reactions::MatchingReactions;
+    vec![
+        Reader::Consumer(Arc::new(MatchingReactions::new(state.infra.clone()))),
+        Reader::Consumer(Arc::new(MatchPushes::new(state.infra.clone()))),
+    ]
+}
+
 /// Requirements and availabilities past their validity expire within five
-/// minutes; reservations past their hold within one.
+/// minutes; reservations past their hold within one; the matching sweep
+/// runs every 30 seconds.
 fn jobs(state: &AppState) -> Vec<Job> {
     let (first, second, third) = (state.clone(), state.clone(), state.clone());
     vec![
@@ -102,6 +137,17 @@ fn jobs(state: &AppState) -> Vec<Job> {
             move |_| {
                 let state = third.clone();
                 Box::pin(async move { reservations::expire(&state).await })
+            },
+        ),
+        Job::every(
+            "trade_desk.matching_sweep",
+            std::time::Duration::from_secs(30),
+            |infra| {
+                Box::pin(async move {
+                    let notifier = infra::notify::default_notifier();
+                    let swept = trade_desk::matching::reactions::sweep(&infra, notifier).await?;
+                    Ok(swept.caught_up + swept.pushed)
+                })
             },
         ),
     ]
