@@ -27,6 +27,7 @@ mod risk_exposure;
 mod sessions;
 mod trade_desk_availabilities;
 mod trade_desk_availability_search;
+mod trade_desk_matching;
 mod trade_desk_requirement_reads;
 mod trade_desk_requirement_states;
 mod trade_desk_requirements;
