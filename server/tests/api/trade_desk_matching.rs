@@ -140,7 +140,11 @@ async fn linked_and_over_budget_sellers_never_appear(t: TestInfra) {
     let run = format!("{MATCHING}/requirements/{requirement}/run");
     let (status, found, _) = send(&app, reqwest::Method::POST, &run, &buyer, None, Some("run-1")).await;
     assert_eq!(status, 200, "{found}");
-    assert_eq!(ids(&found["items"], "availability_id"), [good.clone()], "{found}");
+    assert_eq!(
+        ids(&found["items"], "availability_id"),
+        vec![good.clone()],
+        "{found}"
+    );
     assert!(found.get("dropped").is_none());
     let hit = &found["items"][0];
     assert_eq!(
@@ -172,7 +176,7 @@ async fn linked_and_over_budget_sellers_never_appear(t: TestInfra) {
     )
     .await;
     assert_eq!(status, 200);
-    assert_eq!(ids(&explained["items"], "availability_id"), [good.clone()]);
+    assert_eq!(ids(&explained["items"], "availability_id"), vec![good.clone()]);
     let dropped: Vec<(String, String)> = explained["dropped"]
         .as_array()
         .unwrap()
@@ -196,7 +200,7 @@ async fn linked_and_over_budget_sellers_never_appear(t: TestInfra) {
     let listed = format!("{MATCHING}/requirements/{requirement}/matches");
     let (status, page, _) = send(&app, reqwest::Method::GET, &listed, &buyer, None, None).await;
     assert_eq!(status, 200);
-    assert_eq!(ids(&page["items"], "availability_id"), [good.clone()]);
+    assert_eq!(ids(&page["items"], "availability_id"), vec![good.clone()]);
     assert_eq!(page["next_cursor"], Value::Null);
     for (token, offer) in [(&linked_seller, &linked), (&dear_seller, &dear)] {
         let path = format!("{MATCHING}/availabilities/{offer}/run");
@@ -206,7 +210,10 @@ async fn linked_and_over_budget_sellers_never_appear(t: TestInfra) {
     }
     let path = format!("{MATCHING}/availabilities/{good}/run");
     let (_, reverse, _) = send(&app, reqwest::Method::POST, &path, &good_seller, None, None).await;
-    assert_eq!(ids(&reverse["items"], "requirement_id"), [requirement.clone()]);
+    assert_eq!(
+        ids(&reverse["items"], "requirement_id"),
+        vec![requirement.clone()]
+    );
 
     let (status, problem, _) = send(&app, reqwest::Method::GET, &listed, &stranger, None, None).await;
     assert_eq!((status, problem["code"].as_str()), (403, Some("out_of_scope")));
