@@ -29,6 +29,7 @@ mod tour;
 mod trade_desk_availabilities;
 mod trade_desk_availability_search;
 mod trade_desk_match_events;
+mod trade_desk_matching;
 mod trade_desk_requirement_reads;
 mod trade_desk_requirement_states;
 mod trade_desk_requirements;

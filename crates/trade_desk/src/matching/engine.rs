@@ -1,16 +1,14 @@
 //! The engine: the candidates of one side chosen in SQL
 //! ([`super::candidates`]), each pair checked by [`super::rules`], then
 //! the party-linked ones removed with one batched `partners::links`
-//! query, the sellers' prechecks (`risk::precheck::seller`, facts read in
-//! one batch, stored nowhere) for each pair's trade value, and every pair
+//! query, the sellers' prechecks (`risk::precheck::sellers` in one batch,
+//! their facts read in one, stored nowhere) for each pair's trade value, and every pair
 //! scored by the commodity category's weights. Stores nothing: the service
 //! stores what a run found ([`super::store`]).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use infra::ServiceError;
-use risk::precheck::{Standing, Status};
+use risk::precheck::{SideCandidate, Standing, Status};
 use rust_decimal::Decimal;
 use sea_orm::ConnectionTrait;
 use settings::commodities::units::Units;
@@ -86,12 +84,18 @@ pub async fn evaluate<C: ConnectionTrait>(
     let links = partners::links::links(db, &couples).await?;
     let sellers: Vec<Uuid> = fits.iter().map(|(_, o, _)| o.row.seller_partner_id).collect();
     let facts = risk::facts::load(db, &sellers).await?;
-    let standings: HashMap<Uuid, Standing> = facts
-        .iter()
-        .map(|(id, f)| (*id, f.standing(risk::Side::Seller)))
-        .collect();
     let neutral = Standing::neutral(Decimal::ZERO, Decimal::ZERO);
-    for ((need, offer, fit), link) in fits.into_iter().zip(links) {
+    let batch: Vec<SideCandidate> = fits
+        .iter()
+        .map(|(_, offer, fit)| SideCandidate {
+            standing: facts
+                .get(&offer.row.seller_partner_id)
+                .map_or_else(|| neutral.clone(), |f| f.standing(risk::Side::Seller)),
+            value: fit.value,
+        })
+        .collect();
+    let prechecks = risk::precheck::sellers(&batch);
+    for (((need, offer, fit), link), precheck) in fits.into_iter().zip(links).zip(prechecks) {
         if link.is_linked() {
             let reasons: Vec<String> = link
                 .reasons
@@ -103,8 +107,6 @@ pub async fn evaluate<C: ConnectionTrait>(
             out.dropped.push(dropped(need, offer, "party_linked", detail));
             continue;
         }
-        let standing = standings.get(&offer.row.seller_partner_id).unwrap_or(&neutral);
-        let precheck = risk::precheck::seller(standing, fit.value);
         let Some(risk_part) = score::risk_part(precheck.status) else {
             let detail = format!(
                 "the seller precheck fails (score {}) for {} INR",

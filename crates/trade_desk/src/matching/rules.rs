@@ -147,3 +147,7 @@ pub fn check(need: &Need, offer: &Offer, now: DateTime<Utc>) -> Result<Fit, Refu
         value,
     })
 }
+
+#[cfg(test)]
+#[path = "rules_tests.rs"]
+mod tests;

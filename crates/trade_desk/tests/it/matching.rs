@@ -10,7 +10,7 @@ use infra::testing::TestInfra;
 use infra::{AppInfra, DomainError, ErrorKind, Infra};
 use serde_json::json;
 use trade_desk::matching::{MatchingService, SetWeights};
-use trade_desk::requirements::{NewRequirement, RequirementService};
+use trade_desk::requirements::{CancelRequirement, NewRequirement, RequirementService};
 use trade_desk::reservations::NewReservation;
 use uuid::Uuid;
 
@@ -356,8 +356,61 @@ async fn staff_set_the_weights_of_a_category(t: TestInfra) {
     );
 }
 
+async fn a_cancelled_requirement_finds_nothing_and_its_open_matches_expire(t: TestInfra) {
+    let m = market(&t).await;
+    let (seller, good) = seller(&t, &m, m.rajkot, "61000", false).await;
+    let me = user_of(m.buyer, BUY);
+    let first = matching(&t)
+        .run_availability(&user_of(seller, SELL), good, false)
+        .await
+        .unwrap()
+        .value;
+    assert_eq!(first.items.len(), 1, "the reverse run stores the pair");
+    RequirementService::new(t.infra().clone())
+        .cancel(
+            &me,
+            m.requirement,
+            CancelRequirement {
+                reason: "bought elsewhere".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let run = matching(&t)
+        .run_requirement(&me, m.requirement, true)
+        .await
+        .unwrap()
+        .value;
+    assert!(run.items.is_empty());
+    assert_eq!(run.dropped, Some(Vec::new()), "no candidate weighed");
+    let expired = events(&t, "MatchExpired").await;
+    assert_eq!(expired.len(), 1);
+    assert_eq!(
+        (expired[0]["reason"].as_str(), expired[0]["status"].as_str()),
+        (Some("requirement_not_active"), Some("EXPIRED"))
+    );
+    assert_eq!(expired[0]["version"], 2);
+    let again = matching(&t)
+        .run_requirement(&me, m.requirement, false)
+        .await
+        .unwrap()
+        .value;
+    assert!(again.items.is_empty());
+    assert_eq!(events(&t, "MatchExpired").await.len(), 1, "expired once");
+    let reverse = matching(&t)
+        .run_availability(&user_of(seller, SELL), good, false)
+        .await
+        .unwrap()
+        .value;
+    assert!(
+        reverse.items.is_empty(),
+        "the cancelled requirement is not found from the other side"
+    );
+}
+
 infra::backend_tests!(
     a_run_finds_the_fitting_seller_and_explains_the_others,
+    a_cancelled_requirement_finds_nothing_and_its_open_matches_expire,
     a_reservation_marks_its_match_and_a_cancelled_offer_expires_its_own,
     only_the_owner_or_staff_with_matching_execute_run_a_side,
     staff_set_the_weights_of_a_category,

@@ -134,7 +134,6 @@ pub async fn requirement_matches(
         (status = 403, description = "Lacks MATCHING_EXECUTE (staff) or REQUIREMENT_READ (a partner's user), or `out_of_scope` (another partner's requirement the caller sees)"),
         (status = 404, description = "No such requirement visible to the caller"),
         (status = 409, description = "`concurrent_change`: another run stored the same pair first; retry"),
-        (status = 422, description = "`explain` is not true or false"),
         (status = 429, description = "Rate limited")))]
 pub async fn run_requirement(
     state: web::Data<AppState>,
@@ -180,7 +179,6 @@ pub async fn availability_matches(
         (status = 403, description = "Lacks MATCHING_EXECUTE (staff) or AVAILABILITY_READ (a partner's user), or `out_of_scope` (another partner's availability the caller sees)"),
         (status = 404, description = "No such availability visible to the caller"),
         (status = 409, description = "`concurrent_change`: another run stored the same pair first; retry"),
-        (status = 422, description = "`explain` is not true or false"),
         (status = 429, description = "Rate limited")))]
 pub async fn run_availability(
     state: web::Data<AppState>,
