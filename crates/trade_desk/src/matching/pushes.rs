@@ -132,8 +132,8 @@ pub async fn push(
     id: Uuid,
 ) -> Result<bool, ServiceError> {
     let pushed = push_top(tx, kv, notifier, id).await?;
-    let details = json!({ "pushed": pushed });
-    tx.audit("matching.push", "requirement", &id.to_string(), Some(details))
+    let details = json!({ "side": "requirement", "pushed": pushed });
+    tx.audit("matching.push", "matching", &id.to_string(), Some(details))
         .await?;
     Ok(pushed)
 }

@@ -17,7 +17,7 @@ use crate::requirements::entity::requirement;
 
 /// Matches `side` and stores what it found (a side no longer active finds
 /// nothing and its open matches expire); `explain` lists the candidates
-/// left out. Audited as `matching.run`. Answers the run and how many
+/// left out. Audited as `matching.run` (resource `matching`, the side's id). Answers the run and how many
 /// stored matches changed.
 pub async fn run_side(
     tx: &WriteTx,
@@ -60,9 +60,10 @@ pub async fn run_side(
     };
     let (items, changed) = store::apply(tx, side, &found.found, gone).await?;
     let details = json!({
-        "found": items.len(), "changed": changed, "dropped": found.dropped.len(), "explain": explain,
+        "side": kind, "found": items.len(), "changed": changed, "dropped": found.dropped.len(), "explain": explain,
     });
-    tx.audit("matching.run", kind, &id.to_string(), Some(details))
+    // Under `matching`: a run changes matches, not the side, whose history stays its own.
+    tx.audit("matching.run", "matching", &id.to_string(), Some(details))
         .await?;
     let run = MatchRun {
         items,
