@@ -21,7 +21,7 @@ lint:
 # reservations contending for one availability against spread over many, and the Rust server
 # against the FastAPI peer (benches/peer/, driven by wrk), figures as ratios (docs/performance.md).
 bench:
-    cargo bench -p server --bench http --bench events --bench search --bench matching --bench contention --bench peer
+    cargo bench -p server --bench http --bench events --bench search --bench matching --bench matching_events --bench contention --bench peer
 
 # Start the local PostgreSQL and Redis when they are not answering.
 services-up:
