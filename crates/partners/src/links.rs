@@ -100,7 +100,14 @@ pub async fn links<C: ConnectionTrait>(db: &C, pairs: &[(Uuid, Uuid)]) -> Result
             .map(|p| (p.id, p))
             .collect()
     };
-    Ok(pairs
+    Ok(links_among(&rows, pairs))
+}
+
+/// The answer for each pair of `pairs`, in order, from partner `rows` a
+/// caller read already (pure; a partner missing from `rows` links to
+/// nothing but itself).
+pub fn links_among(rows: &HashMap<Uuid, partner::Model>, pairs: &[(Uuid, Uuid)]) -> Vec<Link> {
+    pairs
         .iter()
         .map(|&(a, b)| {
             let reasons = match (rows.get(&a), rows.get(&b)) {
@@ -110,7 +117,7 @@ pub async fn links<C: ConnectionTrait>(db: &C, pairs: &[(Uuid, Uuid)]) -> Result
             };
             Link { a, b, reasons }
         })
-        .collect())
+        .collect()
 }
 
 /// Whether `a` and `b` are linked, and why.

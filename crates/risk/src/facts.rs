@@ -203,6 +203,24 @@ pub async fn load<C: ConnectionTrait>(
     Ok(facts)
 }
 
+/// The standing facts of partner `rows` a caller read already: the rows
+/// themselves, the stored performance and the exposures (one query each),
+/// without the users' mobiles and e-mail domains, which only the party
+/// checks of a trade read (the seller and buyer prechecks do not).
+pub async fn standing_of<C: ConnectionTrait>(
+    db: &C,
+    rows: impl IntoIterator<Item = partner::Model>,
+) -> Result<HashMap<Uuid, PartnerFacts>, ServiceError> {
+    let mut facts: HashMap<Uuid, PartnerFacts> = rows.into_iter().map(|row| (row.id, base(row))).collect();
+    let found: Vec<Uuid> = facts.keys().copied().collect();
+    if found.is_empty() {
+        return Ok(facts);
+    }
+    performance(db, &found, &mut facts).await?;
+    exposures(db, &found, &mut facts).await?;
+    Ok(facts)
+}
+
 /// The stored performance rows of `ids` onto `facts` (one query).
 async fn performance<C: ConnectionTrait>(
     db: &C,

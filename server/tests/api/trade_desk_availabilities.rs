@@ -93,6 +93,18 @@ impl Socket {
         }
     }
 
+    /// The next reservation event (QuantityReserved, QuantityReleased or
+    /// ReservationExpired), past the listing's other events (its approval
+    /// may arrive after a subscription made just after it).
+    pub(crate) async fn next_reservation(&mut self) -> String {
+        loop {
+            let (kind, _) = self.next_availability().await;
+            if ["QuantityReserved", "QuantityReleased", "ReservationExpired"].contains(&kind.as_str()) {
+                return kind;
+            }
+        }
+    }
+
     /// The next availability event: `(event type, availability id)`.
     pub(crate) async fn next_availability(&mut self) -> (String, String) {
         loop {

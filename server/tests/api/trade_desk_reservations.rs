@@ -123,7 +123,7 @@ async fn reservations_over_http(t: TestInfra) {
         ),
         (Some("90"), Some("10"))
     );
-    assert_eq!(buyer_socket.next_availability().await.0, "QuantityReserved");
+    assert_eq!(buyer_socket.next_reservation().await, "QuantityReserved");
 
     for (token, status) in [(&buyer, 200), (&seller, 200), (&admin, 200), (&stranger, 404)] {
         assert_eq!(app.get_with(&location, token).await.status(), status);
@@ -160,9 +160,9 @@ async fn reservations_over_http(t: TestInfra) {
         (status, problem["code"].as_str()),
         (409, Some("reservation_not_active"))
     );
-    assert_eq!(buyer_socket.next_availability().await.0, "QuantityReleased");
-    assert_eq!(buyer_socket.next_availability().await.0, "QuantityReleased");
-    let quiet = tokio::time::timeout(Duration::from_millis(1500), stranger_socket.next_availability()).await;
+    assert_eq!(buyer_socket.next_reservation().await, "QuantityReleased");
+    assert_eq!(buyer_socket.next_reservation().await, "QuantityReleased");
+    let quiet = tokio::time::timeout(Duration::from_millis(1500), stranger_socket.next_reservation()).await;
     assert!(
         quiet.is_err(),
         "a stranger does not see another's reservations: {quiet:?}"

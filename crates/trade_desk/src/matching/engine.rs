@@ -1,16 +1,21 @@
 //! The engine: the candidates of one side chosen in SQL
 //! ([`super::candidates`]), each pair checked by [`super::rules`], then
-//! the party-linked ones removed with one batched `partners::links`
-//! query, the sellers' prechecks (`risk::precheck::sellers` in one batch,
-//! their facts read in one, stored nowhere) for each pair's trade value, and every pair
-//! scored by the commodity category's weights. Stores nothing: the service
+//! every partner named read in one query, which serves both the party
+//! links (`partners::links::links_among`: the linked pairs removed) and the
+//! sellers' standing (`risk::facts::standing_of`, with their performance
+//! and exposures in one query each), the sellers' prechecks
+//! (`risk::precheck::sellers` in one batch, stored nowhere) for each pair's
+//! trade value, and every pair scored by the commodity category's weights. Stores nothing: the service
 //! stores what a run found ([`super::store`]).
+
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use infra::ServiceError;
+use partners::entity::partner;
 use risk::precheck::{SideCandidate, Standing, Status};
 use rust_decimal::Decimal;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use settings::commodities::units::Units;
 use uuid::Uuid;
 
@@ -81,9 +86,22 @@ pub async fn evaluate<C: ConnectionTrait>(
         .iter()
         .map(|(n, o, _)| (n.row.buyer_partner_id, o.row.seller_partner_id))
         .collect();
-    let links = partners::links::links(db, &couples).await?;
-    let sellers: Vec<Uuid> = fits.iter().map(|(_, o, _)| o.row.seller_partner_id).collect();
-    let facts = risk::facts::load(db, &sellers).await?;
+    // One read of every partner named serves the links and the sellers' standing.
+    let named: BTreeSet<Uuid> = couples.iter().flat_map(|(b, s)| [*b, *s]).collect();
+    let rows: HashMap<Uuid, partner::Model> = if named.is_empty() {
+        HashMap::new()
+    } else {
+        partner::Entity::find()
+            .filter(partner::Column::Id.is_in(named))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect()
+    };
+    let links = partners::links::links_among(&rows, &couples);
+    let sellers: BTreeSet<Uuid> = fits.iter().map(|(_, o, _)| o.row.seller_partner_id).collect();
+    let facts = risk::facts::standing_of(db, sellers.iter().filter_map(|s| rows.get(s).cloned())).await?;
     let neutral = Standing::neutral(Decimal::ZERO, Decimal::ZERO);
     let batch: Vec<SideCandidate> = fits
         .iter()

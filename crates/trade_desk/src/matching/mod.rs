@@ -6,10 +6,11 @@
 //!   ([`candidates`]: ACTIVE, same commodity, unexpired, visible to the
 //!   buyer, at a delivery location or in one of their states unless
 //!   cross-state is allowed, enough quantity, price within the maximum),
-//!   checked exactly ([`rules`]), party-linked sellers removed with one
-//!   batched `partners::links` query, the sellers' prechecks in one batch
-//!   (stored nowhere), each pair scored ([`score`]) by its category's
-//!   weights ([`weights`], table `matching_weights`).
+//!   checked exactly ([`rules`]), one read of the partners named for the
+//!   party links (linked sellers removed) and the sellers' standing, the
+//!   sellers' prechecks in one batch (stored nowhere), each pair scored
+//!   ([`score`]) by its category's weights ([`weights`], table
+//!   `matching_weights`).
 //! - [`store`]: the matches of a run written per pair (NEW, NOTIFIED,
 //!   DISMISSED, RESERVED, EXPIRED), each change one event on
 //!   [`crate::MATCH_TOPIC`].

@@ -230,13 +230,18 @@ pub async fn needs<C: ConnectionTrait>(
         .collect())
 }
 
-/// The offers of availability `rows`, their listed buyers read in one query.
+/// The offers of availability `rows`, the listed buyers of the RESTRICTED
+/// ones read in one query (no other availability lists buyers).
 pub async fn offers<C: ConnectionTrait>(
     db: &C,
     units: &Units,
     rows: Vec<availability::Model>,
 ) -> Result<Vec<Offer>, ServiceError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.visibility == "RESTRICTED")
+        .map(|r| r.id)
+        .collect();
     let mut listed = listed(db, &ids).await?;
     Ok(rows
         .into_iter()
