@@ -18,10 +18,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use infra::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use infra::testing::{ScratchDatabase, ScratchPrefix, partner_row, redis_url};
-use infra::{Actor, ActorKind, AppInfra, DomainError, Infra, InfraConfig};
+use infra::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use infra::testing::{ScratchDatabase, ScratchPrefix, redis_url};
+use infra::{Actor, AppInfra, DomainError, Infra, InfraConfig};
 use serde_json::json;
 use settings::commodities::{CommodityService, CreateCommodity};
 use trade_desk::availabilities::entity::availability;
@@ -29,6 +28,11 @@ use trade_desk::availabilities::{AdHocAddress, AvailabilityService, NewAvailabil
 use trade_desk::reservations::entity::reservation;
 use trade_desk::reservations::{NewReservation, ReservationService};
 use uuid::Uuid;
+
+#[path = "support/traders.rs"]
+mod traders;
+
+use traders::{seasoned_trader, user_of};
 
 /// Concurrent reservations per burst, and buyers.
 const N: usize = 200;
@@ -45,58 +49,6 @@ struct Market {
     /// Availabilities made so far: each gets a place of its own (one seller
     /// lists one quantity of a commodity once a day at a place).
     made: AtomicUsize,
-}
-
-/// A user of partner `partner` holding `caps`.
-fn user_of(partner: Uuid, caps: &[&str]) -> Actor {
-    let mut actor = Actor::user(
-        ActorKind::External,
-        Uuid::now_v7(),
-        caps.iter().map(|c| (*c).to_owned()),
-    );
-    actor.partner_id = Some(partner);
-    actor
-}
-
-/// An approved trader with a credit limit of 10 crore and a record (rating
-/// 4.5, delivery and payment 90) that passes both prechecks.
-async fn seasoned_trader(infra: &AppInfra) -> Uuid {
-    let id = partner_row(infra.db()).await.unwrap();
-    let update = Query::update()
-        .table(Alias::new("partners"))
-        .value(
-            Alias::new("capabilities"),
-            json!(["domestic_buy_india", "domestic_sell_india"]),
-        )
-        .value(Alias::new("credit_limit"), 1_000_000_000_000i64)
-        .and_where(Expr::col(Alias::new("id")).eq(id))
-        .to_owned();
-    infra.db().execute(&update).await.unwrap();
-    let now = chrono::Utc::now();
-    let performance = Query::insert()
-        .into_table(Alias::new("risk_performance"))
-        .columns(
-            [
-                "partner_id",
-                "rating_tenths",
-                "delivery_score",
-                "payment_score",
-                "created_at",
-                "updated_at",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            id.into(),
-            45i32.into(),
-            90i32.into(),
-            90i32.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
-    infra.db().execute(&performance).await.unwrap();
-    id
 }
 
 async fn market(infra: &AppInfra) -> Market {

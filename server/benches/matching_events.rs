@@ -14,9 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures::{SinkExt, StreamExt};
-use infra::sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use infra::sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
-use infra::testing::{ScratchDatabase, ScratchPrefix, partner_row, redis_url};
+use infra::sea_orm::{EntityTrait, IntoActiveModel};
+use infra::testing::{ScratchDatabase, ScratchPrefix, redis_url};
 use infra::{Actor, ActorKind, AppInfra, Infra, InfraConfig};
 use serde_json::{Value, json};
 use server::app::Application;
@@ -29,72 +28,16 @@ use trade_desk::availabilities::entity::availability;
 use trade_desk::requirements::{NewRequirement, RequirementService};
 use uuid::Uuid;
 
+#[path = "support/traders.rs"]
+mod traders;
+
+use traders::{seasoned_trader, user_of};
+
 const COMMODITIES: usize = 6;
 const REQUIREMENTS: usize = 200;
 const APPROVALS: usize = 1_000;
 const PER_SECOND: u64 = 100;
 const PASSWORD: &str = "correct horse battery";
-
-/// Sets `values` on partner `id`.
-async fn set(infra: &AppInfra, id: Uuid, values: Vec<(&str, sea_orm::Value)>) {
-    let mut update = Query::update();
-    update
-        .table(Alias::new("partners"))
-        .and_where(Expr::col(Alias::new("id")).eq(id));
-    for (column, value) in values {
-        update.value(Alias::new(column), value);
-    }
-    infra.db().execute(&update).await.unwrap();
-}
-
-/// A partner able to take `capability`, 10 crore of credit and a record that passes the prechecks.
-async fn seasoned(infra: &AppInfra, capability: &str) -> Uuid {
-    let id = partner_row(infra.db()).await.unwrap();
-    set(
-        infra,
-        id,
-        vec![
-            ("capabilities", json!([capability]).into()),
-            ("credit_limit", 1_000_000_000_000i64.into()),
-        ],
-    )
-    .await;
-    let now = chrono::Utc::now();
-    let performance = Query::insert()
-        .into_table(Alias::new("risk_performance"))
-        .columns(
-            [
-                "partner_id",
-                "rating_tenths",
-                "delivery_score",
-                "payment_score",
-                "created_at",
-                "updated_at",
-            ]
-            .map(Alias::new),
-        )
-        .values_panic([
-            id.into(),
-            45i32.into(),
-            90i32.into(),
-            90i32.into(),
-            now.into(),
-            now.into(),
-        ])
-        .to_owned();
-    infra.db().execute(&performance).await.unwrap();
-    id
-}
-
-fn user_of(partner: Uuid, caps: &[&str]) -> Actor {
-    let mut actor = Actor::user(
-        ActorKind::External,
-        Uuid::now_v7(),
-        caps.iter().map(|c| (*c).to_owned()),
-    );
-    actor.partner_id = Some(partner);
-    actor
-}
 
 /// A DRAFT availability (approval PENDING) of 100 CANDY of `commodity` in `state` by `seller`.
 fn pending(
@@ -274,7 +217,7 @@ async fn main() {
     }
     let requirements = RequirementService::new(infra.clone());
     for i in 0..REQUIREMENTS {
-        let buyer = seasoned(&infra, "domestic_buy_india").await;
+        let buyer = seasoned_trader(&infra).await;
         let me = user_of(buyer, &["REQUIREMENT_CREATE", "REQUIREMENT_READ"]);
         let input = NewRequirement {
             commodity_id: goods[i % COMMODITIES],
@@ -293,7 +236,7 @@ async fn main() {
     }
     let mut sellers = Vec::new();
     for _ in 0..50 {
-        sellers.push(seasoned(&infra, "domestic_sell_india").await);
+        sellers.push(seasoned_trader(&infra).await);
     }
     let offers: Vec<Uuid> = {
         let rows: Vec<availability::ActiveModel> = (0..APPROVALS)
