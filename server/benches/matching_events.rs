@@ -20,7 +20,6 @@ use infra::{Actor, ActorKind, AppInfra, Infra, InfraConfig};
 use serde_json::{Value, json};
 use server::app::Application;
 use server::config::Config;
-use settings::commodities::{CommodityService, CreateCommodity};
 use settings::locations::regions::STATES;
 use settings::locations::{CreateLocation, LocationService};
 use trade_desk::availabilities::AvailabilityService;
@@ -28,6 +27,9 @@ use trade_desk::availabilities::entity::availability;
 use trade_desk::requirements::{NewRequirement, RequirementService};
 use uuid::Uuid;
 
+#[path = "support/market.rs"]
+#[allow(dead_code)] // the commodities only; the 100,000-row market is the other benches'
+mod market;
 #[path = "support/traders.rs"]
 mod traders;
 
@@ -171,27 +173,7 @@ async fn main() {
     tokio::spawn(app.run_until_stopped());
     tokio::spawn(server::relay::run(infra.clone(), Duration::from_millis(100)));
 
-    let commodities = CommodityService::new(infra.clone());
-    let mut goods = Vec::new();
-    for i in 0..COMMODITIES {
-        let input = CreateCommodity {
-            name: format!("Event Cotton {i}"),
-            category: "COTTON".into(),
-            hsn_code: "5201".into(),
-            gst_rate: "5".parse().unwrap(),
-            base_unit: "KG".into(),
-            trade_unit: Some("CANDY".into()),
-            rate_unit: Some("CANDY".into()),
-        };
-        goods.push(
-            commodities
-                .create(&Actor::system(), input)
-                .await
-                .unwrap()
-                .value
-                .id,
-        );
-    }
+    let goods = market::cottons(&infra, "Event Cotton", COMMODITIES).await;
     let places = LocationService::new(infra.clone());
     let mut yards = Vec::new();
     for (code, name, _) in STATES {

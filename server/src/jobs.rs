@@ -30,15 +30,6 @@ const TICK: Duration = Duration::from_secs(5);
 
 pub use runner::{Runner, last_run};
 
-/// A job's error from a service's: the infrastructure's as it is, any other
-/// (a rule a job's change broke) as a database error naming it.
-pub fn job_error(e: infra::ServiceError) -> infra::InfraError {
-    match e {
-        infra::ServiceError::Infra(e) => e,
-        other => infra::InfraError::Database(sea_orm::DbErr::Custom(other.to_string())),
-    }
-}
-
 /// What a job does; answers how many rows it touched. A closure, so a job
 /// may carry what its module built (a document store, a service).
 pub type JobFn =

@@ -93,6 +93,17 @@ impl From<crate::kv::KvError> for ServiceError {
 }
 
 impl ServiceError {
+    /// This error where only an infrastructure error can travel (an event
+    /// consumer, a scheduled job): the infrastructure's own as it is, any
+    /// other (a rule the change broke) as a database error naming it, so
+    /// the event stays pending or the job's run fails with the reason.
+    pub fn into_infra(self) -> InfraError {
+        match self {
+            Self::Infra(e) => e,
+            other => InfraError::Database(sea_orm::DbErr::Custom(other.to_string())),
+        }
+    }
+
     /// A validation error about one field.
     pub fn field(field: &str, message: &str) -> Self {
         Self::Invalid(ValidationError::field(field, message))

@@ -43,13 +43,13 @@ impl Dice {
     }
 }
 
-/// Seeds the market over `infra`.
-pub async fn seed(infra: &AppInfra) -> Market {
+/// `count` cotton commodities named `{name} {i}`, in KG, traded and priced per CANDY, GST 5 %.
+pub async fn cottons(infra: &AppInfra, name: &str, count: usize) -> Vec<Uuid> {
     let commodities = CommodityService::new(infra.clone());
-    let mut commodity_ids = Vec::new();
-    for i in 0..COMMODITIES {
+    let mut ids = Vec::with_capacity(count);
+    for i in 0..count {
         let input = CreateCommodity {
-            name: format!("Bench Cotton {i}"),
+            name: format!("{name} {i}"),
             category: "COTTON".into(),
             hsn_code: "5201".into(),
             gst_rate: "5".parse().unwrap(),
@@ -57,7 +57,7 @@ pub async fn seed(infra: &AppInfra) -> Market {
             trade_unit: Some("CANDY".into()),
             rate_unit: Some("CANDY".into()),
         };
-        commodity_ids.push(
+        ids.push(
             commodities
                 .create(&Actor::system(), input)
                 .await
@@ -66,6 +66,12 @@ pub async fn seed(infra: &AppInfra) -> Market {
                 .id,
         );
     }
+    ids
+}
+
+/// Seeds the market over `infra`.
+pub async fn seed(infra: &AppInfra) -> Market {
+    let commodity_ids = cottons(infra, "Bench Cotton", COMMODITIES).await;
     let mut sellers = Vec::with_capacity(SELLERS);
     for _ in 0..SELLERS {
         sellers.push(partner_row(infra.db()).await.unwrap());

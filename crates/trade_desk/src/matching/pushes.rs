@@ -37,11 +37,14 @@ pub const TOP: u64 = 5;
 /// The quiet time of a pair once pushed.
 pub const PAIR_QUIET: Duration = Duration::from_secs(300);
 
-/// One push per buyer per minute.
+/// The window a buyer is pushed to at most once in.
+pub const BUYER_WINDOW: Duration = Duration::from_secs(60);
+
+/// One push per buyer per [`BUYER_WINDOW`].
 pub fn buyer_quota() -> Quota {
     Quota {
         rate: 1,
-        period: Duration::from_secs(60),
+        period: BUYER_WINDOW,
         burst: 1,
     }
 }
@@ -85,18 +88,11 @@ impl<I: Infra + 'static> Consumer for MatchPushes<I> {
 
     async fn apply(&self, tx: &WriteTx, event: &Delivered) -> Result<(), InfraError> {
         let found: Match = serde_json::from_value(event.payload.clone())?;
-        tell_seller(tx, &found).await.map_err(infra_error)?;
+        tell_seller(tx, &found).await.map_err(ServiceError::into_infra)?;
         push(tx, self.infra.kv(), self.notifier.as_ref(), found.requirement_id)
             .await
-            .map_err(infra_error)?;
+            .map_err(ServiceError::into_infra)?;
         Ok(())
-    }
-}
-
-fn infra_error(e: ServiceError) -> InfraError {
-    match e {
-        ServiceError::Infra(e) => e,
-        other => InfraError::Database(sea_orm::DbErr::Custom(other.to_string())),
     }
 }
 
@@ -205,14 +201,20 @@ async fn push_top(
     Ok(true)
 }
 
-/// The requirements holding NEW matches (a throttled push left them), at
+/// The requirements holding NEW matches unchanged since `before` (a
+/// throttled push left them; fresher ones are the pushes consumer's), at
 /// most `limit`.
-pub async fn deferred<C: sea_orm::ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<Uuid>, ServiceError> {
+pub async fn deferred<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    before: chrono::DateTime<chrono::Utc>,
+    limit: u64,
+) -> Result<Vec<Uuid>, ServiceError> {
     let ids: Vec<Uuid> = matched::Entity::find()
         .select_only()
         .column(matched::Column::RequirementId)
         .distinct()
         .filter(matched::Column::Status.eq("NEW"))
+        .filter(matched::Column::UpdatedAt.lt(before))
         .limit(limit)
         .into_tuple()
         .all(db)

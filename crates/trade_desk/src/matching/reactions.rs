@@ -5,7 +5,7 @@
 //! sweep ([`MatchingReactions::sweep`], every 30 s) applies through the same
 //! inbox the events of the last 5 minutes the group has not processed, so a
 //! lost event delays a match and never loses it; then it retries the
-//! pushes a throttle deferred ([`super::pushes`]).
+//! pushes a throttle deferred a window ago or more ([`super::pushes`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use std::time::Duration;
 use infra::events::{Consumer, Delivered, catch_up};
 use infra::notify::SharedNotifier;
 use infra::write::{WriteTx, write};
-use infra::{Actor, AppInfra, Infra, InfraError};
+use infra::{Actor, AppInfra, Infra, InfraError, ServiceError};
 use settings::commodities::units::Units;
 use uuid::Uuid;
 
@@ -30,27 +30,8 @@ pub const SWEEP_WINDOW: Duration = Duration::from_secs(300);
 /// live consumer's time to get to it first).
 pub const SWEEP_SETTLE: Duration = Duration::from_secs(10);
 
-/// The availability events that re-match their availability.
-pub const AVAILABILITY_TRIGGERS: [&str; 8] = [
-    events::AVAILABILITY_APPROVED,
-    events::AVAILABILITY_UPDATED,
-    events::QUANTITY_RELEASED,
-    events::RESERVATION_EXPIRED,
-    events::AVAILABILITY_SOLD,
-    events::AVAILABILITY_SALE_REVERSED,
-    events::AVAILABILITY_EXPIRED,
-    events::AVAILABILITY_CANCELLED,
-];
-/// The requirement events that re-match their requirement.
-pub const REQUIREMENT_TRIGGERS: [&str; 6] = [
-    events::REQUIREMENT_PUBLISHED,
-    events::REQUIREMENT_UPDATED,
-    events::REQUIREMENT_CANCELLED,
-    events::REQUIREMENT_EXPIRED,
-    events::REQUIREMENT_FULFILLED,
-    events::REQUIREMENT_FULFILMENT_REVERSED,
-];
-/// Every event type the reactions act on.
+/// The event types the reactions act on: on `availability-events` they
+/// re-match the availability, on `requirement-events` the requirement.
 pub const TRIGGERS: [&str; 14] = [
     events::AVAILABILITY_APPROVED,
     events::AVAILABILITY_UPDATED,
@@ -71,10 +52,12 @@ pub const TRIGGERS: [&str; 14] = [
 /// The side `event` changed, when it is one the reactions act on.
 pub fn side_of(event: &Delivered) -> Option<Side> {
     let id: Uuid = event.aggregate_id.parse().ok()?;
-    let kind = event.event_type.as_str();
+    if !TRIGGERS.contains(&event.event_type.as_str()) {
+        return None;
+    }
     match event.topic.as_str() {
-        AVAILABILITY_TOPIC if AVAILABILITY_TRIGGERS.contains(&kind) => Some(Side::Availability(id)),
-        REQUIREMENT_TOPIC if REQUIREMENT_TRIGGERS.contains(&kind) => Some(Side::Requirement(id)),
+        AVAILABILITY_TOPIC => Some(Side::Availability(id)),
+        REQUIREMENT_TOPIC => Some(Side::Requirement(id)),
         _ => None,
     }
 }
@@ -111,22 +94,14 @@ impl<I: Infra + 'static> Consumer for MatchingReactions<I> {
         let Some(side) = side_of(event) else {
             return Ok(());
         };
-        let units = Units::load(&self.infra)
-            .await
-            .map_err(|e| refused(format!("the units could not be read: {e}")))?;
+        let units = Units::load(&self.infra).await.map_err(ServiceError::into_infra)?;
         match run_side(tx, &units, side, false).await {
             Ok(_) => Ok(()),
             // A side deleted since: nothing left to match.
-            Err(infra::ServiceError::NotFound(_)) => Ok(()),
-            Err(infra::ServiceError::Infra(e)) => Err(e),
-            Err(e) => Err(refused(format!("matching refused: {e}"))),
+            Err(ServiceError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e.into_infra()),
         }
     }
-}
-
-/// An error that leaves the event pending for another delivery.
-fn refused(message: String) -> InfraError {
-    InfraError::Database(sea_orm::DbErr::Custom(message))
 }
 
 /// Most requirements one sweep retries the deferred pushes of.
@@ -153,16 +128,17 @@ pub async fn sweep(infra: &AppInfra, notifier: SharedNotifier) -> Result<Swept, 
         pushed: 0,
     };
     swept.caught_up += catch_up(infra, told, SWEEP_WINDOW, SWEEP_SETTLE).await?;
-    let waiting = pushes::deferred(infra.db(), DEFERRED_LIMIT)
+    let waited = infra.clock().now() - chrono::Duration::from_std(pushes::BUYER_WINDOW).unwrap_or_default();
+    let waiting = pushes::deferred(infra.db(), waited, DEFERRED_LIMIT)
         .await
-        .map_err(|e| refused(e.to_string()))?;
+        .map_err(ServiceError::into_infra)?;
     for id in waiting {
         let (kv, notifier) = (infra.kv().clone(), notifier.clone());
         let done = write(infra, &Actor::system(), move |tx| {
             Box::pin(async move { pushes::push(tx, &kv, notifier.as_ref(), id).await })
         })
         .await
-        .map_err(|e| refused(e.to_string()))?;
+        .map_err(ServiceError::into_infra)?;
         swept.pushed += u64::from(done.value);
     }
     Ok(swept)

@@ -7,28 +7,17 @@ use std::collections::HashMap;
 
 use infra::ServiceError;
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use settings::commodities::units::Units;
-use settings::locations::entity::location;
 use uuid::Uuid;
 
 use crate::availabilities::entity::{allowed_buyer, availability};
-use crate::requirements::entity::{delivery_location, invited_seller, requirement};
+use crate::requirements::entity::{invited_seller, requirement};
 use crate::requirements::precheck::per_base_unit;
 use crate::requirements::rules::to_base;
 use crate::search::geo::Point;
 
-/// A delivery location of a requirement.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Place {
-    /// The settings location.
-    pub id: Uuid,
-    /// Its state code.
-    pub state_code: Option<String>,
-    /// Its coordinates.
-    pub point: Option<Point>,
-}
+pub use crate::requirements::places::{Place, places};
 
 /// A requirement with what matching reads of it.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,53 +112,6 @@ impl Offer {
             _ => None,
         }
     }
-}
-
-/// The delivery places of requirements `ids`, one query.
-pub async fn places<C: ConnectionTrait>(
-    db: &C,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<Place>>, ServiceError> {
-    let mut out: HashMap<Uuid, Vec<Place>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let select = Query::select()
-        .column((
-            delivery_location::Entity,
-            delivery_location::Column::RequirementId,
-        ))
-        .columns([
-            (location::Entity, location::Column::Id),
-            (location::Entity, location::Column::StateCode),
-            (location::Entity, location::Column::Latitude),
-            (location::Entity, location::Column::Longitude),
-        ])
-        .from(delivery_location::Entity)
-        .inner_join(
-            location::Entity,
-            Expr::col((location::Entity, location::Column::Id))
-                .equals((delivery_location::Entity, delivery_location::Column::LocationId)),
-        )
-        .and_where(
-            Expr::col((
-                delivery_location::Entity,
-                delivery_location::Column::RequirementId,
-            ))
-            .is_in(ids.iter().copied()),
-        )
-        .to_owned();
-    for row in db.query_all_raw(db.get_database_backend().build(&select)).await? {
-        let requirement: Uuid = row.try_get("", "requirement_id")?;
-        let lat: Option<f64> = row.try_get("", "latitude")?;
-        let lng: Option<f64> = row.try_get("", "longitude")?;
-        out.entry(requirement).or_default().push(Place {
-            id: row.try_get("", "id")?,
-            state_code: row.try_get("", "state_code")?,
-            point: lat.zip(lng).map(|(lat, lng)| Point { lat, lng }),
-        });
-    }
-    Ok(out)
 }
 
 /// The invited sellers of requirements `ids`, one query.

@@ -35,6 +35,7 @@ pub mod fulfilment;
 pub mod history;
 pub mod input;
 pub mod model;
+pub mod places;
 pub mod precheck;
 pub mod reads;
 pub mod rules;

@@ -6,14 +6,14 @@
 //! price per base unit, delivery location state / region / bounding box),
 //! the newest [`crate::search::WINDOW`] ranked by [`crate::search`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use infra::service_error::require;
 use infra::{Actor, Infra, ServiceError, Validator};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 use settings::commodities::units::Units;
 use settings::locations::entity::location;
@@ -126,46 +126,6 @@ pub(crate) fn converted(
             None
         }
     }
-}
-
-/// The coordinates of the delivery locations of requirements `ids`, one query.
-async fn places<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid, Vec<Point>>, ServiceError> {
-    let mut out: HashMap<Uuid, Vec<Point>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
-    let select = Query::select()
-        .column((
-            delivery_location::Entity,
-            delivery_location::Column::RequirementId,
-        ))
-        .columns([
-            (location::Entity, location::Column::Latitude),
-            (location::Entity, location::Column::Longitude),
-        ])
-        .from(delivery_location::Entity)
-        .inner_join(
-            location::Entity,
-            Expr::col((location::Entity, location::Column::Id))
-                .equals((delivery_location::Entity, delivery_location::Column::LocationId)),
-        )
-        .and_where(
-            Expr::col((
-                delivery_location::Entity,
-                delivery_location::Column::RequirementId,
-            ))
-            .is_in(ids.iter().copied()),
-        )
-        .to_owned();
-    for row in db.query_all_raw(db.get_database_backend().build(&select)).await? {
-        let id: Uuid = row.try_get("", "requirement_id")?;
-        let lat: Option<f64> = row.try_get("", "latitude")?;
-        let lng: Option<f64> = row.try_get("", "longitude")?;
-        if let (Some(lat), Some(lng)) = (lat, lng) {
-            out.entry(id).or_default().push(Point { lat, lng });
-        }
-    }
-    Ok(out)
 }
 
 impl<I: Infra> RequirementService<I> {
@@ -293,11 +253,16 @@ impl<I: Infra> RequirementService<I> {
             .await?;
 
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut coordinates = places(db, &ids).await?;
+        let mut delivered = super::places::places(db, &ids).await?;
         let mut candidates: Vec<Found> = rows
             .into_iter()
             .map(|row| {
-                let places = coordinates.remove(&row.id).unwrap_or_default();
+                let places = delivered
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|p| p.point)
+                    .collect();
                 Found { row, places }
             })
             .collect();

@@ -15,7 +15,7 @@ use crate::http::auth::Caller;
 use crate::http::json::ApiJson;
 use crate::http::problem::ApiError;
 use crate::http::query::ApiQuery;
-use crate::jobs::{Job, job_error};
+use crate::jobs::Job;
 use crate::state::AppState;
 
 /// Registers the KYC routes, relative to the `/partners` scope.
@@ -112,7 +112,10 @@ pub async fn complete_renewal(
 
 /// Sends the KYC reminders due today (see [`KycService::send_reminders`]).
 pub async fn remind(state: &AppState) -> Result<u64, InfraError> {
-    service(state).send_reminders().await.map_err(job_error)
+    service(state)
+        .send_reminders()
+        .await
+        .map_err(infra::ServiceError::into_infra)
 }
 
 /// Marks lapsed KYC expired, suspending when `KYC_SUSPEND_ON_EXPIRY` is set;
@@ -122,7 +125,7 @@ pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
     let done = service(state)
         .expire(state.config.kyc_suspend_on_expiry)
         .await
-        .map_err(job_error)?;
+        .map_err(infra::ServiceError::into_infra)?;
     for id in &done.suspended {
         if let Err(e) = state.auth.forget_partner(*id).await {
             tracing::error!(partner = %id, error = %e, "suspended partner's principals not dropped");
@@ -134,7 +137,10 @@ pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
 /// Takes away what documents past their expiry date gave (see
 /// [`KycService::lapse_documents`]); answers how many documents lapsed.
 pub async fn lapse(state: &AppState) -> Result<u64, InfraError> {
-    let done = service(state).lapse_documents().await.map_err(job_error)?;
+    let done = service(state)
+        .lapse_documents()
+        .await
+        .map_err(infra::ServiceError::into_infra)?;
     Ok(done.documents)
 }
 

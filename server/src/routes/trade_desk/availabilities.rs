@@ -60,7 +60,10 @@ pub fn service(state: &AppState) -> AvailabilityService<AppInfra> {
 
 /// Expires the availabilities past their expiry (the module's job).
 pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
-    service(state).expire().await.map_err(crate::jobs::job_error)
+    service(state)
+        .expire()
+        .await
+        .map_err(infra::ServiceError::into_infra)
 }
 
 fn location(a: &Availability) -> String {

@@ -50,7 +50,10 @@ pub fn service(state: &AppState) -> RequirementService<AppInfra> {
 
 /// Expires the requirements past their validity (the module's job).
 pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
-    service(state).expire().await.map_err(crate::jobs::job_error)
+    service(state)
+        .expire()
+        .await
+        .map_err(infra::ServiceError::into_infra)
 }
 
 fn location(r: &Requirement) -> String {

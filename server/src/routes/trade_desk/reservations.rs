@@ -46,7 +46,10 @@ pub fn service(state: &AppState) -> ReservationService<AppInfra> {
 
 /// Expires the reservations past their hold (the module's job).
 pub async fn expire(state: &AppState) -> Result<u64, InfraError> {
-    service(state).expire().await.map_err(crate::jobs::job_error)
+    service(state)
+        .expire()
+        .await
+        .map_err(infra::ServiceError::into_infra)
 }
 
 /// Reserves quantity of an ACTIVE availability for the caller's partner
