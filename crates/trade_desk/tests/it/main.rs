@@ -7,6 +7,7 @@ mod availability_reads;
 mod availability_search;
 mod matching;
 mod matching_events;
+mod matching_weights;
 mod reads_support;
 mod requirement_reads;
 mod requirement_search;

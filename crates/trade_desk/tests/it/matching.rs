@@ -4,12 +4,12 @@
 //! re-runs change nothing that did not change, the reverse run finds the
 //! same pair, dismissals stick, a reservation naming the requirement marks
 //! its match RESERVED and a cancelled availability's match expires; who
-//! may run what; the weights per category.
+//! may run what. The weights are in `matching_weights`.
 
 use infra::testing::TestInfra;
-use infra::{AppInfra, DomainError, ErrorKind, Infra};
+use infra::{AppInfra, DomainError, ErrorKind};
 use serde_json::json;
-use trade_desk::matching::{MatchingService, SetWeights};
+use trade_desk::matching::MatchingService;
 use trade_desk::requirements::{CancelRequirement, NewRequirement, RequirementService};
 use trade_desk::reservations::NewReservation;
 use uuid::Uuid;
@@ -292,70 +292,6 @@ async fn only_the_owner_or_staff_with_matching_execute_run_a_side(t: TestInfra) 
     assert_eq!(theirs.items.len(), 1);
 }
 
-async fn staff_set_the_weights_of_a_category(t: TestInfra) {
-    let service = matching(&t);
-    let desk = staff(DESK_MATCHING);
-    let seeded = service.weights(&desk).await.unwrap();
-    let codes: Vec<&str> = seeded.items.iter().map(|w| w.category.as_str()).collect();
-    assert_eq!(codes, ["COTTON", "DEFAULT", "OIL", "OILSEEDS", "RICE", "WHEAT"]);
-    let wheat = seeded.items.iter().find(|w| w.category == "WHEAT").unwrap();
-    assert_eq!(
-        (
-            wheat.weights.quality,
-            wheat.weights.price,
-            wheat.weights.delivery,
-            wheat.weights.risk
-        ),
-        (0.35, 0.35, 0.2, 0.1)
-    );
-    assert_eq!(wheat.weights.min_score, 0.5);
-    let input = SetWeights {
-        category: "yarn".into(),
-        quality: 0.5,
-        price: 0.3,
-        delivery: 0.1,
-        risk: 0.1,
-        min_score: 0.55,
-    };
-    let made = service.set_weights(&desk, input.clone()).await.unwrap().value;
-    assert_eq!((made.category.as_str(), made.version), ("YARN", 1));
-    let changed = service
-        .set_weights(
-            &desk,
-            SetWeights {
-                min_score: 0.65,
-                ..input.clone()
-            },
-        )
-        .await
-        .unwrap()
-        .value;
-    assert_eq!((changed.version, changed.weights.min_score), (2, 0.65));
-    let e = service
-        .set_weights(
-            &desk,
-            SetWeights {
-                risk: 0.2,
-                ..input.clone()
-            },
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(crate::support::fields(&e), ["risk"], "the sum is 1.1");
-    let e = service
-        .set_weights(&user_of(trader(&t).await, DESK_MATCHING), input)
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "out_of_scope");
-    assert_eq!(
-        trade_desk::matching::weights::for_category(t.db(), "YARN")
-            .await
-            .unwrap()
-            .min_score,
-        0.65
-    );
-}
-
 async fn a_cancelled_requirement_finds_nothing_and_its_open_matches_expire(t: TestInfra) {
     let m = market(&t).await;
     let (seller, good) = seller(&t, &m, m.rajkot, "61000", false).await;
@@ -413,5 +349,4 @@ infra::backend_tests!(
     a_cancelled_requirement_finds_nothing_and_its_open_matches_expire,
     a_reservation_marks_its_match_and_a_cancelled_offer_expires_its_own,
     only_the_owner_or_staff_with_matching_execute_run_a_side,
-    staff_set_the_weights_of_a_category,
 );
